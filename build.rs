@@ -1,0 +1,69 @@
+//! Bundles the dataset (`data/**/*.toml`) and the static assets (`static/**`) into the binary, so
+//! it runs from any directory, and reruns when they or the migrations change.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::{env, fs, io};
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            files_under(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Writes `&[(relative path, include_*!(absolute path))]` for the files under `dir` that `keep`.
+fn bundle(
+    root: &Path,
+    dir: &str,
+    macro_name: &str,
+    keep: impl Fn(&Path) -> bool,
+    out: &Path,
+) -> io::Result<()> {
+    let mut files = Vec::new();
+    files_under(&root.join(dir), &mut files)?;
+    let mut code = String::from("&[\n");
+    for path in files.iter().filter(|p| keep(p)) {
+        let relative = path.strip_prefix(root).map_err(io::Error::other)?;
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        writeln!(
+            code,
+            "    ({relative:?}, {macro_name}!({:?})),",
+            path.display().to_string()
+        )
+        .map_err(io::Error::other)?;
+    }
+    code.push(']');
+    fs::write(out, code)
+}
+
+fn main() -> io::Result<()> {
+    let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").map_err(io::Error::other)?);
+    let out = PathBuf::from(env::var("OUT_DIR").map_err(io::Error::other)?);
+    println!("cargo:rerun-if-changed=migrations");
+    println!("cargo:rerun-if-changed=data");
+    println!("cargo:rerun-if-changed=static");
+    bundle(
+        &root,
+        "data",
+        "include_str",
+        |p| p.extension().is_some_and(|e| e == "toml"),
+        &out.join("bundled_dataset.rs"),
+    )?;
+    bundle(
+        &root,
+        "static",
+        "include_bytes",
+        |_| true,
+        &out.join("bundled_static.rs"),
+    )?;
+    Ok(())
+}

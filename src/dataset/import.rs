@@ -1,0 +1,631 @@
+//! Writes a validated dataset in one transaction: every record is upserted by slug and its child
+//! rows replaced, then the full-text indexes are rebuilt and a revision recorded. Either all of
+//! it lands or none of it does.
+
+use std::collections::HashMap;
+
+use sqlx::{AssertSqlSafe, Row, SqliteConnection, SqlitePool};
+
+use super::{Citation, Dataset, DatasetError, Existing, Note};
+use crate::domain::date::iso;
+use crate::domain::{FuzzyDate, Slug};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub revision: i64,
+    pub sources: usize,
+    pub people: usize,
+    pub organizations: usize,
+    pub topics: usize,
+    pub events: usize,
+    pub agreements: usize,
+    pub quotes: usize,
+}
+
+/// The slugs (and source texts) the database holds, for validating a new import against.
+pub async fn existing_records(pool: &SqlitePool) -> Result<Existing, sqlx::Error> {
+    async fn slugs(
+        pool: &SqlitePool,
+        sql: &'static str,
+    ) -> Result<std::collections::HashSet<String>, sqlx::Error> {
+        Ok(sqlx::query_scalar::<_, String>(sql)
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .collect())
+    }
+    let mut existing = Existing {
+        countries: slugs(pool, "SELECT slug FROM countries").await?,
+        people: slugs(pool, "SELECT slug FROM people").await?,
+        organizations: slugs(pool, "SELECT slug FROM organizations").await?,
+        topics: slugs(pool, "SELECT slug FROM topics").await?,
+        events: slugs(pool, "SELECT slug FROM events").await?,
+        sources: HashMap::new(),
+    };
+    let rows = sqlx::query(
+        "SELECT s.slug, p.text FROM paragraphs p JOIN sources s ON s.id = p.source_id ORDER BY s.slug, p.number",
+    )
+    .fetch_all(pool)
+    .await?;
+    for row in rows {
+        existing
+            .sources
+            .entry(row.try_get("slug")?)
+            .or_default()
+            .push(row.try_get("text")?);
+    }
+    Ok(existing)
+}
+
+/// Looks up ids by slug once per table and remembers them for the rest of the import.
+#[derive(Default)]
+struct Ids {
+    cache: HashMap<(&'static str, String), i64>,
+    paragraphs: HashMap<(String, u32), i64>,
+}
+
+impl Ids {
+    /// `table` is always one of the fixed table names below, never input.
+    async fn of(
+        &mut self,
+        conn: &mut SqliteConnection,
+        table: &'static str,
+        slug: &Slug,
+    ) -> Result<i64, sqlx::Error> {
+        let key = (table, slug.to_string());
+        if let Some(id) = self.cache.get(&key) {
+            return Ok(*id);
+        }
+        let sql = format!("SELECT id FROM {table} WHERE slug = ?1");
+        let id: i64 = sqlx::query_scalar(AssertSqlSafe(sql))
+            .bind(slug.as_str())
+            .fetch_one(&mut *conn)
+            .await?;
+        self.cache.insert(key, id);
+        Ok(id)
+    }
+
+    async fn paragraph(
+        &mut self,
+        conn: &mut SqliteConnection,
+        cite: &Citation,
+    ) -> Result<i64, sqlx::Error> {
+        let key = (cite.source.to_string(), cite.paragraph);
+        if let Some(id) = self.paragraphs.get(&key) {
+            return Ok(*id);
+        }
+        let id: i64 = sqlx::query_scalar(
+            "SELECT p.id FROM paragraphs p JOIN sources s ON s.id = p.source_id WHERE s.slug = ?1 AND p.number = ?2",
+        )
+        .bind(cite.source.as_str())
+        .bind(cite.paragraph)
+        .fetch_one(&mut *conn)
+        .await?;
+        self.paragraphs.insert(key, id);
+        Ok(id)
+    }
+
+    /// An agreement party is an organisation or a country.
+    async fn party(
+        &mut self,
+        conn: &mut SqliteConnection,
+        slug: &Slug,
+    ) -> Result<(Option<i64>, Option<i64>), sqlx::Error> {
+        let org: Option<i64> = sqlx::query_scalar("SELECT id FROM organizations WHERE slug = ?1")
+            .bind(slug.as_str())
+            .fetch_optional(&mut *conn)
+            .await?;
+        match org {
+            Some(id) => Ok((Some(id), None)),
+            None => Ok((None, Some(self.of(conn, "countries", slug).await?))),
+        }
+    }
+}
+
+async fn replace_citations(
+    conn: &mut SqliteConnection,
+    ids: &mut Ids,
+    subject_type: &str,
+    subject_id: i64,
+    cites: &[Citation],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM citations WHERE subject_type = ?1 AND subject_id = ?2")
+        .bind(subject_type)
+        .bind(subject_id)
+        .execute(&mut *conn)
+        .await?;
+    for cite in cites {
+        let paragraph = ids.paragraph(conn, cite).await?;
+        sqlx::query(
+            "INSERT INTO citations (subject_type, subject_id, paragraph_id) VALUES (?1, ?2, ?3)",
+        )
+        .bind(subject_type)
+        .bind(subject_id)
+        .bind(paragraph)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Replaces a record's citations, notes (with the notes' own citations) and aliases.
+async fn replace_annotations(
+    conn: &mut SqliteConnection,
+    ids: &mut Ids,
+    subject_type: &str,
+    subject_id: i64,
+    cites: &[Citation],
+    notes: &[Note],
+) -> Result<(), sqlx::Error> {
+    if subject_type != "source" {
+        replace_citations(conn, ids, subject_type, subject_id, cites).await?;
+    }
+    sqlx::query(
+        "DELETE FROM citations WHERE subject_type = 'note'
+           AND subject_id IN (SELECT id FROM notes WHERE subject_type = ?1 AND subject_id = ?2)",
+    )
+    .bind(subject_type)
+    .bind(subject_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM notes WHERE subject_type = ?1 AND subject_id = ?2")
+        .bind(subject_type)
+        .bind(subject_id)
+        .execute(&mut *conn)
+        .await?;
+    for (position, note) in notes.iter().enumerate() {
+        let note_id: i64 = sqlx::query_scalar(
+            "INSERT INTO notes (subject_type, subject_id, position, kind, text, basis)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+        )
+        .bind(subject_type)
+        .bind(subject_id)
+        .bind(position as i64)
+        .bind(note.kind.as_str())
+        .bind(&note.text)
+        .bind(&note.basis)
+        .fetch_one(&mut *conn)
+        .await?;
+        replace_citations(conn, ids, "note", note_id, &note.cites).await?;
+    }
+    Ok(())
+}
+
+async fn replace_aliases(
+    conn: &mut SqliteConnection,
+    subject_type: &str,
+    subject_id: i64,
+    aliases: &[String],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM aliases WHERE subject_type = ?1 AND subject_id = ?2")
+        .bind(subject_type)
+        .bind(subject_id)
+        .execute(&mut *conn)
+        .await?;
+    for (position, alias) in aliases.iter().enumerate() {
+        sqlx::query("INSERT INTO aliases (subject_type, subject_id, position, alias) VALUES (?1, ?2, ?3, ?4)")
+            .bind(subject_type)
+            .bind(subject_id)
+            .bind(position as i64)
+            .bind(alias)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+fn date_parts(
+    date: Option<&FuzzyDate>,
+) -> (
+    Option<String>,
+    Option<String>,
+    Option<&'static str>,
+    Option<String>,
+) {
+    match date {
+        Some(d) => (
+            Some(iso(d.start())),
+            Some(iso(d.end())),
+            Some(d.precision().as_str()),
+            Some(d.label().to_owned()),
+        ),
+        None => (None, None, None, None),
+    }
+}
+
+/// FNV-1a over the files' names and contents: a short, stable fingerprint of what was imported.
+fn digest(files: &[(String, String)]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (name, text) in files {
+        for byte in name.bytes().chain([0]).chain(text.bytes()).chain([0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+/// Imports a validated dataset in one transaction; `files` are the texts it was read from.
+#[tracing::instrument(skip_all, fields(files = data.files.len()))]
+pub async fn import(
+    pool: &SqlitePool,
+    data: &Dataset,
+    files: &[(String, String)],
+) -> Result<ImportSummary, DatasetError> {
+    let mut tx = pool.begin().await?;
+    let conn: &mut SqliteConnection = &mut tx;
+    let mut ids = Ids::default();
+
+    for country in &data.countries {
+        sqlx::query("INSERT INTO countries (slug, name) VALUES (?1, ?2) ON CONFLICT (slug) DO UPDATE SET name = excluded.name")
+            .bind(country.slug.as_str())
+            .bind(&country.name)
+            .execute(&mut *conn)
+            .await?;
+    }
+
+    for source in &data.sources {
+        let source_id: i64 = sqlx::query_scalar(
+            "INSERT INTO sources (slug, title, publisher, published, url) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (slug) DO UPDATE SET title = excluded.title, publisher = excluded.publisher,
+               published = excluded.published, url = excluded.url
+             RETURNING id",
+        )
+        .bind(source.slug.as_str())
+        .bind(&source.title)
+        .bind(&source.publisher)
+        .bind(iso(source.published))
+        .bind(&source.url)
+        .fetch_one(&mut *conn)
+        .await?;
+        for (i, text) in source.paragraphs.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO paragraphs (source_id, number, text) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (source_id, number) DO UPDATE SET text = excluded.text",
+            )
+            .bind(source_id)
+            .bind(i as i64 + 1)
+            .bind(text)
+            .execute(&mut *conn)
+            .await?;
+        }
+        // A shorter text drops its last paragraphs; a citation still pointing at one makes the
+        // foreign key fail and the whole import roll back.
+        sqlx::query("DELETE FROM paragraphs WHERE source_id = ?1 AND number > ?2")
+            .bind(source_id)
+            .bind(source.paragraphs.len() as i64)
+            .execute(&mut *conn)
+            .await?;
+        replace_annotations(conn, &mut ids, "source", source_id, &[], &source.notes).await?;
+    }
+
+    for topic in &data.topics {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO topics (slug, name, summary) VALUES (?1, ?2, ?3)
+             ON CONFLICT (slug) DO UPDATE SET name = excluded.name, summary = excluded.summary RETURNING id",
+        )
+        .bind(topic.slug.as_str())
+        .bind(&topic.name)
+        .bind(&topic.summary)
+        .fetch_one(&mut *conn)
+        .await?;
+        replace_annotations(conn, &mut ids, "topic", id, &topic.cites, &topic.notes).await?;
+    }
+
+    for org in &data.organizations {
+        let country = match &org.country {
+            Some(slug) => Some(ids.of(conn, "countries", slug).await?),
+            None => None,
+        };
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO organizations (slug, name, native_name, kind, country_id, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (slug) DO UPDATE SET name = excluded.name, native_name = excluded.native_name,
+               kind = excluded.kind, country_id = excluded.country_id, summary = excluded.summary
+             RETURNING id",
+        )
+        .bind(org.slug.as_str())
+        .bind(&org.name)
+        .bind(&org.native_name)
+        .bind(org.kind.as_str())
+        .bind(country)
+        .bind(&org.summary)
+        .fetch_one(&mut *conn)
+        .await?;
+        replace_aliases(conn, "organization", id, &org.aliases).await?;
+        replace_annotations(conn, &mut ids, "organization", id, &org.cites, &org.notes).await?;
+    }
+
+    for person in &data.people {
+        let country = ids.of(conn, "countries", &person.country).await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO people (slug, name, native_name, country_id, wikidata, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (slug) DO UPDATE SET name = excluded.name, native_name = excluded.native_name,
+               country_id = excluded.country_id, wikidata = excluded.wikidata, summary = excluded.summary
+             RETURNING id",
+        )
+        .bind(person.slug.as_str())
+        .bind(&person.name)
+        .bind(&person.native_name)
+        .bind(country)
+        .bind(&person.wikidata)
+        .bind(&person.summary)
+        .fetch_one(&mut *conn)
+        .await?;
+        replace_aliases(conn, "person", id, &person.aliases).await?;
+        sqlx::query("DELETE FROM roles WHERE person_id = ?1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        for (position, role) in person.roles.iter().enumerate() {
+            let organization = match &role.organization {
+                Some(slug) => Some(ids.of(conn, "organizations", slug).await?),
+                None => None,
+            };
+            sqlx::query(
+                "INSERT INTO roles (person_id, position, title, organization_id, start_date, end_date, basis)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .bind(id)
+            .bind(position as i64)
+            .bind(&role.title)
+            .bind(organization)
+            .bind(role.from.map(iso))
+            .bind(role.to.map(iso))
+            .bind(&role.basis)
+            .execute(&mut *conn)
+            .await?;
+        }
+        replace_annotations(conn, &mut ids, "person", id, &person.cites, &person.notes).await?;
+    }
+
+    for event in &data.events {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO events (slug, title, kind, date_start, date_end, date_precision, date_label, date_phrase,
+                                 location, status, class, summary)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+             ON CONFLICT (slug) DO UPDATE SET title = excluded.title, kind = excluded.kind,
+               date_start = excluded.date_start, date_end = excluded.date_end,
+               date_precision = excluded.date_precision, date_label = excluded.date_label,
+               date_phrase = excluded.date_phrase, location = excluded.location, status = excluded.status,
+               class = excluded.class, summary = excluded.summary
+             RETURNING id",
+        )
+        .bind(event.slug.as_str())
+        .bind(&event.title)
+        .bind(event.kind.as_str())
+        .bind(iso(event.date.start()))
+        .bind(iso(event.date.end()))
+        .bind(event.date.precision().as_str())
+        .bind(event.date.label())
+        .bind(&event.date_phrase)
+        .bind(&event.location)
+        .bind(event.status.as_str())
+        .bind(event.class.as_str())
+        .bind(&event.summary)
+        .fetch_one(&mut *conn)
+        .await?;
+        for table in [
+            "event_sides",
+            "event_people",
+            "event_organizations",
+            "event_topics",
+            "event_countries",
+        ] {
+            sqlx::query(AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE event_id = ?1"
+            )))
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        }
+        for side in &event.sides {
+            let country = ids.of(conn, "countries", side).await?;
+            sqlx::query("INSERT INTO event_sides (event_id, country_id) VALUES (?1, ?2)")
+                .bind(id)
+                .bind(country)
+                .execute(&mut *conn)
+                .await?;
+        }
+        for (position, (person, role)) in event.participants.iter().enumerate() {
+            let person = ids.of(conn, "people", person).await?;
+            sqlx::query("INSERT INTO event_people (event_id, person_id, role, position) VALUES (?1, ?2, ?3, ?4)")
+                .bind(id)
+                .bind(person)
+                .bind(role.as_str())
+                .bind(position as i64)
+                .execute(&mut *conn)
+                .await?;
+        }
+        for (position, (org, role)) in event.organizations.iter().enumerate() {
+            let org = ids.of(conn, "organizations", org).await?;
+            sqlx::query("INSERT INTO event_organizations (event_id, organization_id, role, position) VALUES (?1, ?2, ?3, ?4)")
+                .bind(id)
+                .bind(org)
+                .bind(role.as_str())
+                .bind(position as i64)
+                .execute(&mut *conn)
+                .await?;
+        }
+        for topic in &event.topics {
+            let topic = ids.of(conn, "topics", topic).await?;
+            sqlx::query("INSERT INTO event_topics (event_id, topic_id) VALUES (?1, ?2)")
+                .bind(id)
+                .bind(topic)
+                .execute(&mut *conn)
+                .await?;
+        }
+        sqlx::query(
+            "INSERT OR IGNORE INTO event_countries (event_id, country_id)
+             SELECT ?1, country_id FROM event_sides WHERE event_id = ?1
+             UNION SELECT ?1, p.country_id FROM event_people ep JOIN people p ON p.id = ep.person_id WHERE ep.event_id = ?1
+             UNION SELECT ?1, o.country_id FROM event_organizations eo JOIN organizations o ON o.id = eo.organization_id
+                   WHERE eo.event_id = ?1 AND o.country_id IS NOT NULL",
+        )
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+        replace_annotations(conn, &mut ids, "event", id, &event.cites, &event.notes).await?;
+    }
+
+    for agreement in &data.agreements {
+        let event = match &agreement.event {
+            Some(slug) => Some(ids.of(conn, "events", slug).await?),
+            None => None,
+        };
+        let (due_start, due_end, due_precision, due_label) = date_parts(agreement.due.as_ref());
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO agreements (slug, title, kind, terms, cadence, due_start, due_end, due_precision, due_label,
+                                     status, event_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+             ON CONFLICT (slug) DO UPDATE SET title = excluded.title, kind = excluded.kind, terms = excluded.terms,
+               cadence = excluded.cadence, due_start = excluded.due_start, due_end = excluded.due_end,
+               due_precision = excluded.due_precision, due_label = excluded.due_label, status = excluded.status,
+               event_id = excluded.event_id
+             RETURNING id",
+        )
+        .bind(agreement.slug.as_str())
+        .bind(&agreement.title)
+        .bind(agreement.kind.as_str())
+        .bind(&agreement.terms)
+        .bind(&agreement.cadence)
+        .bind(due_start)
+        .bind(due_end)
+        .bind(due_precision)
+        .bind(due_label)
+        .bind(agreement.status.as_str())
+        .bind(event)
+        .fetch_one(&mut *conn)
+        .await?;
+        sqlx::query("DELETE FROM agreement_parties WHERE agreement_id = ?1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("DELETE FROM agreement_topics WHERE agreement_id = ?1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        for (position, party) in agreement.parties.iter().enumerate() {
+            let (organization, country) = ids.party(conn, party).await?;
+            sqlx::query(
+                "INSERT INTO agreement_parties (agreement_id, position, organization_id, country_id) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .bind(id)
+            .bind(position as i64)
+            .bind(organization)
+            .bind(country)
+            .execute(&mut *conn)
+            .await?;
+        }
+        for topic in &agreement.topics {
+            let topic = ids.of(conn, "topics", topic).await?;
+            sqlx::query("INSERT INTO agreement_topics (agreement_id, topic_id) VALUES (?1, ?2)")
+                .bind(id)
+                .bind(topic)
+                .execute(&mut *conn)
+                .await?;
+        }
+        replace_annotations(
+            conn,
+            &mut ids,
+            "agreement",
+            id,
+            &agreement.cites,
+            &agreement.notes,
+        )
+        .await?;
+    }
+
+    for quote in &data.quotes {
+        let speaker = ids.of(conn, "people", &quote.speaker).await?;
+        let event = match &quote.event {
+            Some(slug) => Some(ids.of(conn, "events", slug).await?),
+            None => None,
+        };
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO quotes (slug, person_id, event_id, text) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (slug) DO UPDATE SET person_id = excluded.person_id, event_id = excluded.event_id,
+               text = excluded.text
+             RETURNING id",
+        )
+        .bind(quote.slug.as_str())
+        .bind(speaker)
+        .bind(event)
+        .bind(&quote.text)
+        .fetch_one(&mut *conn)
+        .await?;
+        replace_annotations(conn, &mut ids, "quote", id, &quote.cites, &quote.notes).await?;
+    }
+
+    rebuild_search_index(conn).await?;
+
+    let now = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let revision: i64 = sqlx::query_scalar(
+        "INSERT INTO revisions (imported_at, files, digest) VALUES (?1, ?2, ?3) RETURNING id",
+    )
+    .bind(now)
+    .bind(data.files.join("\n"))
+    .bind(digest(files))
+    .fetch_one(&mut *conn)
+    .await?;
+    tx.commit().await?;
+
+    Ok(ImportSummary {
+        revision,
+        sources: data.sources.len(),
+        people: data.people.len(),
+        organizations: data.organizations.len(),
+        topics: data.topics.len(),
+        events: data.events.len(),
+        agreements: data.agreements.len(),
+        quotes: data.quotes.len(),
+    })
+}
+
+/// Rebuilds the full-text indexes from the tables, so they always agree with them.
+async fn rebuild_search_index(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    for statement in [
+        "DELETE FROM events_fts",
+        // An event is found by its own words and by the names around it: participants (with
+        // aliases), organisations, topics, location and the quotes said at it.
+        "INSERT INTO events_fts (rowid, title, summary, context)
+         SELECT e.id, e.title, e.summary,
+                concat_ws(' ', e.location, e.date_phrase,
+                  (SELECT group_concat(p.name || ' ' || coalesce(p.native_name, ''), ' ')
+                     FROM event_people ep JOIN people p ON p.id = ep.person_id WHERE ep.event_id = e.id),
+                  (SELECT group_concat(a.alias, ' ') FROM event_people ep
+                     JOIN aliases a ON a.subject_type = 'person' AND a.subject_id = ep.person_id WHERE ep.event_id = e.id),
+                  (SELECT group_concat(o.name, ' ') FROM event_organizations eo
+                     JOIN organizations o ON o.id = eo.organization_id WHERE eo.event_id = e.id),
+                  (SELECT group_concat(t.name, ' ') FROM event_topics et
+                     JOIN topics t ON t.id = et.topic_id WHERE et.event_id = e.id),
+                  (SELECT group_concat(q.text, ' ') FROM quotes q WHERE q.event_id = e.id))
+           FROM events e",
+        "DELETE FROM people_fts",
+        "INSERT INTO people_fts (rowid, name, aliases, roles)
+         SELECT p.id, p.name || ' ' || coalesce(p.native_name, ''),
+                (SELECT group_concat(alias, ' ') FROM aliases WHERE subject_type = 'person' AND subject_id = p.id),
+                (SELECT group_concat(title, ' ') FROM roles WHERE person_id = p.id)
+           FROM people p",
+        "DELETE FROM quotes_fts",
+        "INSERT INTO quotes_fts (rowid, text, speaker)
+         SELECT q.id, q.text, p.name FROM quotes q JOIN people p ON p.id = q.person_id",
+    ] {
+        sqlx::query(statement).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::digest;
+
+    #[test]
+    fn the_digest_changes_with_any_byte_of_names_or_contents() {
+        let a = digest(&[("a.toml".into(), "x = 1".into())]);
+        assert_eq!(a, digest(&[("a.toml".into(), "x = 1".into())]));
+        assert_ne!(a, digest(&[("a.toml".into(), "x = 2".into())]));
+        assert_ne!(a, digest(&[("b.toml".into(), "x = 1".into())]));
+    }
+}

@@ -1,0 +1,247 @@
+//! The curated dataset: reading TOML files, validating them into typed records, and importing
+//! them into the database in one transaction.
+
+mod import;
+pub mod records;
+mod validate;
+
+use std::path::{Path, PathBuf};
+
+use time::Date;
+
+use crate::domain::{
+    AgreementKind, AgreementStatus, EventClass, EventKind, EventStatus, FuzzyDate, NoteKind,
+    OrganizationKind, ParticipantRole, Slug,
+};
+pub use import::{ImportSummary, existing_records, import};
+pub use validate::{Existing, ValidationError, validate};
+
+/// The dataset bundled into the binary at build time: `(path, contents)` of every `data/*.toml`.
+pub const BUNDLED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/bundled_dataset.rs"));
+
+#[derive(Debug, thiserror::Error)]
+pub enum DatasetError {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: no dataset files (*.toml) found")]
+    Empty { path: String },
+    #[error("{file}: {message}")]
+    Syntax { file: String, message: String },
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<ValidationError>),
+    #[error("the database refused the import: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    pub source: Slug,
+    pub paragraph: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub kind: NoteKind,
+    pub text: String,
+    pub basis: Option<String>,
+    pub cites: Vec<Citation>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Country {
+    pub slug: Slug,
+    pub name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub slug: Slug,
+    pub title: String,
+    pub publisher: Option<String>,
+    pub published: Date,
+    pub url: Option<String>,
+    pub paragraphs: Vec<String>,
+    pub notes: Vec<Note>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub title: String,
+    pub organization: Option<Slug>,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    pub basis: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub slug: Slug,
+    pub name: String,
+    pub native_name: Option<String>,
+    pub country: Slug,
+    pub aliases: Vec<String>,
+    pub wikidata: Option<String>,
+    pub summary: Option<String>,
+    pub roles: Vec<Role>,
+    pub cites: Vec<Citation>,
+    pub notes: Vec<Note>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Organization {
+    pub slug: Slug,
+    pub name: String,
+    pub native_name: Option<String>,
+    pub kind: OrganizationKind,
+    pub country: Option<Slug>,
+    pub aliases: Vec<String>,
+    pub summary: Option<String>,
+    pub cites: Vec<Citation>,
+    pub notes: Vec<Note>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Topic {
+    pub slug: Slug,
+    pub name: String,
+    pub summary: String,
+    pub cites: Vec<Citation>,
+    pub notes: Vec<Note>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub slug: Slug,
+    pub title: String,
+    pub kind: EventKind,
+    pub date: FuzzyDate,
+    pub date_phrase: Option<String>,
+    pub location: Option<String>,
+    pub status: EventStatus,
+    pub sides: Vec<Slug>,
+    pub class: EventClass,
+    pub summary: String,
+    pub participants: Vec<(Slug, ParticipantRole)>,
+    pub organizations: Vec<(Slug, ParticipantRole)>,
+    pub topics: Vec<Slug>,
+    pub cites: Vec<Citation>,
+    pub notes: Vec<Note>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Agreement {
+    pub slug: Slug,
+    pub title: String,
+    pub kind: AgreementKind,
+    pub parties: Vec<Slug>,
+    pub terms: String,
+    pub cadence: Option<String>,
+    pub due: Option<FuzzyDate>,
+    pub status: AgreementStatus,
+    pub event: Option<Slug>,
+    pub topics: Vec<Slug>,
+    pub cites: Vec<Citation>,
+    pub notes: Vec<Note>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Quote {
+    pub slug: Slug,
+    pub speaker: Slug,
+    pub event: Option<Slug>,
+    pub text: String,
+    pub cites: Vec<Citation>,
+    pub notes: Vec<Note>,
+}
+
+/// A validated dataset, ready to import.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    pub files: Vec<String>,
+    pub countries: Vec<Country>,
+    pub sources: Vec<Source>,
+    pub people: Vec<Person>,
+    pub organizations: Vec<Organization>,
+    pub topics: Vec<Topic>,
+    pub events: Vec<Event>,
+    pub agreements: Vec<Agreement>,
+    pub quotes: Vec<Quote>,
+}
+
+/// The dataset files named by `paths`: files as given, directories searched for `*.toml`
+/// (recursively, in name order).
+pub fn read_paths(paths: &[PathBuf]) -> Result<Vec<(String, String)>, DatasetError> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), DatasetError> {
+        let read_err = |source| DatasetError::Read {
+            path: dir.display().to_string(),
+            source,
+        };
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(read_err)?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()
+            .map_err(read_err)?;
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                walk(&path, out)?;
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let before = files.len();
+            walk(path, &mut files)?;
+            if files.len() == before {
+                return Err(DatasetError::Empty {
+                    path: path.display().to_string(),
+                });
+            }
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files
+        .into_iter()
+        .map(|path| {
+            let name = path.display().to_string();
+            std::fs::read_to_string(&path)
+                .map(|text| (name.clone(), text))
+                .map_err(|source| DatasetError::Read { path: name, source })
+        })
+        .collect()
+}
+
+/// Parses and validates named file contents against what the database already holds.
+pub fn parse_and_validate(
+    files: &[(String, String)],
+    existing: &Existing,
+) -> Result<Dataset, DatasetError> {
+    let parsed = files
+        .iter()
+        .map(|(name, text)| {
+            toml::from_str::<records::DatasetFile>(text)
+                .map(|file| (name.clone(), file))
+                .map_err(|e| DatasetError::Syntax {
+                    file: name.clone(),
+                    message: e.to_string().trim_end().to_owned(),
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    validate(&parsed, existing).map_err(DatasetError::Invalid)
+}
+
+/// The bundled dataset, as named files.
+pub fn bundled_files() -> Vec<(String, String)> {
+    BUNDLED
+        .iter()
+        .map(|(name, text)| ((*name).to_owned(), (*text).to_owned()))
+        .collect()
+}

@@ -1,0 +1,207 @@
+//! The dataset's TOML records exactly as written by hand. Fields stay strings here; `validate`
+//! turns them into typed records and reports every mistake with its file, record and field.
+
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetFile {
+    #[serde(default)]
+    pub countries: Vec<RawCountry>,
+    #[serde(default)]
+    pub sources: Vec<RawSource>,
+    #[serde(default)]
+    pub people: Vec<RawPerson>,
+    #[serde(default)]
+    pub organizations: Vec<RawOrganization>,
+    #[serde(default)]
+    pub topics: Vec<RawTopic>,
+    #[serde(default)]
+    pub events: Vec<RawEvent>,
+    #[serde(default)]
+    pub agreements: Vec<RawAgreement>,
+    #[serde(default)]
+    pub quotes: Vec<RawQuote>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCitation {
+    pub source: String,
+    pub paragraphs: Vec<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNote {
+    pub kind: String,
+    pub text: String,
+    pub basis: Option<String>,
+    #[serde(default)]
+    pub cites: Vec<RawCitation>,
+}
+
+/// A date as a string (`2023-08`, `early 2024`) or as explicit parts.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RawDate {
+    Text(String),
+    Parts {
+        from: String,
+        to: String,
+        precision: String,
+        label: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCountry {
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    pub slug: String,
+    pub title: String,
+    pub publisher: Option<String>,
+    pub published: String,
+    pub url: Option<String>,
+    pub paragraphs: Vec<String>,
+    #[serde(default)]
+    pub notes: Vec<RawNote>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRole {
+    pub title: String,
+    pub organization: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub basis: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPerson {
+    pub slug: String,
+    pub name: String,
+    pub native_name: Option<String>,
+    pub country: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub wikidata: Option<String>,
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub roles: Vec<RawRole>,
+    #[serde(default)]
+    pub cites: Vec<RawCitation>,
+    #[serde(default)]
+    pub notes: Vec<RawNote>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOrganization {
+    pub slug: String,
+    pub name: String,
+    pub native_name: Option<String>,
+    pub kind: String,
+    pub country: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub cites: Vec<RawCitation>,
+    #[serde(default)]
+    pub notes: Vec<RawNote>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTopic {
+    pub slug: String,
+    pub name: String,
+    pub summary: String,
+    #[serde(default)]
+    pub cites: Vec<RawCitation>,
+    #[serde(default)]
+    pub notes: Vec<RawNote>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPersonRef {
+    pub person: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOrganizationRef {
+    pub organization: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvent {
+    pub slug: String,
+    pub title: String,
+    pub kind: String,
+    pub date: RawDate,
+    pub date_phrase: Option<String>,
+    pub location: Option<String>,
+    pub status: String,
+    #[serde(default)]
+    pub sides: Vec<String>,
+    pub class: String,
+    pub summary: String,
+    #[serde(default)]
+    pub participants: Vec<RawPersonRef>,
+    #[serde(default)]
+    pub organizations: Vec<RawOrganizationRef>,
+    #[serde(default)]
+    pub topics: Vec<String>,
+    #[serde(default)]
+    pub cites: Vec<RawCitation>,
+    #[serde(default)]
+    pub notes: Vec<RawNote>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAgreement {
+    pub slug: String,
+    pub title: String,
+    pub kind: String,
+    #[serde(default)]
+    pub parties: Vec<String>,
+    pub terms: String,
+    pub cadence: Option<String>,
+    pub due: Option<RawDate>,
+    pub status: String,
+    pub event: Option<String>,
+    #[serde(default)]
+    pub topics: Vec<String>,
+    #[serde(default)]
+    pub cites: Vec<RawCitation>,
+    #[serde(default)]
+    pub notes: Vec<RawNote>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQuote {
+    pub slug: String,
+    pub speaker: String,
+    pub event: Option<String>,
+    pub text: String,
+    #[serde(default)]
+    pub cites: Vec<RawCitation>,
+    #[serde(default)]
+    pub notes: Vec<RawNote>,
+}

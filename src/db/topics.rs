@@ -1,0 +1,54 @@
+//! Topics: the index and a topic's page.
+
+use sqlx::SqlitePool;
+
+use super::Counted;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TopicRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TopicListRow {
+    pub slug: String,
+    pub name: String,
+    pub summary: String,
+    pub events: i64,
+}
+
+#[tracing::instrument(skip(pool))]
+pub async fn by_slug(pool: &SqlitePool, slug: &str) -> Result<Option<TopicRow>, sqlx::Error> {
+    sqlx::query_as("SELECT id, slug, name, summary FROM topics WHERE slug = ?1")
+        .bind(slug)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Every topic with its event count, by name.
+#[tracing::instrument(skip(pool))]
+pub async fn all(pool: &SqlitePool) -> Result<Vec<TopicListRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.slug, t.name, t.summary, (SELECT COUNT(*) FROM event_topics WHERE topic_id = t.id) AS events
+           FROM topics t ORDER BY t.name",
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// The people most involved in a topic's events.
+#[tracing::instrument(skip(pool))]
+pub async fn officials(pool: &SqlitePool, topic_id: i64) -> Result<Vec<Counted>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.slug, p.name, COUNT(*) AS count
+           FROM event_topics et JOIN event_people ep ON ep.event_id = et.event_id JOIN people p ON p.id = ep.person_id
+          WHERE et.topic_id = ?1
+          GROUP BY p.id ORDER BY count DESC, p.name",
+    )
+    .bind(topic_id)
+    .fetch_all(pool)
+    .await
+}

@@ -1,0 +1,454 @@
+//! `TimelineFilter`: the one parser of the timeline's query string, shared by every route that
+//! lists events. Parse, don't validate: a handler gets a filter whose values are well formed, or
+//! a `FilterError` naming the parameter and what was expected.
+
+use std::fmt;
+
+use time::{Date, Month};
+
+use super::date::{iso, parse_day};
+use super::{EventKind, Slug};
+
+/// At most this many values for one multi-valued parameter.
+pub const MAX_VALUES: usize = 50;
+/// The longest text search accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 500;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterError {
+    pub param: String,
+    pub message: String,
+}
+
+impl FilterError {
+    pub fn new(param: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            param: param.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for FilterError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.param, self.message)
+    }
+}
+
+impl std::error::Error for FilterError {}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    Asc,
+    Desc,
+}
+
+/// Free text typed by a person, with the FTS5 expression that searches it as plain terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchText {
+    text: String,
+    fts: String,
+}
+
+impl SearchText {
+    /// Every run of letters and digits becomes a quoted FTS5 term, so no character a person
+    /// types can be read as FTS5 syntax (`AND`, `*`, `"`, `col:`). Terms are ANDed; the last
+    /// one matches as a prefix while it is still being typed (`expo` finds "export").
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let text = input.trim();
+        if text.chars().count() > MAX_QUERY_CHARS {
+            return Err(format!("is longer than {MAX_QUERY_CHARS} characters"));
+        }
+        let terms: Vec<&str> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|t| !t.is_empty())
+            .collect();
+        let Some((last, rest)) = terms.split_last() else {
+            return Err(
+                "expected some words to search for, with at least one letter or digit".into(),
+            );
+        };
+        let mut fts: Vec<String> = rest.iter().map(|t| format!("\"{t}\"")).collect();
+        let ends_in_word = text.chars().last().is_some_and(char::is_alphanumeric);
+        fts.push(if ends_in_word {
+            format!("\"{last}\"*")
+        } else {
+            format!("\"{last}\"")
+        });
+        Ok(Self {
+            text: text.to_owned(),
+            fts: fts.join(" "),
+        })
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn fts_expression(&self) -> &str {
+        &self.fts
+    }
+}
+
+/// What the timeline shows: OR within a parameter, AND across parameters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TimelineFilter {
+    pub officials: Vec<Slug>,
+    pub topics: Vec<Slug>,
+    pub kinds: Vec<EventKind>,
+    pub countries: Vec<Slug>,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    pub q: Option<SearchText>,
+    pub sort: Sort,
+}
+
+/// The parameters the timeline understands, in the order links write them.
+pub const PARAMETERS: &[&str] = &[
+    "official", "topic", "kind", "country", "from", "to", "q", "sort",
+];
+
+#[derive(Clone, Copy)]
+enum Bound {
+    From,
+    To,
+}
+
+/// `2023`, `2023-08` or `2023-08-29`; a `from` bound takes the first day, a `to` bound the last.
+fn parse_bound(value: &str, bound: Bound) -> Result<Date, String> {
+    let expected = || format!("expected a date like 2023-08-29, got \"{value}\"");
+    let first_or_last = |year: i32, month: Month| -> Result<Date, String> {
+        let day = match bound {
+            Bound::From => 1,
+            Bound::To => month.length(year),
+        };
+        Date::from_calendar_date(year, month, day).map_err(|_| expected())
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match value.len() {
+        10 => parse_day(value).map_err(|e| {
+            if e.contains("real date") {
+                e
+            } else {
+                expected()
+            }
+        }),
+        7 if digits(&value[..4]) && &value[4..5] == "-" && digits(&value[5..]) => {
+            let year = value[..4].parse().map_err(|_| expected())?;
+            let month = value[5..]
+                .parse::<u8>()
+                .ok()
+                .and_then(|m| Month::try_from(m).ok());
+            first_or_last(
+                year,
+                month.ok_or_else(|| format!("\"{value}\" is not a real month"))?,
+            )
+        }
+        4 if digits(value) => {
+            let year = value.parse().map_err(|_| expected())?;
+            first_or_last(
+                year,
+                match bound {
+                    Bound::From => Month::January,
+                    Bound::To => Month::December,
+                },
+            )
+        }
+        _ => Err(expected()),
+    }
+}
+
+impl TimelineFilter {
+    /// Parses decoded query pairs. Empty values are ignored (an empty form field means "any");
+    /// unknown parameters, malformed values and repeated single-valued parameters are errors.
+    pub fn parse<K: AsRef<str>, V: AsRef<str>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Result<Self, FilterError> {
+        let mut filter = Self::default();
+        let mut seen_single: Vec<&'static str> = Vec::new();
+        for (key, value) in pairs {
+            let (key, value) = (key.as_ref(), value.as_ref().trim());
+            let Some(&param) = PARAMETERS.iter().find(|p| **p == key) else {
+                return Err(FilterError::new(
+                    key,
+                    format!(
+                        "is not a timeline parameter: expected one of {}",
+                        PARAMETERS.join(", ")
+                    ),
+                ));
+            };
+            if value.is_empty() {
+                continue;
+            }
+            let err = |message: String| FilterError::new(param, message);
+            match param {
+                "official" | "topic" | "country" => {
+                    let slug = Slug::parse(value).map_err(|m| err(m))?;
+                    let list = match param {
+                        "official" => &mut filter.officials,
+                        "topic" => &mut filter.topics,
+                        _ => &mut filter.countries,
+                    };
+                    if !list.contains(&slug) {
+                        list.push(slug);
+                    }
+                    if list.len() > MAX_VALUES {
+                        return Err(err(format!("at most {MAX_VALUES} values are allowed")));
+                    }
+                }
+                "kind" => {
+                    let kind = value.parse::<EventKind>().map_err(err)?;
+                    if !filter.kinds.contains(&kind) {
+                        filter.kinds.push(kind);
+                    }
+                }
+                single => {
+                    if seen_single.contains(&single) {
+                        return Err(err("was given more than once; give it once".into()));
+                    }
+                    seen_single.push(single);
+                    match single {
+                        "from" => filter.from = Some(parse_bound(value, Bound::From).map_err(err)?),
+                        "to" => filter.to = Some(parse_bound(value, Bound::To).map_err(err)?),
+                        "q" => filter.q = Some(SearchText::parse(value).map_err(err)?),
+                        _ => {
+                            filter.sort = match value {
+                                "asc" => Sort::Asc,
+                                "desc" => Sort::Desc,
+                                other => {
+                                    return Err(err(format!(
+                                        "expected asc or desc, got \"{other}\""
+                                    )));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let (Some(from), Some(to)) = (filter.from, filter.to) {
+            if to < from {
+                return Err(FilterError::new(
+                    "to",
+                    format!(
+                        "the range ends ({}) before it starts ({}); choose a later end date",
+                        iso(to),
+                        iso(from)
+                    ),
+                ));
+            }
+        }
+        Ok(filter)
+    }
+
+    /// Parses a raw (percent-encoded) query string.
+    pub fn from_query(query: &str) -> Result<Self, FilterError> {
+        Self::parse(form_urlencoded::parse(query.as_bytes()))
+    }
+
+    /// Whether any filter (not the sort order) narrows the timeline.
+    pub fn is_filtered(&self) -> bool {
+        !(self.officials.is_empty()
+            && self.topics.is_empty()
+            && self.kinds.is_empty()
+            && self.countries.is_empty()
+            && self.from.is_none()
+            && self.to.is_none()
+            && self.q.is_none())
+    }
+
+    /// The canonical query pairs of this filter, in `PARAMETERS` order.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        pairs.extend(self.officials.iter().map(|s| ("official", s.to_string())));
+        pairs.extend(self.topics.iter().map(|s| ("topic", s.to_string())));
+        pairs.extend(self.kinds.iter().map(|k| ("kind", k.as_str().to_owned())));
+        pairs.extend(self.countries.iter().map(|s| ("country", s.to_string())));
+        pairs.extend(self.from.map(|d| ("from", iso(d))));
+        pairs.extend(self.to.map(|d| ("to", iso(d))));
+        pairs.extend(self.q.as_ref().map(|q| ("q", q.text().to_owned())));
+        if self.sort == Sort::Desc {
+            pairs.push(("sort", "desc".into()));
+        }
+        pairs
+    }
+
+    /// The canonical query string, without the leading `?`.
+    pub fn query_string(&self) -> String {
+        encode(self.pairs())
+    }
+
+    /// The query string of this filter without one parameter value (for "remove" links).
+    pub fn query_without(&self, param: &str, value: &str) -> String {
+        encode(
+            self.pairs()
+                .into_iter()
+                .filter(|(p, v)| !(*p == param && v == value)),
+        )
+    }
+
+    /// The query string of this filter in the other sort order.
+    pub fn query_with_sort(&self, sort: Sort) -> String {
+        let mut other = self.clone();
+        other.sort = sort;
+        other.query_string()
+    }
+}
+
+fn encode<'a>(pairs: impl IntoIterator<Item = (&'a str, String)>) -> String {
+    let mut serializer = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in pairs {
+        serializer.append_pair(key, &value);
+    }
+    serializer.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn parse(query: &str) -> Result<TimelineFilter, FilterError> {
+        TimelineFilter::from_query(query)
+    }
+
+    #[test]
+    fn an_empty_query_is_the_unfiltered_timeline() {
+        let filter = parse("").unwrap();
+        assert_eq!(filter, TimelineFilter::default());
+        assert!(!filter.is_filtered());
+    }
+
+    #[test]
+    fn repeated_multi_valued_parameters_collect_in_order_without_duplicates() {
+        let filter = parse("official=gina-raimondo&official=wang-wentao&official=gina-raimondo&kind=meeting&kind=visit").unwrap();
+        let officials: Vec<&str> = filter.officials.iter().map(Slug::as_str).collect();
+        assert_eq!(officials, ["gina-raimondo", "wang-wentao"]);
+        assert_eq!(filter.kinds, [EventKind::Meeting, EventKind::Visit]);
+    }
+
+    #[test]
+    fn empty_form_fields_mean_any() {
+        let filter = parse("official=&topic=&from=&to=&q=&sort=").unwrap();
+        assert!(!filter.is_filtered());
+    }
+
+    #[test]
+    fn date_bounds_take_days_months_or_years() {
+        let filter = parse("from=2023-08&to=2023").unwrap();
+        assert_eq!(
+            (filter.from, filter.to),
+            (Some(date!(2023 - 08 - 01)), Some(date!(2023 - 12 - 31)))
+        );
+        let filter = parse("from=2024&to=2024-02").unwrap();
+        assert_eq!(
+            (filter.from, filter.to),
+            (Some(date!(2024 - 01 - 01)), Some(date!(2024 - 02 - 29)))
+        );
+        assert_eq!(
+            parse("from=2023-08-29").unwrap().from,
+            Some(date!(2023 - 08 - 29))
+        );
+    }
+
+    #[test]
+    fn bad_values_name_the_parameter_and_what_was_expected() {
+        let err = parse("from=yesterday").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "from: expected a date like 2023-08-29, got \"yesterday\""
+        );
+        assert_eq!(
+            parse("to=2023-02-30").unwrap_err().to_string(),
+            "to: \"2023-02-30\" is not a real date"
+        );
+        assert_eq!(parse("from=2023-13").unwrap_err().param, "from");
+        assert_eq!(
+            parse("official=Gina%20Raimondo").unwrap_err().param,
+            "official"
+        );
+        assert_eq!(parse("kind=party").unwrap_err().param, "kind");
+        assert_eq!(
+            parse("sort=sideways").unwrap_err().to_string(),
+            "sort: expected asc or desc, got \"sideways\""
+        );
+        assert_eq!(parse("oficial=gina-raimondo").unwrap_err().param, "oficial");
+        assert_eq!(parse("from=2023&from=2024").unwrap_err().param, "from");
+    }
+
+    #[test]
+    fn a_range_that_ends_before_it_starts_is_rejected() {
+        let err = parse("from=2023-09-01&to=2023-08-01").unwrap_err();
+        assert_eq!(err.param, "to");
+        assert!(
+            err.message
+                .contains("ends (2023-08-01) before it starts (2023-09-01)"),
+            "{}",
+            err.message
+        );
+        assert!(parse("from=2023-08-01&to=2023-08-01").is_ok());
+    }
+
+    #[test]
+    fn too_many_values_are_rejected() {
+        let query: Vec<String> = (0..=MAX_VALUES).map(|i| format!("topic=t{i}")).collect();
+        assert_eq!(parse(&query.join("&")).unwrap_err().param, "topic");
+    }
+
+    #[test]
+    fn search_text_becomes_quoted_terms_with_a_prefix_on_the_last() {
+        let q = SearchText::parse("export controls").unwrap();
+        assert_eq!(q.fts_expression(), "\"export\" \"controls\"*");
+        assert_eq!(
+            SearchText::parse("expo").unwrap().fts_expression(),
+            "\"expo\"*"
+        );
+        assert_eq!(
+            SearchText::parse("chips ").unwrap().fts_expression(),
+            "\"chips\""
+        );
+    }
+
+    #[test]
+    fn search_syntax_typed_by_a_person_is_neutralised() {
+        for input in [
+            "\"unbalanced",
+            "a AND OR NOT b",
+            "title:chips",
+            "-x*",
+            "NEAR(a b)",
+            "李强 🙂",
+        ] {
+            let q = SearchText::parse(input).unwrap();
+            assert!(
+                !q.fts_expression().contains(':') && !q.fts_expression().contains('('),
+                "{input}"
+            );
+            assert_eq!(q.fts_expression().matches('"').count() % 2, 0, "{input}");
+        }
+        assert!(SearchText::parse("*** ---").is_err());
+        assert!(SearchText::parse(&"a".repeat(MAX_QUERY_CHARS + 1)).is_err());
+    }
+
+    #[test]
+    fn query_strings_are_canonical_and_round_trip() {
+        let filter =
+            parse("to=2023-12-31&official=li-qiang&q=export+controls&sort=desc&from=2023-01-01")
+                .unwrap();
+        let query = filter.query_string();
+        assert_eq!(
+            query,
+            "official=li-qiang&from=2023-01-01&to=2023-12-31&q=export+controls&sort=desc"
+        );
+        assert_eq!(parse(&query).unwrap(), filter);
+        assert_eq!(
+            filter.query_without("official", "li-qiang"),
+            "from=2023-01-01&to=2023-12-31&q=export+controls&sort=desc"
+        );
+        assert_eq!(
+            filter.query_with_sort(Sort::Asc),
+            "official=li-qiang&from=2023-01-01&to=2023-12-31&q=export+controls"
+        );
+    }
+}

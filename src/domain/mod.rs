@@ -1,0 +1,11 @@
+//! Value types shared by the dataset, the database and the web layer.
+
+pub mod date;
+pub mod filter;
+pub mod slug;
+pub mod vocabulary;
+
+pub use date::{FuzzyDate, Precision};
+pub use filter::{FilterError, TimelineFilter};
+pub use slug::Slug;
+pub use vocabulary::*;

@@ -1,0 +1,145 @@
+//! The closed vocabularies of the dataset: each is stored and written as its kebab-case name and
+//! shown to people with its label.
+
+/// Declares a vocabulary: an enum with its stored names, human labels and a parser whose error
+/// lists every accepted name.
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $key:literal, $label:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $key),+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            /// The accepted names, for error messages: "meeting, visit, ...".
+            pub fn expected() -> String {
+                Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s {
+                    $($key => Ok($name::$variant),)+
+                    other => Err(format!("\"{}\" is not {}: expected one of {}", other, $what, Self::expected())),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+    };
+}
+
+vocabulary!(
+    /// What kind of thing an event is.
+    EventKind, "an event kind" {
+        Meeting => "meeting", "Meeting";
+        Visit => "visit", "Visit";
+        Talks => "talks", "Talks";
+        Agreement => "agreement", "Agreement";
+        Announcement => "announcement", "Announcement";
+        Request => "request", "Request";
+        Refusal => "refusal", "Refusal";
+        Policy => "policy", "Policy action";
+        Enforcement => "enforcement", "Enforcement action";
+        Statement => "statement", "Statement";
+    }
+);
+
+vocabulary!(
+    /// PLOVER's quad class: whether an event is cooperation or conflict, in words or in deeds.
+    EventClass, "an event class" {
+        VerbalCooperation => "verbal-cooperation", "Verbal cooperation";
+        MaterialCooperation => "material-cooperation", "Material cooperation";
+        VerbalConflict => "verbal-conflict", "Verbal conflict";
+        MaterialConflict => "material-conflict", "Material conflict";
+    }
+);
+
+vocabulary!(
+    EventStatus, "an event status" {
+        Occurred => "occurred", "Occurred";
+        Planned => "planned", "Planned";
+    }
+);
+
+vocabulary!(
+    /// The part a person or organisation played in an event.
+    ParticipantRole, "a participant role" {
+        Host => "host", "Host";
+        Attendee => "attendee", "Attendee";
+        Announcer => "announcer", "Announcer";
+        Subject => "subject", "Subject";
+    }
+);
+
+vocabulary!(
+    OrganizationKind, "an organisation kind" {
+        Government => "government", "Government";
+        Ministry => "ministry", "Ministry";
+        Agency => "agency", "Agency";
+        Legislature => "legislature", "Legislature";
+        Party => "party", "Political party";
+        Company => "company", "Company";
+        Media => "media", "Media";
+        Embassy => "embassy", "Embassy";
+        Other => "other", "Organisation";
+    }
+);
+
+vocabulary!(
+    AgreementKind, "an agreement kind" {
+        Agreement => "agreement", "Agreement";
+        Commitment => "commitment", "Commitment";
+    }
+);
+
+vocabulary!(
+    AgreementStatus, "an agreement status" {
+        Agreed => "agreed", "Agreed";
+        InProgress => "in-progress", "In progress";
+        Fulfilled => "fulfilled", "Fulfilled";
+        Broken => "broken", "Broken";
+    }
+);
+
+vocabulary!(
+    /// Why a note is there: editors' context, a correction of the source, or a fact added from
+    /// the public record.
+    NoteKind, "a note kind" {
+        Editor => "editor", "Editor's note";
+        Correction => "correction", "Correction";
+        PublicRecord => "public-record", "From the public record";
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_unknown_names_list_the_accepted_ones() {
+        for kind in EventKind::ALL {
+            assert_eq!(kind.as_str().parse::<EventKind>(), Ok(*kind));
+        }
+        let err = "meating".parse::<EventKind>().unwrap_err();
+        assert!(
+            err.starts_with("\"meating\" is not an event kind: expected one of meeting, visit,"),
+            "{err}"
+        );
+    }
+}

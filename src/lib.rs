@@ -1,0 +1,61 @@
+//! tradewatch: a dashboard of the events of US–China trade relations, every fact traced to the
+//! paragraph of the source it comes from.
+
+pub mod cli;
+pub mod dataset;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod state;
+pub mod telemetry;
+pub mod web;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request};
+use sqlx::SqlitePool;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+pub use state::AppState;
+
+/// The whole application: pages, assets and middleware. Tests build exactly this router.
+pub fn app(state: AppState) -> Router {
+    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request| {
+        let matched_path = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
+        tracing::info_span!("request", method = %request.method(), matched_path, uri = %request.uri())
+    });
+    web::router()
+        .with_state(state)
+        .layer(CompressionLayer::new())
+        .layer(trace)
+        .layer(CatchPanicLayer::new())
+}
+
+/// Opens the database, applies migrations and, when it holds no events yet, imports the dataset
+/// bundled into the binary.
+pub async fn prepare_database(url: &str) -> anyhow::Result<SqlitePool> {
+    use anyhow::Context as _;
+    let pool = db::connect(url)
+        .await
+        .with_context(|| format!("cannot open the database {url}"))?;
+    db::migrate(&pool)
+        .await
+        .with_context(|| format!("cannot migrate the database {url}"))?;
+    if db::is_empty(&pool).await? {
+        let files = dataset::bundled_files();
+        let existing = dataset::existing_records(&pool).await?;
+        let data = dataset::parse_and_validate(&files, &existing)
+            .context("the bundled dataset is invalid")?;
+        let summary = dataset::import(&pool, &data, &files)
+            .await
+            .context("cannot import the bundled dataset")?;
+        tracing::info!(
+            events = summary.events,
+            people = summary.people,
+            revision = summary.revision,
+            "seeded the database with the bundled dataset"
+        );
+    }
+    Ok(pool)
+}

@@ -1,0 +1,127 @@
+//! `/events/{slug}`: everything known about one event.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Html;
+
+use super::views::{self, NoteView, SourceCitations, datetime, kind_label, precision_description};
+use crate::db::Named;
+use crate::db::annotations::{self, Subject};
+use crate::db::events::{
+    self, AgreementRow, Neighbour, OrganizationRoleRow, ParticipantRow, QuoteRow,
+};
+use crate::domain::{AgreementStatus, EventClass, ParticipantRole};
+use crate::error::{Error, Result};
+use crate::state::AppState;
+
+pub struct ParticipantView {
+    pub row: ParticipantRow,
+    pub role_label: String,
+}
+
+pub struct OrganizationView {
+    pub row: OrganizationRoleRow,
+    pub role_label: String,
+}
+
+pub struct AgreementView {
+    pub row: AgreementRow,
+    pub status_label: String,
+}
+
+#[derive(Template)]
+#[template(path = "event.html")]
+pub struct EventPage {
+    pub title: String,
+    pub section: &'static str,
+    pub slug: String,
+    pub kind_label: String,
+    pub date_label: String,
+    pub datetime: Option<String>,
+    pub precision: String,
+    pub date_phrase: Option<String>,
+    pub location: Option<String>,
+    pub planned: bool,
+    pub class_label: String,
+    pub summary: String,
+    pub sides: Vec<Named>,
+    pub participants: Vec<ParticipantView>,
+    pub organizations: Vec<OrganizationView>,
+    pub topics: Vec<Named>,
+    pub quotes: Vec<QuoteRow>,
+    pub agreements: Vec<AgreementView>,
+    pub notes: Vec<NoteView>,
+    pub sources: Vec<SourceCitations>,
+    pub previous: Option<Neighbour>,
+    pub next: Option<Neighbour>,
+    pub related: Vec<Neighbour>,
+}
+
+fn role_label(role: &str) -> String {
+    role.parse::<ParticipantRole>()
+        .map(|r| r.label().to_owned())
+        .unwrap_or_else(|_| role.to_owned())
+}
+
+pub fn agreement_views(rows: Vec<AgreementRow>) -> Vec<AgreementView> {
+    rows.into_iter()
+        .map(|row| AgreementView {
+            status_label: row
+                .status
+                .parse::<AgreementStatus>()
+                .map(|s| s.label().to_owned())
+                .unwrap_or_else(|_| row.status.clone()),
+            row,
+        })
+        .collect()
+}
+
+pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>> {
+    let db = &state.db;
+    let event = events::by_slug(db, &slug).await?.ok_or(Error::NotFound)?;
+    let (previous, next) = events::neighbours(db, &event).await?;
+    let page = EventPage {
+        section: "timeline",
+        kind_label: kind_label(&event.kind),
+        datetime: datetime(&event.date_start, &event.date_end, &event.date_precision),
+        precision: precision_description(&event.date_precision),
+        planned: event.status == "planned",
+        class_label: event
+            .class
+            .parse::<EventClass>()
+            .map(|c| c.label().to_owned())
+            .unwrap_or_else(|_| event.class.clone()),
+        sides: events::sides(db, event.id).await?,
+        participants: events::participants(db, &event)
+            .await?
+            .into_iter()
+            .map(|row| ParticipantView {
+                role_label: role_label(&row.role),
+                row,
+            })
+            .collect(),
+        organizations: events::organizations(db, event.id)
+            .await?
+            .into_iter()
+            .map(|row| OrganizationView {
+                role_label: role_label(&row.role),
+                row,
+            })
+            .collect(),
+        topics: events::topics(db, event.id).await?,
+        quotes: views::quotes(events::quotes(db, event.id).await?),
+        agreements: agreement_views(events::agreements(db, event.id).await?),
+        notes: views::notes(annotations::notes(db, Subject::Event, event.id).await?),
+        sources: views::citations(annotations::citations(db, Subject::Event, event.id).await?),
+        related: events::related(db, &event, 5).await?,
+        previous,
+        next,
+        title: event.title,
+        slug: event.slug,
+        date_label: event.date_label,
+        date_phrase: event.date_phrase,
+        location: event.location,
+        summary: event.summary,
+    };
+    Ok(Html(page.render()?))
+}

@@ -1,0 +1,48 @@
+//! The HTML site: one module per page family, each with its handlers and page structs.
+
+pub mod assets;
+pub mod events;
+pub mod officials;
+pub mod organizations;
+pub mod pages;
+pub mod timeline;
+pub mod topics;
+pub mod views;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+
+use crate::error::Error;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(timeline::show))
+        .route("/events/{slug}", get(events::show))
+        .route("/officials", get(officials::index))
+        .route("/officials/{slug}", get(officials::show))
+        .route("/topics", get(topics::index))
+        .route("/topics/{slug}", get(topics::show))
+        .route("/organizations", get(organizations::index))
+        .route("/organizations/{slug}", get(organizations::show))
+        .route("/healthz", get(healthz))
+        .route("/static/{*path}", get(assets::serve))
+        .fallback(not_found)
+}
+
+/// 200 when the database answers, 503 when it does not.
+async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match crate::db::ping(&state.db).await {
+        Ok(()) => (StatusCode::OK, "ok\n"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
+        }
+    }
+}
+
+async fn not_found() -> Error {
+    Error::NotFound
+}

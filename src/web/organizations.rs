@@ -1,0 +1,90 @@
+//! `/organizations` and `/organizations/{slug}`.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Html;
+
+use super::events::{AgreementView, agreement_views};
+use super::views::{self, EventCard, NoteView, SourceCitations};
+use crate::db::annotations::{self, Subject};
+use crate::db::events;
+use crate::db::organizations::{self, MemberRow, OrganizationListRow, OrganizationRow};
+use crate::domain::OrganizationKind;
+use crate::error::{Error, Result};
+use crate::state::AppState;
+
+fn kind_label(kind: &str) -> String {
+    kind.parse::<OrganizationKind>()
+        .map(|k| k.label().to_owned())
+        .unwrap_or_else(|_| kind.to_owned())
+}
+
+pub struct OrganizationListView {
+    pub row: OrganizationListRow,
+    pub kind_label: String,
+}
+
+#[derive(Template)]
+#[template(path = "organizations.html")]
+pub struct OrganizationsPage {
+    pub title: String,
+    pub section: &'static str,
+    pub organizations: Vec<OrganizationListView>,
+}
+
+pub async fn index(State(state): State<AppState>) -> Result<Html<String>> {
+    let organizations = organizations::all(&state.db)
+        .await?
+        .into_iter()
+        .map(|row| OrganizationListView {
+            kind_label: kind_label(&row.kind),
+            row,
+        })
+        .collect();
+    let page = OrganizationsPage {
+        title: "Organisations".into(),
+        section: "organizations",
+        organizations,
+    };
+    Ok(Html(page.render()?))
+}
+
+#[derive(Template)]
+#[template(path = "organization.html")]
+pub struct OrganizationPage {
+    pub title: String,
+    pub section: &'static str,
+    pub organization: OrganizationRow,
+    pub kind_label: String,
+    pub aliases: Vec<String>,
+    pub members: Vec<MemberRow>,
+    pub events: Vec<EventCard>,
+    pub agreements: Vec<AgreementView>,
+    pub notes: Vec<NoteView>,
+    pub sources: Vec<SourceCitations>,
+}
+
+pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>> {
+    let db = &state.db;
+    let organization = organizations::by_slug(db, &slug)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let id = organization.id;
+    let page = OrganizationPage {
+        title: organization.name.clone(),
+        section: "organizations",
+        kind_label: kind_label(&organization.kind),
+        aliases: annotations::aliases(db, Subject::Organization, id).await?,
+        members: organizations::members(db, id).await?,
+        events: events::of_organization(db, id)
+            .await?
+            .into_iter()
+            .map(EventCard::from)
+            .collect(),
+        agreements: agreement_views(events::agreements_of_organization(db, id).await?),
+        notes: views::notes(annotations::notes(db, Subject::Organization, id).await?),
+        sources: views::citations(annotations::citations(db, Subject::Organization, id).await?),
+        organization,
+    };
+    Ok(Html(page.render()?))
+}

@@ -1,0 +1,245 @@
+//! `/`: the timeline, its filter form with facet counts, and its active-filter summary.
+
+use askama::Template;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use super::views::{YearGroup, group_by_period, kind_label};
+use crate::db::Counted;
+use crate::db::events::{self, EventQuery, Facet, TIMELINE_LIMIT};
+use crate::domain::filter::Sort;
+use crate::domain::{FilterError, TimelineFilter};
+use crate::error::{Error, Result};
+use crate::state::AppState;
+
+#[derive(Debug, Clone)]
+pub struct FacetOption {
+    pub value: String,
+    pub label: String,
+    pub count: i64,
+    pub checked: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct FacetView {
+    pub param: &'static str,
+    pub legend: &'static str,
+    pub options: Vec<FacetOption>,
+}
+
+impl FacetView {
+    /// How many options are ticked, for the summary line of a collapsed facet.
+    pub fn checked_count(&self) -> usize {
+        self.options.iter().filter(|o| o.checked).count()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ActiveFilter {
+    pub label: String,
+    pub remove_href: String,
+}
+
+/// The text fields of the form as the person typed them, so a rejected value can be corrected.
+#[derive(Debug, Clone, Default)]
+pub struct TypedValues {
+    pub from: String,
+    pub to: String,
+    pub q: String,
+    pub desc: bool,
+}
+
+impl TypedValues {
+    fn from_query(query: &str) -> Self {
+        let mut typed = Self::default();
+        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+            let slot = match key.as_ref() {
+                "from" => &mut typed.from,
+                "to" => &mut typed.to,
+                "q" => &mut typed.q,
+                "sort" => {
+                    typed.desc = value == "desc";
+                    continue;
+                }
+                _ => continue,
+            };
+            if slot.is_empty() {
+                *slot = value.chars().take(500).collect();
+            }
+        }
+        typed
+    }
+}
+
+#[derive(Template)]
+#[template(path = "timeline.html")]
+pub struct TimelinePage {
+    pub title: String,
+    pub section: &'static str,
+    pub error: Option<FilterError>,
+    pub typed: TypedValues,
+    pub facets: Vec<FacetView>,
+    pub active: Vec<ActiveFilter>,
+    pub filtered: bool,
+    pub total: i64,
+    pub shown: usize,
+    pub years: Vec<YearGroup>,
+    pub sort_desc: bool,
+    pub sort_toggle_href: String,
+    pub this_href: String,
+    pub limit: i64,
+}
+
+fn facet(
+    param: &'static str,
+    legend: &'static str,
+    rows: Vec<Counted>,
+    selected: &[String],
+) -> FacetView {
+    let options = rows
+        .into_iter()
+        .map(|row| FacetOption {
+            checked: selected.contains(&row.slug),
+            label: if param == "kind" {
+                kind_label(&row.name)
+            } else {
+                row.name
+            },
+            value: row.slug,
+            count: row.count,
+        })
+        .collect();
+    FacetView {
+        param,
+        legend,
+        options,
+    }
+}
+
+fn href(query: &str) -> String {
+    if query.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/?{query}")
+    }
+}
+
+/// The timeline. A bad filter renders the same page with status 400 and the error beside the
+/// form, so the reader can correct it where they typed it.
+pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response> {
+    let query = query.unwrap_or_default();
+    let typed = TypedValues::from_query(&query);
+    let parsed = match TimelineFilter::from_query(&query) {
+        Ok(filter) => match events::resolve(&state.db, &filter).await {
+            Ok(resolved) => Ok((filter, resolved)),
+            Err(Error::BadRequest(e)) => Err(e),
+            Err(e) => return Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    let (filter, resolved, error) = match parsed {
+        Ok((filter, resolved)) => (filter, resolved, None),
+        Err(e) => (TimelineFilter::default(), EventQuery::default(), Some(e)),
+    };
+
+    let db = &state.db;
+    let (rows, total) = if error.is_some() {
+        (Vec::new(), 0)
+    } else {
+        (
+            events::matching(db, &resolved).await?,
+            events::count_matching(db, &resolved).await?,
+        )
+    };
+    let slugs =
+        |list: &[crate::domain::Slug]| list.iter().map(ToString::to_string).collect::<Vec<_>>();
+    let kinds: Vec<String> = filter.kinds.iter().map(|k| k.as_str().to_owned()).collect();
+    let facets = vec![
+        facet(
+            "official",
+            "Officials",
+            events::facet_counts(db, &resolved, Facet::Officials).await?,
+            &slugs(&filter.officials),
+        ),
+        facet(
+            "topic",
+            "Topics",
+            events::facet_counts(db, &resolved, Facet::Topics).await?,
+            &slugs(&filter.topics),
+        ),
+        facet(
+            "kind",
+            "Kind of event",
+            events::facet_counts(db, &resolved, Facet::Kinds).await?,
+            &kinds,
+        ),
+        facet(
+            "country",
+            "Country involved",
+            events::facet_counts(db, &resolved, Facet::Countries).await?,
+            &slugs(&filter.countries),
+        ),
+    ];
+
+    let name_of = |param: &str, value: &str| {
+        facets
+            .iter()
+            .find(|f| f.param == param)
+            .and_then(|f| f.options.iter().find(|o| o.value == value))
+            .map(|o| o.label.clone())
+            .unwrap_or_else(|| value.to_owned())
+    };
+    let active = filter
+        .pairs()
+        .into_iter()
+        .filter(|(param, _)| *param != "sort")
+        .map(|(param, value)| {
+            let label = match param {
+                "official" => format!("Official: {}", name_of(param, &value)),
+                "topic" => format!("Topic: {}", name_of(param, &value)),
+                "kind" => format!("Kind: {}", name_of(param, &value)),
+                "country" => format!("Country: {}", name_of(param, &value)),
+                "from" => format!("From {value}"),
+                "to" => format!("To {value}"),
+                _ => format!("Text: “{value}”"),
+            };
+            ActiveFilter {
+                label,
+                remove_href: href(&filter.query_without(param, &value)),
+            }
+        })
+        .collect();
+
+    let sort_desc = filter.sort == Sort::Desc;
+    let page = TimelinePage {
+        title: if filter.is_filtered() {
+            "Filtered timeline".into()
+        } else {
+            "Timeline".into()
+        },
+        section: "timeline",
+        typed,
+        facets,
+        active,
+        filtered: filter.is_filtered(),
+        total,
+        shown: rows.len(),
+        years: group_by_period(rows),
+        sort_desc,
+        sort_toggle_href: href(&filter.query_with_sort(if sort_desc {
+            Sort::Asc
+        } else {
+            Sort::Desc
+        })),
+        this_href: href(&filter.query_string()),
+        limit: TIMELINE_LIMIT,
+        error,
+    };
+    let status = if page.error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}

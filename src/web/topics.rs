@@ -1,0 +1,64 @@
+//! `/topics` and `/topics/{slug}`.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Html;
+
+use super::events::{AgreementView, agreement_views};
+use super::views::{self, EventCard, NoteView, SourceCitations};
+use crate::db::Counted;
+use crate::db::annotations::{self, Subject};
+use crate::db::events;
+use crate::db::topics::{self, TopicListRow, TopicRow};
+use crate::error::{Error, Result};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "topics.html")]
+pub struct TopicsPage {
+    pub title: String,
+    pub section: &'static str,
+    pub topics: Vec<TopicListRow>,
+}
+
+pub async fn index(State(state): State<AppState>) -> Result<Html<String>> {
+    let page = TopicsPage {
+        title: "Topics".into(),
+        section: "topics",
+        topics: topics::all(&state.db).await?,
+    };
+    Ok(Html(page.render()?))
+}
+
+#[derive(Template)]
+#[template(path = "topic.html")]
+pub struct TopicPage {
+    pub title: String,
+    pub section: &'static str,
+    pub topic: TopicRow,
+    pub events: Vec<EventCard>,
+    pub officials: Vec<Counted>,
+    pub agreements: Vec<AgreementView>,
+    pub notes: Vec<NoteView>,
+    pub sources: Vec<SourceCitations>,
+}
+
+pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>> {
+    let db = &state.db;
+    let topic = topics::by_slug(db, &slug).await?.ok_or(Error::NotFound)?;
+    let page = TopicPage {
+        title: topic.name.clone(),
+        section: "topics",
+        events: events::of_topic(db, topic.id)
+            .await?
+            .into_iter()
+            .map(EventCard::from)
+            .collect(),
+        officials: topics::officials(db, topic.id).await?,
+        agreements: agreement_views(events::agreements_on_topic(db, topic.id).await?),
+        notes: views::notes(annotations::notes(db, Subject::Topic, topic.id).await?),
+        sources: views::citations(annotations::citations(db, Subject::Topic, topic.id).await?),
+        topic,
+    };
+    Ok(Html(page.render()?))
+}
