@@ -41,6 +41,9 @@ pub struct ServeArgs {
     /// SQLite database URL; the file is created and seeded when missing.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite:tradewatch.db")]
     pub database_url: String,
+    /// Serve /static from this directory instead of the bundled copy (for styling work).
+    #[arg(long, env = "TRADEWATCH_STATIC_DIR")]
+    pub static_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -78,9 +81,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
     tracing::info!("tradewatch is serving at http://{}", listener.local_addr()?);
-    axum::serve(listener, app(AppState::new(pool.clone())))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app(AppState::new(pool.clone()).with_static_dir(args.static_dir)),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     pool.close().await;
     tracing::info!("tradewatch stopped");
     Ok(())

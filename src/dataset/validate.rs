@@ -365,10 +365,10 @@ pub fn validate(
             let publisher = c.optional_text("publisher", &r.publisher);
             let published = c.day("published", &r.published);
             let url = c.optional_text("url", &r.url);
-            if let Some(url) = &url {
-                if !(url.starts_with("https://") || url.starts_with("http://")) {
-                    c.error("url", format!("\"{url}\" is not an http(s) URL"));
-                }
+            if let Some(url) = &url
+                && !(url.starts_with("https://") || url.starts_with("http://"))
+            {
+                c.error("url", format!("\"{url}\" is not an http(s) URL"));
             }
             if r.paragraphs.is_empty() {
                 c.error("paragraphs", "is empty: a source needs its text");
@@ -476,10 +476,10 @@ pub fn validate(
                     .to
                     .as_ref()
                     .and_then(|d| c.day(&format!("{field}.to"), d));
-                if let (Some(from), Some(to)) = (from, to) {
-                    if to < from {
-                        c.error(format!("{field}.to"), "is before the role's start (from)");
-                    }
+                if let (Some(from), Some(to)) = (from, to)
+                    && to < from
+                {
+                    c.error(format!("{field}.to"), "is before the role's start (from)");
                 }
                 let basis = c.optional_text(&format!("{field}.basis"), &role.basis);
                 roles.push(Role {

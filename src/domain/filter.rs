@@ -54,7 +54,7 @@ pub struct SearchText {
 impl SearchText {
     /// Every run of letters and digits becomes a quoted FTS5 term, so no character a person
     /// types can be read as FTS5 syntax (`AND`, `*`, `"`, `col:`). Terms are ANDed; the last
-    /// one matches as a prefix while it is still being typed (`expo` finds "export").
+    /// one also matches as a prefix, as if still being typed (`expo` finds "export").
     pub fn parse(input: &str) -> Result<Self, String> {
         let text = input.trim();
         if text.chars().count() > MAX_QUERY_CHARS {
@@ -70,12 +70,7 @@ impl SearchText {
             );
         };
         let mut fts: Vec<String> = rest.iter().map(|t| format!("\"{t}\"")).collect();
-        let ends_in_word = text.chars().last().is_some_and(char::is_alphanumeric);
-        fts.push(if ends_in_word {
-            format!("\"{last}\"*")
-        } else {
-            format!("\"{last}\"")
-        });
+        fts.push(format!("\"{last}\"*"));
         Ok(Self {
             text: text.to_owned(),
             fts: fts.join(" "),
@@ -184,7 +179,7 @@ impl TimelineFilter {
             let err = |message: String| FilterError::new(param, message);
             match param {
                 "official" | "topic" | "country" => {
-                    let slug = Slug::parse(value).map_err(|m| err(m))?;
+                    let slug = Slug::parse(value).map_err(&err)?;
                     let list = match param {
                         "official" => &mut filter.officials,
                         "topic" => &mut filter.topics,
@@ -227,17 +222,17 @@ impl TimelineFilter {
                 }
             }
         }
-        if let (Some(from), Some(to)) = (filter.from, filter.to) {
-            if to < from {
-                return Err(FilterError::new(
-                    "to",
-                    format!(
-                        "the range ends ({}) before it starts ({}); choose a later end date",
-                        iso(to),
-                        iso(from)
-                    ),
-                ));
-            }
+        if let (Some(from), Some(to)) = (filter.from, filter.to)
+            && to < from
+        {
+            return Err(FilterError::new(
+                "to",
+                format!(
+                    "the range ends ({}) before it starts ({}); choose a later end date",
+                    iso(to),
+                    iso(from)
+                ),
+            ));
         }
         Ok(filter)
     }
@@ -405,8 +400,8 @@ mod tests {
             "\"expo\"*"
         );
         assert_eq!(
-            SearchText::parse("chips ").unwrap().fts_expression(),
-            "\"chips\""
+            SearchText::parse(" chips ").unwrap().fts_expression(),
+            "\"chips\"*"
         );
     }
 

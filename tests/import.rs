@@ -1,0 +1,476 @@
+//! Importing datasets: validation errors name file, record and field; a failed import writes
+//! nothing; re-importing changes nothing.
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+use sqlx::SqlitePool;
+use tradewatch::dataset::{self, DatasetError};
+
+const TABLES: &[&str] = &[
+    "countries",
+    "sources",
+    "paragraphs",
+    "topics",
+    "organizations",
+    "people",
+    "aliases",
+    "roles",
+    "events",
+    "event_sides",
+    "event_people",
+    "event_organizations",
+    "event_topics",
+    "event_countries",
+    "agreements",
+    "agreement_parties",
+    "agreement_topics",
+    "quotes",
+    "notes",
+    "citations",
+    "events_fts",
+    "people_fts",
+    "quotes_fts",
+];
+
+/// Every row of every data table, as text, in a stable order. Child rows that are replaced
+/// whole on import (aliases, roles, notes) are compared without their surrogate ids, and a
+/// note's citations by the note's place instead of its id.
+async fn snapshot(pool: &SqlitePool) -> Vec<String> {
+    let mut rows = Vec::new();
+    for table in TABLES {
+        let mut columns: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT name FROM pragma_table_info('{table}')"
+        )))
+        .fetch_all(pool)
+        .await
+        .expect("columns");
+        if ["aliases", "roles", "notes"].contains(table) {
+            columns.retain(|c| c != "id");
+        }
+        if *table == "citations" {
+            columns = vec![
+                "subject_type".into(),
+                "CASE WHEN subject_type = 'note' THEN (SELECT n.subject_type || ':' || n.subject_id || ':' || n.position FROM notes n WHERE n.id = citations.subject_id) ELSE citations.subject_id END".into(),
+                "paragraph_id".into(),
+            ];
+        }
+        let sql = format!(
+            "SELECT '{table}: ' || json_array({}) AS row FROM {table} ORDER BY row",
+            columns.join(", ")
+        );
+        rows.extend(
+            sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql))
+                .fetch_all(pool)
+                .await
+                .expect("rows"),
+        );
+    }
+    rows
+}
+
+/// The bundled dataset with one text replaced in one file.
+fn bundled_with(file: &str, from: &str, to: &str) -> Vec<(String, String)> {
+    let mut files = dataset::bundled_files();
+    let (_, text) = files
+        .iter_mut()
+        .find(|(name, _)| name == file)
+        .expect("file exists");
+    assert!(text.contains(from), "{file} contains {from:?}");
+    *text = text.replacen(from, to, 1);
+    files
+}
+
+fn errors_of(files: &[(String, String)]) -> String {
+    match dataset::parse_and_validate(files, &dataset::Existing::default()) {
+        Ok(_) => panic!("the dataset should be rejected"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn the_bundled_dataset_is_valid_and_complete() {
+    let data =
+        dataset::parse_and_validate(&dataset::bundled_files(), &dataset::Existing::default())
+            .expect("valid");
+    assert!(data.events.len() >= 15, "events: {}", data.events.len());
+    assert!(data.people.len() >= 9 && data.topics.len() >= 8 && data.agreements.len() >= 5);
+    assert!(!data.quotes.is_empty());
+    let people: Vec<&str> = data.people.iter().map(|p| p.slug.as_str()).collect();
+    for slug in [
+        "gina-raimondo",
+        "wang-wentao",
+        "li-qiang",
+        "he-lifeng",
+        "xi-jinping",
+        "janet-yellen",
+        "joe-biden",
+        "donald-trump",
+        "nancy-pelosi",
+    ] {
+        assert!(people.contains(&slug), "{slug}");
+    }
+    assert!(
+        data.topics
+            .iter()
+            .any(|t| t.slug.as_str() == "export-controls")
+    );
+    // Every paragraph of the source is cited by something.
+    let source = &data.sources[0];
+    let mut cited = std::collections::BTreeSet::new();
+    let all_cites = data
+        .events
+        .iter()
+        .flat_map(|e| &e.cites)
+        .chain(data.people.iter().flat_map(|p| &p.cites))
+        .chain(data.quotes.iter().flat_map(|q| &q.cites))
+        .chain(data.agreements.iter().flat_map(|a| &a.cites))
+        .chain(data.organizations.iter().flat_map(|o| &o.cites))
+        .chain(data.topics.iter().flat_map(|t| &t.cites));
+    for cite in all_cites {
+        cited.insert(cite.paragraph);
+    }
+    assert_eq!(cited.len(), source.paragraphs.len());
+}
+
+#[test]
+fn each_kind_of_mistake_gets_an_error_naming_file_record_and_field() {
+    let cases = [
+        (
+            bundled_with(
+                "data/events.toml",
+                "person = \"wang-wentao\"",
+                "person = \"li-qiang2\"",
+            ),
+            "data/events.toml: event \"raimondo-visit-to-china-2023-08\": participants: \"li-qiang2\" is not a known person",
+        ),
+        (
+            bundled_with(
+                "data/events.toml",
+                "kind = \"meeting\"",
+                "kind = \"meating\"",
+            ),
+            "data/events.toml: event \"raimondo-wang-wentao-lunch-meeting\": kind: \"meating\" is not an event kind",
+        ),
+        (
+            bundled_with(
+                "data/events.toml",
+                "date = \"2023-08-28\"",
+                "date = \"2023-02-30\"",
+            ),
+            "data/events.toml: event \"raimondo-wang-wentao-lunch-meeting\": date: \"2023-02-30\" is not a real date",
+        ),
+        (
+            bundled_with("data/events.toml", "paragraphs = [32]", "paragraphs = [99]"),
+            "data/events.toml: event \"raimondo-wang-wentao-lunch-meeting\": cites.paragraphs: source \"raimondo-beijing-2023-08-29\" has no paragraph 99 (it has 1 to 36)",
+        ),
+        (
+            bundled_with(
+                "data/events.toml",
+                "source = \"raimondo-beijing-2023-08-29\", paragraphs = [32]",
+                "source = \"elsewhere\", paragraphs = [32]",
+            ),
+            "data/events.toml: event \"raimondo-wang-wentao-lunch-meeting\": cites.source: \"elsewhere\" is not a known source",
+        ),
+        (
+            bundled_with(
+                "data/events.toml",
+                "slug = \"raimondo-wang-wentao-lunch-meeting\"",
+                "slug = \"Raimondo Lunch\"",
+            ),
+            "data/events.toml: event \"Raimondo Lunch\": slug: \"Raimondo Lunch\" is not a slug",
+        ),
+        (
+            bundled_with(
+                "data/events.toml",
+                "slug = \"raimondo-wang-wentao-lunch-meeting\"",
+                "slug = \"raimondo-meets-li-qiang\"",
+            ),
+            "data/events.toml: event \"raimondo-meets-li-qiang\": slug: is also declared in data/events.toml",
+        ),
+        (
+            bundled_with(
+                "data/events.toml",
+                "topics = [\"dialogue\"",
+                "topics = [\"dialog\"",
+            ),
+            "topics: \"dialog\" is not a known topic",
+        ),
+        (
+            bundled_with(
+                "data/events.toml",
+                "sides = [\"united-states\", \"china\"]",
+                "sides = [\"united-states\", \"prc\"]",
+            ),
+            "sides: \"prc\" is not a known country",
+        ),
+        (
+            bundled_with(
+                "data/quotes.toml",
+                "Of course, I refused",
+                "Of course, I agreed",
+            ),
+            "data/quotes.toml: quote \"raimondo-of-course-i-refused\": text: does not appear verbatim in any of the cited paragraphs",
+        ),
+        (
+            bundled_with(
+                "data/people.toml",
+                "country = \"united-states\"",
+                "country = \"usa\"",
+            ),
+            "data/people.toml: person \"gina-raimondo\": country: \"usa\" is not a known country",
+        ),
+        (
+            bundled_with(
+                "data/people.toml",
+                "from = \"2021-03-03\"",
+                "from = \"March 2021\"",
+            ),
+            "data/people.toml: person \"gina-raimondo\": roles[0].from: \"March 2021\" is not a date like 2023-08-29",
+        ),
+        (
+            bundled_with(
+                "data/agreements.toml",
+                "status = \"agreed\"",
+                "status = \"signed\"",
+            ),
+            "status: \"signed\" is not an agreement status",
+        ),
+        (
+            bundled_with(
+                "data/events.toml",
+                "location = \"Beijing\"",
+                "locaton = \"Beijing\"",
+            ),
+            "data/events.toml: TOML parse error",
+        ),
+        (
+            bundled_with("data/events.toml", "[[events]]", "[[events]\n"),
+            "data/events.toml: TOML parse error",
+        ),
+    ];
+    for (files, expected) in cases {
+        let errors = errors_of(&files);
+        assert!(
+            errors.contains(expected),
+            "expected {expected:?} in:\n{errors}"
+        );
+    }
+}
+
+#[test]
+fn a_correction_without_its_basis_and_a_record_without_citations_are_rejected() {
+    let files = vec![
+        (
+            "data/countries.toml".to_owned(),
+            "[[countries]]\nslug = \"japan\"\nname = \"Japan\"\n".to_owned(),
+        ),
+        (
+            "data/new.toml".to_owned(),
+            "[[topics]]\nslug = \"rare-earths\"\nname = \"Rare earths\"\nsummary = \"Minerals.\"\n\
+             notes = [{ kind = \"correction\", text = \"Wrong.\" }]\n"
+                .to_owned(),
+        ),
+    ];
+    let errors = errors_of(&files);
+    assert!(
+        errors.contains("data/new.toml: topic \"rare-earths\": cites: is missing"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("data/new.toml: topic \"rare-earths\": notes[0].basis: is missing"),
+        "{errors}"
+    );
+}
+
+#[tokio::test]
+async fn a_new_file_may_refer_to_records_already_in_the_database() {
+    let app = seeded().await;
+    let files = vec![(
+        "more.toml".to_owned(),
+        r#"
+[[events]]
+slug = "raimondo-follow-up-call"
+title = "Raimondo and Wang speak again"
+kind = "talks"
+date = "2023-09"
+status = "occurred"
+sides = ["united-states", "china"]
+class = "verbal-cooperation"
+summary = "A follow-up."
+participants = [{ person = "gina-raimondo", role = "host" }, { person = "wang-wentao", role = "attendee" }]
+topics = ["dialogue"]
+cites = [{ source = "raimondo-beijing-2023-08-29", paragraphs = [32] }]
+"#
+        .to_owned(),
+    )];
+    // Alone, the references are unknown...
+    assert!(errors_of(&files).contains("\"gina-raimondo\" is not a known person"));
+    // ...but against the database they resolve, and the import adds the event.
+    let existing = dataset::existing_records(&app.pool).await.unwrap();
+    let data = dataset::parse_and_validate(&files, &existing).expect("valid against the database");
+    let before = count(&app.pool, "events").await;
+    dataset::import(&app.pool, &data, &files)
+        .await
+        .expect("imported");
+    assert_eq!(count(&app.pool, "events").await, before + 1);
+    let (_, html) = app.get_html("/?official=wang-wentao&from=2023-09").await;
+    assert_eq!(event_slugs(&html), ["raimondo-follow-up-call"]);
+}
+
+#[tokio::test]
+async fn reimporting_the_same_dataset_changes_nothing() {
+    let app = seeded().await;
+    let before = snapshot(&app.pool).await;
+    let files = dataset::bundled_files();
+    let data =
+        dataset::parse_and_validate(&files, &dataset::existing_records(&app.pool).await.unwrap())
+            .unwrap();
+    let summary = dataset::import(&app.pool, &data, &files).await.unwrap();
+    assert_eq!(summary.revision, 2);
+    let after = snapshot(&app.pool).await;
+    let changed: Vec<_> = before
+        .iter()
+        .zip(&after)
+        .filter(|(a, b)| a != b)
+        .take(3)
+        .collect();
+    assert!(
+        changed.is_empty() && before.len() == after.len(),
+        "{changed:#?}"
+    );
+}
+
+#[tokio::test]
+async fn reimporting_an_edited_record_updates_it_in_place() {
+    let app = seeded().await;
+    let files = bundled_with(
+        "data/events.toml",
+        "title = \"Raimondo meets Premier Li Qiang\"",
+        "title = \"Raimondo meets Li Qiang, Premier of China\"",
+    );
+    let events = count(&app.pool, "events").await;
+    let data =
+        dataset::parse_and_validate(&files, &dataset::existing_records(&app.pool).await.unwrap())
+            .unwrap();
+    dataset::import(&app.pool, &data, &files).await.unwrap();
+    assert_eq!(count(&app.pool, "events").await, events);
+    let (_, html) = app.get_html("/events/raimondo-meets-li-qiang").await;
+    assert_eq!(
+        select(&html, "h1"),
+        ["Raimondo meets Li Qiang, Premier of China"]
+    );
+    let (_, html) = app.get_html("/?q=Premier%20of%20China").await;
+    assert!(
+        event_slugs(&html).contains(&"raimondo-meets-li-qiang".to_owned()),
+        "the search index follows the edit"
+    );
+}
+
+#[tokio::test]
+async fn a_failing_import_leaves_the_database_exactly_as_it_was() {
+    let app = seeded().await;
+    let before = snapshot(&app.pool).await;
+    let revisions = count(&app.pool, "revisions").await;
+    // Valid as a file, but dropping paragraphs the database's records still cite: the database
+    // refuses it part-way, after other records were already written in the transaction.
+    let files = vec![(
+        "shorter.toml".to_owned(),
+        r#"
+[[topics]]
+slug = "export-controls"
+name = "Renamed by a failed import"
+summary = "Should never be seen."
+cites = [{ source = "raimondo-beijing-2023-08-29", paragraphs = [1] }]
+
+[[sources]]
+slug = "raimondo-beijing-2023-08-29"
+title = "Shortened"
+published = "2023-08-29"
+paragraphs = ["Only one paragraph."]
+"#
+        .to_owned(),
+    )];
+    let existing = dataset::existing_records(&app.pool).await.unwrap();
+    let data = dataset::parse_and_validate(&files, &existing).expect("valid as files");
+    let err = dataset::import(&app.pool, &data, &files)
+        .await
+        .expect_err("the database refuses it");
+    assert!(matches!(err, DatasetError::Database(_)), "{err}");
+    assert_eq!(snapshot(&app.pool).await, before);
+    assert_eq!(count(&app.pool, "revisions").await, revisions);
+}
+
+#[tokio::test]
+async fn the_import_command_reports_every_error_and_writes_nothing() {
+    let (pool, dir) = empty().await;
+    let data_dir = dir.path().join("data");
+    std::fs::create_dir(&data_dir).unwrap();
+    for (name, text) in bundled_with(
+        "data/events.toml",
+        "person = \"wang-wentao\"",
+        "person = \"li-qiang2\"",
+    ) {
+        std::fs::write(data_dir.join(name.trim_start_matches("data/")), text).unwrap();
+    }
+    let url = format!("sqlite:{}", dir.path().join("tradewatch.db").display());
+    let output = Command::new(env!("CARGO_BIN_EXE_tradewatch"))
+        .args(["import", "--database-url", &url])
+        .arg(&data_dir)
+        .output()
+        .expect("the binary runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let expected = format!(
+        "{}: event \"raimondo-visit-to-china-2023-08\": participants: \"li-qiang2\" is not a known person",
+        data_dir.join("events.toml").display()
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert_eq!(count(&pool, "events").await, 0);
+    assert_eq!(count(&pool, "revisions").await, 0);
+
+    // Corrected, it imports, and `check` agrees.
+    std::fs::write(
+        data_dir.join("events.toml"),
+        dataset::BUNDLED
+            .iter()
+            .find(|(n, _)| *n == "data/events.toml")
+            .unwrap()
+            .1,
+    )
+    .unwrap();
+    let check = Command::new(env!("CARGO_BIN_EXE_tradewatch"))
+        .arg("check")
+        .arg(&data_dir)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let import = Command::new(env!("CARGO_BIN_EXE_tradewatch"))
+        .args(["import", "--database-url", &url])
+        .arg(&data_dir)
+        .output()
+        .unwrap();
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+    assert!(String::from_utf8_lossy(&import.stdout).contains("as revision 1"));
+    assert!(count(&pool, "events").await >= 15);
+}
+
+#[tokio::test]
+async fn the_import_command_names_a_missing_path() {
+    let output = Command::new(env!("CARGO_BIN_EXE_tradewatch"))
+        .args(["check", "no/such/file.toml"])
+        .output()
+        .expect("the binary runs");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no/such/file.toml: cannot read"));
+}
