@@ -339,6 +339,8 @@ async fn every_page_has_a_skip_link_main_landmark_and_labelled_search() {
         "/topics",
         "/topics/tourism",
         "/organizations",
+        "/organizations/huawei",
+        "/about",
         "/nope",
     ] {
         let (_, html) = app.get_html(path).await;
@@ -351,4 +353,28 @@ async fn every_page_has_a_skip_link_main_landmark_and_labelled_search() {
         );
         assert_eq!(select(&html, "h1").len(), 1, "{path}: one h1");
     }
+}
+
+#[tokio::test]
+async fn the_about_page_counts_the_record_and_lists_its_sources() {
+    let app = seeded().await;
+    let (status, html) = app.get_html("/about").await;
+    assert_eq!(status, StatusCode::OK);
+    let stats: Vec<String> = select(&html, ".stats dt")
+        .into_iter()
+        .zip(select(&html, ".stats dd"))
+        .map(|(term, value)| format!("{term} {value}"))
+        .collect();
+    let events = count(&app.pool, "events").await;
+    assert!(stats.contains(&format!("Events {events}")), "{stats:?}");
+    assert!(
+        stats.contains(&format!("People {}", count(&app.pool, "people").await)),
+        "{stats:?}"
+    );
+    let sources = select(&html, "#sources-list-heading + ul li");
+    assert_eq!(sources.len() as i64, count(&app.pool, "sources").await);
+    assert!(
+        sources[0].contains("36 paragraphs, 36 cited"),
+        "{sources:?}"
+    );
 }

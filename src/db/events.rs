@@ -563,3 +563,28 @@ pub async fn totals(pool: &SqlitePool) -> Result<Totals, sqlx::Error> {
     .fetch_one(pool)
     .await
 }
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SourceSummary {
+    pub slug: String,
+    pub title: String,
+    pub publisher: Option<String>,
+    pub published: String,
+    pub url: Option<String>,
+    pub paragraphs: i64,
+    pub cited: i64,
+}
+
+/// Every source with how many of its paragraphs the dataset cites.
+#[tracing::instrument(skip(pool))]
+pub async fn sources(pool: &SqlitePool) -> Result<Vec<SourceSummary>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.slug, s.title, s.publisher, s.published, s.url,
+                (SELECT COUNT(*) FROM paragraphs WHERE source_id = s.id) AS paragraphs,
+                (SELECT COUNT(DISTINCT c.paragraph_id) FROM citations c
+                   JOIN paragraphs p ON p.id = c.paragraph_id WHERE p.source_id = s.id) AS cited
+           FROM sources s ORDER BY s.published DESC, s.slug",
+    )
+    .fetch_all(pool)
+    .await
+}

@@ -1,5 +1,6 @@
 //! The HTML site: one module per page family, each with its handlers and page structs.
 
+pub mod about;
 pub mod assets;
 pub mod events;
 pub mod officials;
@@ -27,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/topics/{slug}", get(topics::show))
         .route("/organizations", get(organizations::index))
         .route("/organizations/{slug}", get(organizations::show))
+        .route("/about", get(about::show))
         .route("/healthz", get(healthz))
         .route("/static/{*path}", get(assets::serve))
         .fallback(not_found)

@@ -1,0 +1,73 @@
+//! `/about`: what the dashboard records, how, and from which sources.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+
+use crate::db::events::{self, SourceSummary, Totals};
+use crate::domain::{EventClass, EventKind, Precision};
+use crate::error::Result;
+use crate::state::AppState;
+
+pub struct Term {
+    pub name: &'static str,
+    pub meaning: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "about.html")]
+pub struct AboutPage {
+    pub title: String,
+    pub section: &'static str,
+    pub totals: Totals,
+    pub sources: Vec<SourceSummary>,
+    pub kinds: Vec<&'static str>,
+    pub classes: Vec<Term>,
+    pub precisions: Vec<Term>,
+}
+
+pub async fn show(State(state): State<AppState>) -> Result<Html<String>> {
+    let class_meaning = |class: EventClass| match class {
+        EventClass::VerbalCooperation => "statements, requests, offers and agreements to cooperate",
+        EventClass::MaterialCooperation => {
+            "cooperative acts: meetings held, trade opened, restrictions eased"
+        }
+        EventClass::VerbalConflict => "refusals, accusations, complaints and threats",
+        EventClass::MaterialConflict => {
+            "coercive acts: sanctions, bans, restrictions, fines, suspended talks"
+        }
+    };
+    let precision_meaning = |p: Precision| match p {
+        Precision::Day => "the day (or each day of a span) is known",
+        Precision::Month => "only the month is known",
+        Precision::Season => "only a part of the year is known, such as early 2024 or the summer",
+        Precision::Year => "only the year is known",
+    };
+    let page = AboutPage {
+        title: "About the data".into(),
+        section: "about",
+        totals: events::totals(&state.db).await?,
+        sources: events::sources(&state.db).await?,
+        kinds: EventKind::ALL.iter().map(|k| k.label()).collect(),
+        classes: EventClass::ALL
+            .iter()
+            .map(|c| Term {
+                name: c.label(),
+                meaning: class_meaning(*c),
+            })
+            .collect(),
+        precisions: [
+            Precision::Day,
+            Precision::Month,
+            Precision::Season,
+            Precision::Year,
+        ]
+        .into_iter()
+        .map(|p| Term {
+            name: p.as_str(),
+            meaning: precision_meaning(p),
+        })
+        .collect(),
+    };
+    Ok(Html(page.render()?))
+}
