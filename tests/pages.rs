@@ -378,3 +378,28 @@ async fn the_about_page_counts_the_record_and_lists_its_sources() {
         "{sources:?}"
     );
 }
+
+#[tokio::test]
+async fn a_role_that_has_ended_reads_as_former_with_its_years() {
+    let app = seeded().await;
+    let (_, html) = app.get_html("/officials/gina-raimondo").await;
+    assert!(
+        select(&html, ".record__date")
+            .join(" ")
+            .contains("Former US Secretary of Commerce (2021–2025)")
+    );
+    assert!(
+        select(&html, ".roles li")
+            .join(" ")
+            .contains("3 March 2021 – 20 January 2025")
+    );
+    // On an event page the title is the one held on the event's date, without "Former".
+    let (_, html) = app
+        .get_html("/events/raimondo-wang-wentao-lunch-meeting")
+        .await;
+    assert!(
+        select(&html, ".person__detail")
+            .iter()
+            .any(|d| d.starts_with("US Secretary of Commerce"))
+    );
+}

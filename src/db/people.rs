@@ -33,8 +33,10 @@ pub struct OfficialListRow {
     pub name: String,
     pub native_name: Option<String>,
     pub country: String,
-    /// The most recent title the dataset knows.
+    /// The most recent title the dataset knows, and when it was held.
     pub title: Option<String>,
+    pub title_from: Option<String>,
+    pub title_to: Option<String>,
     pub events: i64,
 }
 
@@ -42,11 +44,17 @@ pub struct OfficialListRow {
 #[tracing::instrument(skip(pool))]
 pub async fn all(pool: &SqlitePool) -> Result<Vec<OfficialListRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT p.slug, p.name, p.native_name, c.name AS country,
-                (SELECT title FROM roles WHERE person_id = p.id
-                  ORDER BY end_date IS NULL DESC, end_date DESC, start_date DESC LIMIT 1) AS title,
+        "WITH latest AS (
+             SELECT person_id, title, start_date, end_date,
+                    row_number() OVER (PARTITION BY person_id
+                                       ORDER BY end_date IS NULL DESC, end_date DESC, start_date DESC) AS n
+               FROM roles)
+         SELECT p.slug, p.name, p.native_name, c.name AS country,
+                l.title, l.start_date AS title_from, l.end_date AS title_to,
                 (SELECT COUNT(*) FROM event_people WHERE person_id = p.id) AS events
-           FROM people p JOIN countries c ON c.id = p.country_id
+           FROM people p
+           JOIN countries c ON c.id = p.country_id
+           LEFT JOIN latest l ON l.person_id = p.id AND l.n = 1
           ORDER BY c.name, p.name",
     )
     .fetch_all(pool)

@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 
-use super::views::{self, EventCard, NoteView, SourceCitations};
+use super::views::{self, EventCard, NoteView, SourceCitations, role_headline, role_period};
 use crate::db::Counted;
 use crate::db::annotations::{self, Subject};
 use crate::db::events::{self, QuoteRow};
@@ -12,9 +12,23 @@ use crate::db::people::{self, OfficialListRow, PersonRow, RoleRow};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
+pub struct OfficialCard {
+    pub row: OfficialListRow,
+    pub headline: Option<String>,
+}
+
 pub struct CountryGroup {
     pub country: String,
-    pub officials: Vec<OfficialListRow>,
+    pub officials: Vec<OfficialCard>,
+}
+
+pub struct RoleView {
+    pub row: RoleRow,
+    pub period: String,
+}
+
+fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
 }
 
 #[derive(Template)]
@@ -27,12 +41,18 @@ pub struct OfficialsPage {
 
 pub async fn index(State(state): State<AppState>) -> Result<Html<String>> {
     let mut countries: Vec<CountryGroup> = Vec::new();
+    let today = today();
     for row in people::all(&state.db).await? {
+        let headline = row
+            .title
+            .as_deref()
+            .map(|t| role_headline(t, row.title_from.as_deref(), row.title_to.as_deref(), today));
+        let card = OfficialCard { row, headline };
         match countries.last_mut() {
-            Some(group) if group.country == row.country => group.officials.push(row),
+            Some(group) if group.country == card.row.country => group.officials.push(card),
             _ => countries.push(CountryGroup {
-                country: row.country.clone(),
-                officials: vec![row],
+                country: card.row.country.clone(),
+                officials: vec![card],
             }),
         }
     }
@@ -50,9 +70,9 @@ pub struct OfficialPage {
     pub title: String,
     pub section: &'static str,
     pub person: PersonRow,
-    pub current_title: Option<String>,
+    pub headline: Option<String>,
     pub aliases: Vec<String>,
-    pub roles: Vec<RoleRow>,
+    pub roles: Vec<RoleView>,
     pub events: Vec<EventCard>,
     pub quotes: Vec<QuoteRow>,
     pub met_with: Vec<Counted>,
@@ -68,9 +88,22 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
     let page = OfficialPage {
         title: person.name.clone(),
         section: "officials",
-        current_title: roles.first().map(|r| r.title.clone()),
+        headline: roles.first().map(|r| {
+            role_headline(
+                &r.title,
+                r.start_date.as_deref(),
+                r.end_date.as_deref(),
+                today(),
+            )
+        }),
         aliases: annotations::aliases(db, Subject::Person, person.id).await?,
-        roles,
+        roles: roles
+            .into_iter()
+            .map(|row| RoleView {
+                period: role_period(row.start_date.as_deref(), row.end_date.as_deref()),
+                row,
+            })
+            .collect(),
         events: events::of_person(db, person.id)
             .await?
             .into_iter()

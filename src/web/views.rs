@@ -4,7 +4,7 @@
 use crate::db::Named;
 use crate::db::annotations::{CitedParagraph, NoteRow};
 use crate::db::events::{EventListRow, QuoteRow};
-use crate::domain::date::month_name;
+use crate::domain::date::{day_label, month_name, parse_day};
 use crate::domain::{EventKind, NoteKind, Precision};
 
 /// The label of a stored vocabulary value, or the value itself if it is not one we know.
@@ -30,6 +30,34 @@ pub fn precision_description(precision: &str) -> String {
         .parse::<Precision>()
         .map(|p| p.description().to_owned())
         .unwrap_or_default()
+}
+
+/// "3 March 2021 – 20 January 2025", "since 11 March 2023": when a role was held.
+pub fn role_period(start: Option<&str>, end: Option<&str>) -> String {
+    let label = |d: &str| parse_day(d).map(day_label).unwrap_or_else(|_| d.to_owned());
+    match (start, end) {
+        (Some(s), Some(e)) => format!("{} – {}", label(s), label(e)),
+        (Some(s), None) => format!("since {}", label(s)),
+        (None, Some(e)) => format!("until {}", label(e)),
+        (None, None) => String::new(),
+    }
+}
+
+/// A person's title as a headline: a role that has ended reads "Former … (2021–2025)".
+pub fn role_headline(
+    title: &str,
+    start: Option<&str>,
+    end: Option<&str>,
+    today: time::Date,
+) -> String {
+    let ended = end
+        .and_then(|e| parse_day(e).ok())
+        .is_some_and(|e| e < today);
+    if !ended {
+        return title.to_owned();
+    }
+    let year = |d: Option<&str>| d.and_then(|d| d.get(..4)).unwrap_or("?").to_owned();
+    format!("Former {title} ({}–{})", year(start), year(end))
 }
 
 /// An event in a list.
@@ -159,7 +187,9 @@ pub fn notes(rows: Vec<NoteRow>) -> Vec<NoteView> {
 pub struct SourceCitations {
     pub slug: String,
     pub title: String,
+    /// "29 August 2023"
     pub published: String,
+    pub published_iso: String,
     pub paragraphs: Vec<(i64, String)>,
 }
 
@@ -173,7 +203,10 @@ pub fn citations(rows: Vec<CitedParagraph>) -> Vec<SourceCitations> {
             _ => sources.push(SourceCitations {
                 slug: row.source_slug,
                 title: row.source_title,
-                published: row.source_published,
+                published: parse_day(&row.source_published)
+                    .map(day_label)
+                    .unwrap_or_else(|_| row.source_published.clone()),
+                published_iso: row.source_published,
                 paragraphs: vec![(row.number, row.text)],
             }),
         }
@@ -250,6 +283,34 @@ mod tests {
                 ),
                 ("2024".to_owned(), vec![("Early 2024".to_owned(), 1)]),
             ]
+        );
+    }
+
+    #[test]
+    fn roles_read_as_periods_and_ended_ones_as_former() {
+        use time::macros::date;
+        assert_eq!(
+            role_period(Some("2021-03-03"), Some("2025-01-20")),
+            "3 March 2021 – 20 January 2025"
+        );
+        assert_eq!(role_period(Some("2023-03-11"), None), "since 11 March 2023");
+        let today = date!(2026 - 11 - 28);
+        assert_eq!(
+            role_headline(
+                "US Secretary of Commerce",
+                Some("2021-03-03"),
+                Some("2025-01-20"),
+                today
+            ),
+            "Former US Secretary of Commerce (2021–2025)"
+        );
+        assert_eq!(
+            role_headline("Premier", Some("2023-03-11"), None, today),
+            "Premier"
+        );
+        assert_eq!(
+            role_headline("Premier", Some("2023-03-11"), Some("2030-01-01"), today),
+            "Premier"
         );
     }
 
