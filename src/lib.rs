@@ -15,7 +15,8 @@ use axum::extract::{MatchedPath, Request};
 use sqlx::SqlitePool;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 pub use state::AppState;
 
@@ -24,7 +25,8 @@ pub fn app(state: AppState) -> Router {
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request| {
         let matched_path = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
         tracing::info_span!("request", method = %request.method(), matched_path, uri = %request.uri())
-    });
+    })
+    .on_response(DefaultOnResponse::new().level(Level::INFO));
     web::router()
         .with_state(state)
         .layer(CompressionLayer::new())

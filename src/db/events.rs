@@ -440,12 +440,7 @@ pub async fn agreements(
     pool: &SqlitePool,
     event_id: i64,
 ) -> Result<Vec<AgreementRow>, sqlx::Error> {
-    sqlx::query_as(AssertSqlSafe(format!(
-        "{AGREEMENT_COLUMNS} WHERE a.event_id = ?1 ORDER BY a.title"
-    )))
-    .bind(event_id)
-    .fetch_all(pool)
-    .await
+    agreements_where(pool, "a.event_id = ?1", event_id).await
 }
 
 /// The agreements about a topic.
@@ -454,13 +449,8 @@ pub async fn agreements_on_topic(
     pool: &SqlitePool,
     topic_id: i64,
 ) -> Result<Vec<AgreementRow>, sqlx::Error> {
-    sqlx::query_as(AssertSqlSafe(format!(
-        "{AGREEMENT_COLUMNS} WHERE a.id IN (SELECT agreement_id FROM agreement_topics WHERE topic_id = ?1)
-         ORDER BY e.date_start, a.title"
-    )))
-    .bind(topic_id)
-    .fetch_all(pool)
-    .await
+    let condition = "a.id IN (SELECT agreement_id FROM agreement_topics WHERE topic_id = ?1)";
+    agreements_where(pool, condition, topic_id).await
 }
 
 /// The agreements an organisation is a party to.
@@ -469,11 +459,22 @@ pub async fn agreements_of_organization(
     pool: &SqlitePool,
     organization_id: i64,
 ) -> Result<Vec<AgreementRow>, sqlx::Error> {
+    let condition =
+        "a.id IN (SELECT agreement_id FROM agreement_parties WHERE organization_id = ?1)";
+    agreements_where(pool, condition, organization_id).await
+}
+
+/// Agreements matching `condition` (a fixed SQL fragment from the functions above, binding
+/// `?1` to `id`), in the order they were agreed.
+async fn agreements_where(
+    pool: &SqlitePool,
+    condition: &'static str,
+    id: i64,
+) -> Result<Vec<AgreementRow>, sqlx::Error> {
     sqlx::query_as(AssertSqlSafe(format!(
-        "{AGREEMENT_COLUMNS} WHERE a.id IN (SELECT agreement_id FROM agreement_parties WHERE organization_id = ?1)
-         ORDER BY e.date_start, a.title"
+        "{AGREEMENT_COLUMNS} WHERE {condition} ORDER BY e.date_start, a.title"
     )))
-    .bind(organization_id)
+    .bind(id)
     .fetch_all(pool)
     .await
 }
