@@ -556,7 +556,7 @@ pub async fn import(
         replace_annotations(conn, &mut ids, "quote", id, &quote.cites, &quote.notes).await?;
     }
 
-    rebuild_search_index(conn).await?;
+    super::search_index::rebuild(conn).await?;
 
     let now = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
@@ -581,40 +581,6 @@ pub async fn import(
         agreements: data.agreements.len(),
         quotes: data.quotes.len(),
     })
-}
-
-/// Rebuilds the full-text indexes from the tables, so they always agree with them.
-async fn rebuild_search_index(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
-    for statement in [
-        "DELETE FROM events_fts",
-        // An event is found by its own words and by the names around it: participants (with
-        // aliases), organisations, topics, location and the quotes said at it.
-        "INSERT INTO events_fts (rowid, title, summary, context)
-         SELECT e.id, e.title, e.summary,
-                concat_ws(' ', e.location, e.date_phrase,
-                  (SELECT group_concat(p.name || ' ' || coalesce(p.native_name, ''), ' ')
-                     FROM event_people ep JOIN people p ON p.id = ep.person_id WHERE ep.event_id = e.id),
-                  (SELECT group_concat(a.alias, ' ') FROM event_people ep
-                     JOIN aliases a ON a.subject_type = 'person' AND a.subject_id = ep.person_id WHERE ep.event_id = e.id),
-                  (SELECT group_concat(o.name, ' ') FROM event_organizations eo
-                     JOIN organizations o ON o.id = eo.organization_id WHERE eo.event_id = e.id),
-                  (SELECT group_concat(t.name, ' ') FROM event_topics et
-                     JOIN topics t ON t.id = et.topic_id WHERE et.event_id = e.id),
-                  (SELECT group_concat(q.text, ' ') FROM quotes q WHERE q.event_id = e.id))
-           FROM events e",
-        "DELETE FROM people_fts",
-        "INSERT INTO people_fts (rowid, name, aliases, roles)
-         SELECT p.id, p.name || ' ' || coalesce(p.native_name, ''),
-                (SELECT group_concat(alias, ' ') FROM aliases WHERE subject_type = 'person' AND subject_id = p.id),
-                (SELECT group_concat(title, ' ') FROM roles WHERE person_id = p.id)
-           FROM people p",
-        "DELETE FROM quotes_fts",
-        "INSERT INTO quotes_fts (rowid, text, speaker)
-         SELECT q.id, q.text, p.name FROM quotes q JOIN people p ON p.id = q.person_id",
-    ] {
-        sqlx::query(statement).execute(&mut *conn).await?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

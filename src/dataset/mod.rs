@@ -3,6 +3,7 @@
 
 mod import;
 pub mod records;
+mod search_index;
 mod validate;
 
 use std::path::{Path, PathBuf};
