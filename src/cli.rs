@@ -44,6 +44,9 @@ pub struct ServeArgs {
     /// Serve /static from this directory instead of the bundled copy (for styling work).
     #[arg(long, env = "TRADEWATCH_STATIC_DIR")]
     pub static_dir: Option<PathBuf>,
+    /// Public base URL for permalinks and citations [default: http://BIND]
+    #[arg(long, env = "TRADEWATCH_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -80,10 +83,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
-    tracing::info!("tradewatch is serving at http://{}", listener.local_addr()?);
+    let local = listener.local_addr()?;
+    let public_url = args.public_url.unwrap_or_else(|| format!("http://{local}"));
+    tracing::info!("tradewatch is serving at http://{local}");
     axum::serve(
         listener,
-        app(AppState::new(pool.clone()).with_static_dir(args.static_dir)),
+        app(AppState::new(pool.clone())
+            .with_static_dir(args.static_dir)
+            .with_public_url(&public_url)),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
@@ -105,9 +112,11 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
     let s = dataset::import(&pool, &data, &files).await?;
     pool.close().await;
     println!(
-        "imported {} file(s) as revision {}: {} sources, {} people, {} organisations, {} topics, {} events, {} agreements, {} quotes",
+        "imported {} file(s) as revision {} ({} records added, {} updated): {} sources, {} people, {} organisations, {} topics, {} events, {} agreements, {} quotes",
         files.len(),
         s.revision,
+        s.added,
+        s.updated,
         s.sources,
         s.people,
         s.organizations,

@@ -5,12 +5,17 @@ use std::sync::Arc;
 
 use sqlx::SqlitePool;
 
+/// Where a default `tradewatch` serves.
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:3000";
+
 #[derive(Clone)]
 pub struct AppState {
     pub db: SqlitePool,
     /// Serve `/static` from this directory instead of the copy bundled into the binary, so
     /// stylesheet changes show without a rebuild.
     pub static_dir: Option<Arc<PathBuf>>,
+    /// The site's public base URL, for permalinks and citations.
+    pub public_url: Arc<str>,
 }
 
 impl AppState {
@@ -18,11 +23,17 @@ impl AppState {
         Self {
             db,
             static_dir: None,
+            public_url: Arc::from(DEFAULT_PUBLIC_URL),
         }
     }
 
     pub fn with_static_dir(mut self, dir: Option<PathBuf>) -> Self {
         self.static_dir = dir.map(Arc::new);
+        self
+    }
+
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        self.public_url = Arc::from(url.trim_end_matches('/'));
         self
     }
 }

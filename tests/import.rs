@@ -30,6 +30,9 @@ const TABLES: &[&str] = &[
     "quotes",
     "notes",
     "citations",
+    "agreement_followups",
+    "revision_changes",
+    "record_digests",
     "events_fts",
     "people_fts",
     "quotes_fts",
@@ -233,10 +236,26 @@ fn each_kind_of_mistake_gets_an_error_naming_file_record_and_field() {
         (
             bundled_with(
                 "data/agreements.toml",
-                "status = \"agreed\"",
-                "status = \"signed\"",
+                "kind = \"agreement\"",
+                "kind = \"treaty\"",
             ),
-            "status: \"signed\" is not an agreement status",
+            "data/agreements.toml: agreement \"export-control-information-exchange\": kind: \"treaty\" is not an agreement kind",
+        ),
+        (
+            bundled_with(
+                "data/events.toml",
+                "effect = \"partly-fulfils\"",
+                "effect = \"fulfills\"",
+            ),
+            "data/events.toml: event \"raimondo-visit-to-china-2023-08\": follows_up[0].effect: \"fulfills\" is not a follow-up effect",
+        ),
+        (
+            bundled_with(
+                "data/events.toml",
+                "agreement = \"biden-xi-bali-understanding\"",
+                "agreement = \"bali\"",
+            ),
+            "data/events.toml: event \"raimondo-visit-to-china-2023-08\": follows_up[0].agreement: \"bali\" is not a known agreement",
         ),
         (
             bundled_with(

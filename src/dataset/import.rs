@@ -13,6 +13,9 @@ use crate::domain::{FuzzyDate, Slug};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportSummary {
     pub revision: i64,
+    /// Records new in this import, and records whose content changed.
+    pub added: usize,
+    pub updated: usize,
     pub sources: usize,
     pub people: usize,
     pub organizations: usize,
@@ -40,6 +43,7 @@ pub async fn existing_records(pool: &SqlitePool) -> Result<Existing, sqlx::Error
         organizations: slugs(pool, "SELECT slug FROM organizations").await?,
         topics: slugs(pool, "SELECT slug FROM topics").await?,
         events: slugs(pool, "SELECT slug FROM events").await?,
+        agreements: slugs(pool, "SELECT slug FROM agreements").await?,
         sources: HashMap::new(),
     };
     let rows = sqlx::query(
@@ -233,16 +237,87 @@ fn date_parts(
     }
 }
 
-/// FNV-1a over the files' names and contents: a short, stable fingerprint of what was imported.
-fn digest(files: &[(String, String)]) -> String {
+/// FNV-1a: a short, stable fingerprint (not a security measure: it only detects change).
+fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for (name, text) in files {
-        for byte in name.bytes().chain([0]).chain(text.bytes()).chain([0]) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
+    for byte in bytes {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
     format!("{hash:016x}")
+}
+
+/// A fingerprint of the files' names and contents: what an import read.
+fn digest(files: &[(String, String)]) -> String {
+    fnv1a(
+        files
+            .iter()
+            .flat_map(|(name, text)| name.bytes().chain([0]).chain(text.bytes()).chain([0])),
+    )
+}
+
+/// Records, for one import's revision, which records are new and which changed.
+struct Changes {
+    revision: i64,
+    added: usize,
+    updated: usize,
+}
+
+impl Changes {
+    /// Compares a record with its fingerprint from the last import (its validated form, which
+    /// holds every field), and notes it as added or updated unless it is unchanged. `table` is
+    /// one of the fixed table names of the import, never input.
+    async fn track(
+        &mut self,
+        conn: &mut SqliteConnection,
+        record_type: &'static str,
+        table: &'static str,
+        slug: &Slug,
+        record: &impl std::fmt::Debug,
+    ) -> Result<(), sqlx::Error> {
+        let digest = fnv1a(format!("{record:?}").into_bytes());
+        let previous: Option<String> = sqlx::query_scalar(
+            "SELECT digest FROM record_digests WHERE record_type = ?1 AND slug = ?2",
+        )
+        .bind(record_type)
+        .bind(slug.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+        let change = match previous {
+            Some(previous) if previous == digest => return Ok(()),
+            Some(_) => "updated",
+            None => {
+                let sql = AssertSqlSafe(format!("SELECT 1 FROM {table} WHERE slug = ?1"));
+                let exists: Option<i64> = sqlx::query_scalar(sql)
+                    .bind(slug.as_str())
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                if exists.is_some() { "updated" } else { "added" }
+            }
+        };
+        if change == "added" {
+            self.added += 1;
+        } else {
+            self.updated += 1;
+        }
+        sqlx::query("INSERT INTO revision_changes (revision_id, record_type, slug, change) VALUES (?1, ?2, ?3, ?4)")
+            .bind(self.revision)
+            .bind(record_type)
+            .bind(slug.as_str())
+            .bind(change)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query(
+            "INSERT INTO record_digests (record_type, slug, digest) VALUES (?1, ?2, ?3)
+             ON CONFLICT (record_type, slug) DO UPDATE SET digest = excluded.digest",
+        )
+        .bind(record_type)
+        .bind(slug.as_str())
+        .bind(digest)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
 }
 
 /// Imports a validated dataset in one transaction; `files` are the texts it was read from.
@@ -256,7 +331,27 @@ pub async fn import(
     let conn: &mut SqliteConnection = &mut tx;
     let mut ids = Ids::default();
 
+    let now = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let revision: i64 = sqlx::query_scalar(
+        "INSERT INTO revisions (imported_at, files, digest) VALUES (?1, ?2, ?3) RETURNING id",
+    )
+    .bind(now)
+    .bind(data.files.join("\n"))
+    .bind(digest(files))
+    .fetch_one(&mut *conn)
+    .await?;
+    let mut changes = Changes {
+        revision,
+        added: 0,
+        updated: 0,
+    };
+
     for country in &data.countries {
+        changes
+            .track(conn, "country", "countries", &country.slug, country)
+            .await?;
         sqlx::query("INSERT INTO countries (slug, name) VALUES (?1, ?2) ON CONFLICT (slug) DO UPDATE SET name = excluded.name")
             .bind(country.slug.as_str())
             .bind(&country.name)
@@ -265,6 +360,9 @@ pub async fn import(
     }
 
     for source in &data.sources {
+        changes
+            .track(conn, "source", "sources", &source.slug, source)
+            .await?;
         let source_id: i64 = sqlx::query_scalar(
             "INSERT INTO sources (slug, title, publisher, published, url) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (slug) DO UPDATE SET title = excluded.title, publisher = excluded.publisher,
@@ -300,6 +398,9 @@ pub async fn import(
     }
 
     for topic in &data.topics {
+        changes
+            .track(conn, "topic", "topics", &topic.slug, topic)
+            .await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO topics (slug, name, summary) VALUES (?1, ?2, ?3)
              ON CONFLICT (slug) DO UPDATE SET name = excluded.name, summary = excluded.summary RETURNING id",
@@ -313,6 +414,9 @@ pub async fn import(
     }
 
     for org in &data.organizations {
+        changes
+            .track(conn, "organization", "organizations", &org.slug, org)
+            .await?;
         let country = match &org.country {
             Some(slug) => Some(ids.of(conn, "countries", slug).await?),
             None => None,
@@ -336,6 +440,9 @@ pub async fn import(
     }
 
     for person in &data.people {
+        changes
+            .track(conn, "person", "people", &person.slug, person)
+            .await?;
         let country = ids.of(conn, "countries", &person.country).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO people (slug, name, native_name, country_id, wikidata, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -379,6 +486,9 @@ pub async fn import(
     }
 
     for event in &data.events {
+        changes
+            .track(conn, "event", "events", &event.slug, event)
+            .await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO events (slug, title, kind, date_start, date_end, date_precision, date_label, date_phrase,
                                  location, status, class, summary)
@@ -468,6 +578,9 @@ pub async fn import(
     }
 
     for agreement in &data.agreements {
+        changes
+            .track(conn, "agreement", "agreements", &agreement.slug, agreement)
+            .await?;
         let event = match &agreement.event {
             Some(slug) => Some(ids.of(conn, "events", slug).await?),
             None => None,
@@ -475,11 +588,11 @@ pub async fn import(
         let (due_start, due_end, due_precision, due_label) = date_parts(agreement.due.as_ref());
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO agreements (slug, title, kind, terms, cadence, due_start, due_end, due_precision, due_label,
-                                     status, event_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                                     event_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
              ON CONFLICT (slug) DO UPDATE SET title = excluded.title, kind = excluded.kind, terms = excluded.terms,
                cadence = excluded.cadence, due_start = excluded.due_start, due_end = excluded.due_end,
-               due_precision = excluded.due_precision, due_label = excluded.due_label, status = excluded.status,
+               due_precision = excluded.due_precision, due_label = excluded.due_label,
                event_id = excluded.event_id
              RETURNING id",
         )
@@ -492,7 +605,6 @@ pub async fn import(
         .bind(due_end)
         .bind(due_precision)
         .bind(due_label)
-        .bind(agreement.status.as_str())
         .bind(event)
         .fetch_one(&mut *conn)
         .await?;
@@ -535,7 +647,31 @@ pub async fn import(
         .await?;
     }
 
+    // Follow-ups belong to their event and point at agreements, which now all exist.
+    for event in &data.events {
+        let event_id = ids.of(conn, "events", &event.slug).await?;
+        sqlx::query("DELETE FROM agreement_followups WHERE event_id = ?1")
+            .bind(event_id)
+            .execute(&mut *conn)
+            .await?;
+        for followup in &event.follows_up {
+            let agreement = ids.of(conn, "agreements", &followup.agreement).await?;
+            sqlx::query(
+                "INSERT INTO agreement_followups (agreement_id, event_id, effect, note) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .bind(agreement)
+            .bind(event_id)
+            .bind(followup.effect.as_str())
+            .bind(&followup.note)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+
     for quote in &data.quotes {
+        changes
+            .track(conn, "quote", "quotes", &quote.slug, quote)
+            .await?;
         let speaker = ids.of(conn, "people", &quote.speaker).await?;
         let event = match &quote.event {
             Some(slug) => Some(ids.of(conn, "events", slug).await?),
@@ -557,22 +693,12 @@ pub async fn import(
     }
 
     super::search_index::rebuild(conn).await?;
-
-    let now = time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
-    let revision: i64 = sqlx::query_scalar(
-        "INSERT INTO revisions (imported_at, files, digest) VALUES (?1, ?2, ?3) RETURNING id",
-    )
-    .bind(now)
-    .bind(data.files.join("\n"))
-    .bind(digest(files))
-    .fetch_one(&mut *conn)
-    .await?;
     tx.commit().await?;
 
     Ok(ImportSummary {
         revision,
+        added: changes.added,
+        updated: changes.updated,
         sources: data.sources.len(),
         people: data.people.len(),
         organizations: data.organizations.len(),

@@ -10,9 +10,11 @@ use std::path::{Path, PathBuf};
 
 use time::Date;
 
+use crate::domain::FollowUpEffect;
+
 use crate::domain::{
-    AgreementKind, AgreementStatus, EventClass, EventKind, EventStatus, FuzzyDate, NoteKind,
-    OrganizationKind, ParticipantRole, Slug,
+    AgreementKind, EventClass, EventKind, EventStatus, FuzzyDate, NoteKind, OrganizationKind,
+    ParticipantRole, Slug,
 };
 pub use import::{ImportSummary, existing_records, import};
 pub use validate::{Existing, ValidationError, validate};
@@ -128,8 +130,17 @@ pub struct Event {
     pub participants: Vec<(Slug, ParticipantRole)>,
     pub organizations: Vec<(Slug, ParticipantRole)>,
     pub topics: Vec<Slug>,
+    pub follows_up: Vec<FollowUp>,
     pub cites: Vec<Citation>,
     pub notes: Vec<Note>,
+}
+
+/// An event's bearing on an agreement made earlier.
+#[derive(Debug, Clone)]
+pub struct FollowUp {
+    pub agreement: Slug,
+    pub effect: FollowUpEffect,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -141,7 +152,6 @@ pub struct Agreement {
     pub terms: String,
     pub cadence: Option<String>,
     pub due: Option<FuzzyDate>,
-    pub status: AgreementStatus,
     pub event: Option<Slug>,
     pub topics: Vec<Slug>,
     pub cites: Vec<Citation>,

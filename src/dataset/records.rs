@@ -146,6 +146,15 @@ pub struct RawOrganizationRef {
     pub role: String,
 }
 
+/// A later event's bearing on an agreement.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFollowUp {
+    pub agreement: String,
+    pub effect: String,
+    pub note: Option<String>,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawEvent {
@@ -167,6 +176,8 @@ pub struct RawEvent {
     #[serde(default)]
     pub topics: Vec<String>,
     #[serde(default)]
+    pub follows_up: Vec<RawFollowUp>,
+    #[serde(default)]
     pub cites: Vec<RawCitation>,
     #[serde(default)]
     pub notes: Vec<RawNote>,
@@ -183,7 +194,6 @@ pub struct RawAgreement {
     pub terms: String,
     pub cadence: Option<String>,
     pub due: Option<RawDate>,
-    pub status: String,
     pub event: Option<String>,
     #[serde(default)]
     pub topics: Vec<String>,

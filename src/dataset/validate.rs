@@ -11,7 +11,7 @@ use super::records::*;
 use super::*;
 use crate::domain::date::parse_day;
 use crate::domain::{
-    AgreementKind, AgreementStatus, EventClass, EventKind, EventStatus, FuzzyDate, NoteKind,
+    AgreementKind, EventClass, EventKind, EventStatus, FollowUpEffect, FuzzyDate, NoteKind,
     OrganizationKind, ParticipantRole, Precision, Slug,
 };
 
@@ -43,6 +43,7 @@ pub struct Existing {
     pub organizations: HashSet<String>,
     pub topics: HashSet<String>,
     pub events: HashSet<String>,
+    pub agreements: HashSet<String>,
     /// Each source's paragraphs, by slug.
     pub sources: HashMap<String, Vec<String>>,
 }
@@ -55,6 +56,7 @@ struct Known<'a> {
     organizations: HashSet<&'a str>,
     topics: HashSet<&'a str>,
     events: HashSet<&'a str>,
+    agreements: HashSet<&'a str>,
     sources: HashMap<&'a str, &'a [String]>,
 }
 
@@ -324,7 +326,7 @@ pub fn validate(
     let organizations = slugs_of!(organizations, "organization");
     let topics = slugs_of!(topics, "topic");
     let events = slugs_of!(events, "event");
-    let _ = slugs_of!(agreements, "agreement");
+    let agreements = slugs_of!(agreements, "agreement");
     let _ = slugs_of!(quotes, "quote");
     let _ = slugs_of!(sources, "source");
     let known = Known {
@@ -334,6 +336,7 @@ pub fn validate(
         organizations: with(organizations, &existing.organizations),
         topics: with(topics, &existing.topics),
         events: with(events, &existing.events),
+        agreements: with(agreements, &existing.agreements),
         sources: all()
             .flat_map(|(_, f)| {
                 f.sources
@@ -555,6 +558,29 @@ pub fn validate(
                 }
             }
             let topics = c.references("topics", &r.topics, &known.topics, "topic");
+            let mut follows_up: Vec<FollowUp> = Vec::new();
+            for (i, f) in r.follows_up.iter().enumerate() {
+                let field = format!("follows_up[{i}]");
+                let agreement = c.reference(
+                    &format!("{field}.agreement"),
+                    &f.agreement,
+                    &known.agreements,
+                    "agreement",
+                );
+                let effect = c.parse::<FollowUpEffect>(&format!("{field}.effect"), &f.effect);
+                let note = c.optional_text(&format!("{field}.note"), &f.note);
+                if let (Some(agreement), Some(effect)) = (agreement, effect) {
+                    if follows_up.iter().any(|f| f.agreement == agreement) {
+                        c.error(field, format!("\"{agreement}\" is listed twice"));
+                    } else {
+                        follows_up.push(FollowUp {
+                            agreement,
+                            effect,
+                            note,
+                        });
+                    }
+                }
+            }
             let cites = c.citations("cites", &r.cites, &known, true);
             let notes = c.notes(&r.notes, &known);
             if let (Some(slug), Some(kind), Some(date), Some(status), Some(class)) =
@@ -574,6 +600,7 @@ pub fn validate(
                     participants,
                     organizations,
                     topics,
+                    follows_up,
                     cites,
                     notes,
                 });
@@ -594,7 +621,6 @@ pub fn validate(
             let terms = c.text("terms", &r.terms);
             let cadence = c.optional_text("cadence", &r.cadence);
             let due = r.due.as_ref().and_then(|d| c.date("due", d));
-            let status = c.parse::<AgreementStatus>("status", &r.status);
             let event = r
                 .event
                 .as_ref()
@@ -602,7 +628,7 @@ pub fn validate(
             let topics = c.references("topics", &r.topics, &known.topics, "topic");
             let cites = c.citations("cites", &r.cites, &known, true);
             let notes = c.notes(&r.notes, &known);
-            if let (Some(slug), Some(kind), Some(status)) = (slug, kind, status) {
+            if let (Some(slug), Some(kind)) = (slug, kind) {
                 data.agreements.push(Agreement {
                     slug,
                     title,
@@ -611,7 +637,6 @@ pub fn validate(
                     terms,
                     cadence,
                     due,
-                    status,
                     event,
                     topics,
                     cites,

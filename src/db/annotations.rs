@@ -9,6 +9,7 @@ pub enum Subject {
     Organization,
     Topic,
     Event,
+    Agreement,
 }
 
 impl Subject {
@@ -18,6 +19,7 @@ impl Subject {
             Self::Organization => "organization",
             Self::Topic => "topic",
             Self::Event => "event",
+            Self::Agreement => "agreement",
         }
     }
 }

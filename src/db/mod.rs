@@ -1,10 +1,12 @@
 //! The database: connecting, migrating, and one module of queries per aggregate. Row structs
 //! here mirror the tables; the web layer turns them into what it renders.
 
+pub mod agreements;
 pub mod annotations;
 pub mod events;
 pub mod organizations;
 pub mod people;
+pub mod revisions;
 pub mod topics;
 
 use std::str::FromStr;

@@ -291,6 +291,71 @@ impl TimelineFilter {
     }
 }
 
+/// What the agreements list shows: OR within a parameter, AND across parameters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AgreementFilter {
+    pub statuses: Vec<super::CommitmentStatus>,
+    pub parties: Vec<Slug>,
+    pub topics: Vec<Slug>,
+}
+
+/// The parameters the agreements list understands.
+pub const AGREEMENT_PARAMETERS: &[&str] = &["status", "party", "topic"];
+
+impl AgreementFilter {
+    /// Parses a raw query string; the same rules as the timeline's (empty values mean any,
+    /// unknown parameters and malformed values are errors naming the parameter).
+    pub fn from_query(query: &str) -> Result<Self, FilterError> {
+        let mut filter = Self::default();
+        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+            let value = value.trim();
+            let param = AGREEMENT_PARAMETERS
+                .iter()
+                .find(|p| **p == key)
+                .ok_or_else(|| {
+                    FilterError::new(
+                        key.as_ref(),
+                        format!(
+                            "is not an agreements parameter: expected one of {}",
+                            AGREEMENT_PARAMETERS.join(", ")
+                        ),
+                    )
+                })?;
+            if value.is_empty() {
+                continue;
+            }
+            let err = |message: String| FilterError::new(*param, message);
+            match *param {
+                "status" => {
+                    let status = value.parse::<super::CommitmentStatus>().map_err(err)?;
+                    if !filter.statuses.contains(&status) {
+                        filter.statuses.push(status);
+                    }
+                }
+                other => {
+                    let slug = Slug::parse(value).map_err(err)?;
+                    let list = if other == "party" {
+                        &mut filter.parties
+                    } else {
+                        &mut filter.topics
+                    };
+                    if !list.contains(&slug) {
+                        list.push(slug);
+                    }
+                    if list.len() > MAX_VALUES {
+                        return Err(err(format!("at most {MAX_VALUES} values are allowed")));
+                    }
+                }
+            }
+        }
+        Ok(filter)
+    }
+
+    pub fn is_filtered(&self) -> bool {
+        !(self.statuses.is_empty() && self.parties.is_empty() && self.topics.is_empty())
+    }
+}
+
 fn encode<'a>(pairs: impl IntoIterator<Item = (&'a str, String)>) -> String {
     let mut serializer = form_urlencoded::Serializer::new(String::new());
     for (key, value) in pairs {
@@ -424,6 +489,35 @@ mod tests {
         }
         assert!(SearchText::parse("*** ---").is_err());
         assert!(SearchText::parse(&"a".repeat(MAX_QUERY_CHARS + 1)).is_err());
+    }
+
+    #[test]
+    fn agreement_filters_parse_statuses_parties_and_topics() {
+        let filter = AgreementFilter::from_query(
+            "status=overdue&status=agreed&party=china&topic=tourism&topic=",
+        )
+        .unwrap();
+        assert_eq!(
+            filter.statuses,
+            [
+                crate::domain::CommitmentStatus::Overdue,
+                crate::domain::CommitmentStatus::Agreed
+            ]
+        );
+        assert_eq!(filter.parties, [Slug::parse("china").unwrap()]);
+        assert_eq!(
+            AgreementFilter::from_query("status=late")
+                .unwrap_err()
+                .param,
+            "status"
+        );
+        assert_eq!(
+            AgreementFilter::from_query("kind=meeting")
+                .unwrap_err()
+                .param,
+            "kind"
+        );
+        assert!(!AgreementFilter::from_query("").unwrap().is_filtered());
     }
 
     #[test]

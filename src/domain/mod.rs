@@ -1,5 +1,6 @@
 //! Value types shared by the dataset, the database and the web layer.
 
+pub mod commitment;
 pub mod date;
 pub mod filter;
 pub mod slug;

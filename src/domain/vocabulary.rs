@@ -109,8 +109,20 @@ vocabulary!(
 );
 
 vocabulary!(
-    AgreementStatus, "an agreement status" {
+    /// How a later event bears on an agreement.
+    FollowUpEffect, "a follow-up effect" {
+        Fulfils => "fulfils", "Fulfils";
+        PartlyFulfils => "partly-fulfils", "Partly fulfils";
+        Breaks => "breaks", "Breaks";
+    }
+);
+
+vocabulary!(
+    /// Where an agreement stands, derived from its follow-ups and due date (see `commitment`).
+    CommitmentStatus, "a commitment status" {
         Agreed => "agreed", "Agreed";
+        Due => "due", "Due";
+        Overdue => "overdue", "Overdue";
         InProgress => "in-progress", "In progress";
         Fulfilled => "fulfilled", "Fulfilled";
         Broken => "broken", "Broken";

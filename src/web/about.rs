@@ -24,6 +24,7 @@ pub struct AboutPage {
     pub kinds: Vec<&'static str>,
     pub classes: Vec<Term>,
     pub precisions: Vec<Term>,
+    pub rules: Vec<super::agreements::Rule>,
 }
 
 pub async fn show(State(state): State<AppState>) -> Result<Html<String>> {
@@ -48,6 +49,7 @@ pub async fn show(State(state): State<AppState>) -> Result<Html<String>> {
         section: "about",
         totals: events::totals(&state.db).await?,
         sources: events::sources(&state.db).await?,
+        rules: super::agreements::rules(),
         kinds: EventKind::ALL.iter().map(|k| k.label()).collect(),
         classes: EventClass::ALL
             .iter()

@@ -4,13 +4,14 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 
+use super::agreements::{AgreementView, judged};
+use super::cite::{CiteThis, Cited};
 use super::views::{self, NoteView, SourceCitations, datetime, kind_label, precision_description};
 use crate::db::Named;
+use crate::db::agreements;
 use crate::db::annotations::{self, Subject};
-use crate::db::events::{
-    self, AgreementRow, Neighbour, OrganizationRoleRow, ParticipantRow, QuoteRow,
-};
-use crate::domain::{AgreementStatus, EventClass, ParticipantRole};
+use crate::db::events::{self, Neighbour, OrganizationRoleRow, ParticipantRow, QuoteRow};
+use crate::domain::{EventClass, ParticipantRole};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
@@ -22,11 +23,6 @@ pub struct ParticipantView {
 pub struct OrganizationView {
     pub row: OrganizationRoleRow,
     pub role_label: String,
-}
-
-pub struct AgreementView {
-    pub row: AgreementRow,
-    pub status_label: String,
 }
 
 #[derive(Template)]
@@ -51,6 +47,9 @@ pub struct EventPage {
     pub topics: Vec<Named>,
     pub quotes: Vec<QuoteRow>,
     pub agreements: Vec<AgreementView>,
+    /// Agreements made earlier that this event fulfils, partly fulfils or breaks.
+    pub follows_up: Vec<AgreementView>,
+    pub cite: CiteThis,
     pub notes: Vec<NoteView>,
     pub sources: Vec<SourceCitations>,
     pub previous: Option<Neighbour>,
@@ -62,19 +61,6 @@ fn role_label(role: &str) -> String {
     role.parse::<ParticipantRole>()
         .map(|r| r.label().to_owned())
         .unwrap_or_else(|_| role.to_owned())
-}
-
-pub fn agreement_views(rows: Vec<AgreementRow>) -> Vec<AgreementView> {
-    rows.into_iter()
-        .map(|row| AgreementView {
-            status_label: row
-                .status
-                .parse::<AgreementStatus>()
-                .map(|s| s.label().to_owned())
-                .unwrap_or_else(|_| row.status.clone()),
-            row,
-        })
-        .collect()
 }
 
 pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>> {
@@ -111,7 +97,20 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
             .collect(),
         topics: events::topics(db, event.id).await?,
         quotes: views::quotes(events::quotes(db, event.id).await?),
-        agreements: agreement_views(events::agreements(db, event.id).await?),
+        agreements: judged(db, agreements::reached_at(db, event.id).await?).await?,
+        follows_up: judged(db, agreements::followed_up_by(db, event.id).await?).await?,
+        cite: CiteThis::build(
+            &state,
+            Cited {
+                kind: "Event",
+                record_type: "event",
+                slug: &event.slug,
+                path: format!("/events/{}", event.slug),
+                title: &event.title,
+                date: Some(&event.date_label),
+            },
+        )
+        .await?,
         notes: views::notes(annotations::notes(db, Subject::Event, event.id).await?),
         sources: views::citations(annotations::citations(db, Subject::Event, event.id).await?),
         related: events::related(db, &event, 5).await?,

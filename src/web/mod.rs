@@ -1,7 +1,10 @@
 //! The HTML site: one module per page family, each with its handlers and page structs.
 
 pub mod about;
+pub mod agreements;
 pub mod assets;
+pub mod changes;
+pub mod cite;
 pub mod events;
 pub mod officials;
 pub mod organizations;
@@ -28,6 +31,9 @@ pub fn router() -> Router<AppState> {
         .route("/topics/{slug}", get(topics::show))
         .route("/organizations", get(organizations::index))
         .route("/organizations/{slug}", get(organizations::show))
+        .route("/agreements", get(agreements::index))
+        .route("/agreements/{slug}", get(agreements::show))
+        .route("/changes", get(changes::index))
         .route("/about", get(about::show))
         .route("/healthz", get(healthz))
         .route("/static/{*path}", get(assets::serve))

@@ -4,8 +4,11 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 
+use super::agreements::{AgreementView, judged};
+use super::cite::{CiteThis, Cited};
 use super::views::{self, EventCard, NoteView, SourceCitations, role_headline, role_period};
 use crate::db::Counted;
+use crate::db::agreements;
 use crate::db::annotations::{self, Subject};
 use crate::db::events::{self, QuoteRow};
 use crate::db::people::{self, OfficialListRow, PersonRow, RoleRow};
@@ -77,8 +80,10 @@ pub struct OfficialPage {
     pub quotes: Vec<QuoteRow>,
     pub met_with: Vec<Counted>,
     pub topics: Vec<Counted>,
+    pub agreements: Vec<AgreementView>,
     pub notes: Vec<NoteView>,
     pub sources: Vec<SourceCitations>,
+    pub cite: CiteThis,
 }
 
 pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>> {
@@ -114,6 +119,19 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
         topics: people::topics(db, person.id).await?,
         notes: views::notes(annotations::notes(db, Subject::Person, person.id).await?),
         sources: views::citations(annotations::citations(db, Subject::Person, person.id).await?),
+        agreements: judged(db, agreements::of_person(db, person.id).await?).await?,
+        cite: CiteThis::build(
+            &state,
+            Cited {
+                kind: "Official",
+                record_type: "person",
+                slug: &person.slug,
+                path: format!("/officials/{}", person.slug),
+                title: &person.name,
+                date: None,
+            },
+        )
+        .await?,
         person,
     };
     Ok(Html(page.render()?))

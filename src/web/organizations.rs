@@ -4,8 +4,9 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 
-use super::events::{AgreementView, agreement_views};
+use super::agreements::{AgreementView, judged};
 use super::views::{self, EventCard, NoteView, SourceCitations};
+use crate::db::agreements;
 use crate::db::annotations::{self, Subject};
 use crate::db::events;
 use crate::db::organizations::{self, MemberRow, OrganizationListRow, OrganizationRow};
@@ -81,7 +82,7 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
             .into_iter()
             .map(EventCard::from)
             .collect(),
-        agreements: agreement_views(events::agreements_of_organization(db, id).await?),
+        agreements: judged(db, agreements::of_organization(db, id).await?).await?,
         notes: views::notes(annotations::notes(db, Subject::Organization, id).await?),
         sources: views::citations(annotations::citations(db, Subject::Organization, id).await?),
         organization,

@@ -4,9 +4,10 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 
-use super::events::{AgreementView, agreement_views};
+use super::agreements::{AgreementView, judged};
 use super::views::{self, EventCard, NoteView, SourceCitations};
 use crate::db::Counted;
+use crate::db::agreements;
 use crate::db::annotations::{self, Subject};
 use crate::db::events;
 use crate::db::topics::{self, TopicListRow, TopicRow};
@@ -55,7 +56,7 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
             .map(EventCard::from)
             .collect(),
         officials: topics::officials(db, topic.id).await?,
-        agreements: agreement_views(events::agreements_on_topic(db, topic.id).await?),
+        agreements: judged(db, agreements::on_topic(db, topic.id).await?).await?,
         notes: views::notes(annotations::notes(db, Subject::Topic, topic.id).await?),
         sources: views::citations(annotations::citations(db, Subject::Topic, topic.id).await?),
         topic,

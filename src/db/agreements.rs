@@ -1,0 +1,202 @@
+//! Agreements and commitments, with the follow-up events their status is judged from.
+
+use sqlx::{AssertSqlSafe, SqlitePool};
+
+use super::Named;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AgreementRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub kind: String,
+    pub terms: String,
+    pub cadence: Option<String>,
+    pub due_start: Option<String>,
+    pub due_end: Option<String>,
+    pub due_label: Option<String>,
+    pub due_precision: Option<String>,
+    pub event_slug: Option<String>,
+    pub event_title: Option<String>,
+    pub event_date_label: Option<String>,
+    /// JSON array of `{slug, name, kind}` where kind is `organization` or `country`.
+    pub parties: String,
+    /// JSON array of `{slug, name}`.
+    pub topics: String,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Party {
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+}
+
+impl AgreementRow {
+    pub fn parties(&self) -> Vec<Party> {
+        serde_json::from_str(&self.parties).unwrap_or_default()
+    }
+    pub fn topics(&self) -> Vec<Named> {
+        serde_json::from_str(&self.topics).unwrap_or_default()
+    }
+}
+
+const COLUMNS: &str = "SELECT a.id, a.slug, a.title, a.kind, a.terms, a.cadence, a.due_start, a.due_end, a.due_label, a.due_precision,
+        e.slug AS event_slug, e.title AS event_title, e.date_label AS event_date_label,
+        (SELECT json_group_array(json_object('slug', coalesce(o.slug, c.slug), 'name', coalesce(o.name, c.name),
+                                             'kind', CASE WHEN o.id IS NULL THEN 'country' ELSE 'organization' END)
+                                 ORDER BY ap.position)
+           FROM agreement_parties ap
+           LEFT JOIN organizations o ON o.id = ap.organization_id LEFT JOIN countries c ON c.id = ap.country_id
+          WHERE ap.agreement_id = a.id) AS parties,
+        (SELECT json_group_array(json_object('slug', t.slug, 'name', t.name) ORDER BY t.name)
+           FROM agreement_topics at JOIN topics t ON t.id = at.topic_id WHERE at.agreement_id = a.id) AS topics
+   FROM agreements a LEFT JOIN events e ON e.id = a.event_id";
+
+const ORDER: &str = " ORDER BY coalesce(e.date_start, a.due_start), a.title";
+
+/// Every agreement, in the order they were agreed.
+#[tracing::instrument(skip(pool))]
+pub async fn all(pool: &SqlitePool) -> Result<Vec<AgreementRow>, sqlx::Error> {
+    sqlx::query_as(AssertSqlSafe(format!("{COLUMNS}{ORDER}")))
+        .fetch_all(pool)
+        .await
+}
+
+#[tracing::instrument(skip(pool))]
+pub async fn by_slug(pool: &SqlitePool, slug: &str) -> Result<Option<AgreementRow>, sqlx::Error> {
+    sqlx::query_as(AssertSqlSafe(format!("{COLUMNS} WHERE a.slug = ?1")))
+        .bind(slug)
+        .fetch_optional(pool)
+        .await
+}
+
+/// The agreements reached at an event.
+#[tracing::instrument(skip(pool))]
+pub async fn reached_at(
+    pool: &SqlitePool,
+    event_id: i64,
+) -> Result<Vec<AgreementRow>, sqlx::Error> {
+    matching(pool, "a.event_id = ?1", event_id).await
+}
+
+/// The agreements an event follows up.
+#[tracing::instrument(skip(pool))]
+pub async fn followed_up_by(
+    pool: &SqlitePool,
+    event_id: i64,
+) -> Result<Vec<AgreementRow>, sqlx::Error> {
+    matching(
+        pool,
+        "a.id IN (SELECT agreement_id FROM agreement_followups WHERE event_id = ?1)",
+        event_id,
+    )
+    .await
+}
+
+/// The agreements about a topic.
+#[tracing::instrument(skip(pool))]
+pub async fn on_topic(pool: &SqlitePool, topic_id: i64) -> Result<Vec<AgreementRow>, sqlx::Error> {
+    matching(
+        pool,
+        "a.id IN (SELECT agreement_id FROM agreement_topics WHERE topic_id = ?1)",
+        topic_id,
+    )
+    .await
+}
+
+/// The agreements an organisation is a party to.
+#[tracing::instrument(skip(pool))]
+pub async fn of_organization(
+    pool: &SqlitePool,
+    organization_id: i64,
+) -> Result<Vec<AgreementRow>, sqlx::Error> {
+    let condition =
+        "a.id IN (SELECT agreement_id FROM agreement_parties WHERE organization_id = ?1)";
+    matching(pool, condition, organization_id).await
+}
+
+/// The agreements reached at events a person took part in.
+#[tracing::instrument(skip(pool))]
+pub async fn of_person(
+    pool: &SqlitePool,
+    person_id: i64,
+) -> Result<Vec<AgreementRow>, sqlx::Error> {
+    matching(
+        pool,
+        "a.event_id IN (SELECT event_id FROM event_people WHERE person_id = ?1)",
+        person_id,
+    )
+    .await
+}
+
+/// Agreements matching `condition`, a fixed SQL fragment from the functions above binding `?1`.
+async fn matching(
+    pool: &SqlitePool,
+    condition: &'static str,
+    id: i64,
+) -> Result<Vec<AgreementRow>, sqlx::Error> {
+    sqlx::query_as(AssertSqlSafe(format!("{COLUMNS} WHERE {condition}{ORDER}")))
+        .bind(id)
+        .fetch_all(pool)
+        .await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FollowUpRow {
+    pub agreement_id: i64,
+    pub event_slug: String,
+    pub event_title: String,
+    pub event_date_label: String,
+    pub event_date_end: String,
+    pub effect: String,
+    pub note: Option<String>,
+}
+
+/// Every follow-up of the given agreements, in date order.
+#[tracing::instrument(skip(pool))]
+pub async fn followups(
+    pool: &SqlitePool,
+    agreement_ids: &[i64],
+) -> Result<Vec<FollowUpRow>, sqlx::Error> {
+    if agreement_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut qb = sqlx::QueryBuilder::new(
+        "SELECT f.agreement_id, e.slug AS event_slug, e.title AS event_title, e.date_label AS event_date_label,
+                e.date_end AS event_date_end, f.effect, f.note
+           FROM agreement_followups f JOIN events e ON e.id = f.event_id
+          WHERE f.agreement_id IN (",
+    );
+    let mut ids = qb.separated(", ");
+    for id in agreement_ids {
+        ids.push_bind(*id);
+    }
+    qb.push(") ORDER BY e.date_start, e.date_end, e.slug");
+    qb.build_query_as().fetch_all(pool).await
+}
+
+/// The people who took part in the event where an agreement was reached.
+#[tracing::instrument(skip(pool))]
+pub async fn negotiators(pool: &SqlitePool, agreement_id: i64) -> Result<Vec<Named>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.slug, p.name FROM agreements a
+           JOIN event_people ep ON ep.event_id = a.event_id JOIN people p ON p.id = ep.person_id
+          WHERE a.id = ?1 ORDER BY ep.position",
+    )
+    .bind(agreement_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// Whether an organisation or a country has this slug.
+#[tracing::instrument(skip(pool))]
+pub async fn party_exists(pool: &SqlitePool, slug: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM organizations WHERE slug = ?1 UNION ALL SELECT 1 FROM countries WHERE slug = ?1 LIMIT 1",
+    )
+    .bind(slug)
+    .fetch_optional(pool)
+    .await?;
+    Ok(found.is_some())
+}

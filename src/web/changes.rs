@@ -1,0 +1,82 @@
+//! `/changes`: every data revision and what it added or changed.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+
+use crate::db::revisions::{self, ChangeRow, RevisionRow};
+use crate::domain::date::{day_label, parse_day};
+use crate::error::Result;
+use crate::state::AppState;
+
+pub struct ChangeView {
+    pub change: String,
+    pub kind: &'static str,
+    pub name: String,
+    /// The record's page, where it has one.
+    pub href: Option<String>,
+}
+
+pub struct RevisionView {
+    pub row: RevisionRow,
+    pub date: String,
+    pub time: String,
+    pub changes: Vec<ChangeView>,
+}
+
+#[derive(Template)]
+#[template(path = "changes.html")]
+pub struct ChangesPage {
+    pub title: String,
+    pub section: &'static str,
+    pub revisions: Vec<RevisionView>,
+}
+
+fn view(change: ChangeRow) -> ChangeView {
+    let (kind, base) = match change.record_type.as_str() {
+        "event" => ("Event", Some("/events/")),
+        "agreement" => ("Agreement", Some("/agreements/")),
+        "person" => ("Official", Some("/officials/")),
+        "organization" => ("Organisation", Some("/organizations/")),
+        "topic" => ("Topic", Some("/topics/")),
+        "source" => ("Source", Some("/sources/")),
+        "quote" => ("Quote", None),
+        _ => ("Country", None),
+    };
+    ChangeView {
+        href: base
+            .filter(|_| change.name.is_some())
+            .map(|b| format!("{b}{}", change.slug)),
+        name: change.name.unwrap_or_else(|| change.slug.clone()),
+        change: change.change,
+        kind,
+    }
+}
+
+pub async fn index(State(state): State<AppState>) -> Result<Html<String>> {
+    let mut changes = revisions::changes(&state.db).await?;
+    let revisions = revisions::all(&state.db)
+        .await?
+        .into_iter()
+        .map(|row| {
+            let mine: Vec<ChangeView> = changes
+                .extract_if(.., |c| c.revision_id == row.id)
+                .map(view)
+                .collect();
+            RevisionView {
+                date: parse_day(row.day())
+                    .map(day_label)
+                    .unwrap_or_else(|_| row.day().to_owned()),
+                time: row.imported_at.get(11..16).unwrap_or_default().to_owned(),
+                changes: mine,
+                row,
+            }
+        })
+        .collect();
+    let page = ChangesPage {
+        title: "Changes to the data".into(),
+        section: "changes",
+        revisions,
+    };
+    Ok(Html(page.render()?))
+}
