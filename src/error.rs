@@ -16,6 +16,8 @@ pub enum Error {
     Database(#[from] sqlx::Error),
     #[error("template: {0}")]
     Render(#[from] askama::Error),
+    #[error("internal: {0}")]
+    Internal(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -25,7 +27,9 @@ impl Error {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Database(_) | Self::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Database(_) | Self::Render(_) | Self::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 }

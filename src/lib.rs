@@ -1,6 +1,7 @@
 //! tradewatch: a dashboard of the events of US–China trade relations, every fact traced to the
 //! paragraph of the source it comes from.
 
+pub mod api;
 pub mod cli;
 pub mod dataset;
 pub mod db;
@@ -28,6 +29,7 @@ pub fn app(state: AppState) -> Router {
     })
     .on_response(DefaultOnResponse::new().level(Level::INFO));
     web::router()
+        .merge(api::router())
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(trace)

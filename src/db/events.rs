@@ -138,9 +138,21 @@ pub struct EventListRow {
     pub participants: String,
     /// JSON array of `{slug, name}`, by name.
     pub topics: String,
+    /// JSON array of `{source, paragraph}`.
+    pub citations: String,
+}
+
+/// A cited paragraph, as records carry it.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+pub struct CitationRef {
+    pub source: String,
+    pub paragraph: i64,
 }
 
 impl EventListRow {
+    pub fn citations(&self) -> Vec<CitationRef> {
+        serde_json::from_str(&self.citations).unwrap_or_default()
+    }
     pub fn participants(&self) -> Vec<Named> {
         serde_json::from_str(&self.participants).unwrap_or_default()
     }
@@ -154,7 +166,10 @@ const LIST_COLUMNS: &str = "SELECT e.slug, e.title, e.kind, e.date_start, e.date
         (SELECT json_group_array(json_object('slug', p.slug, 'name', p.name) ORDER BY ep.position)
            FROM event_people ep JOIN people p ON p.id = ep.person_id WHERE ep.event_id = e.id) AS participants,
         (SELECT json_group_array(json_object('slug', t.slug, 'name', t.name) ORDER BY t.name)
-           FROM event_topics et JOIN topics t ON t.id = et.topic_id WHERE et.event_id = e.id) AS topics
+           FROM event_topics et JOIN topics t ON t.id = et.topic_id WHERE et.event_id = e.id) AS topics,
+        (SELECT json_group_array(json_object('source', s.slug, 'paragraph', pa.number) ORDER BY s.slug, pa.number)
+           FROM citations c JOIN paragraphs pa ON pa.id = c.paragraph_id JOIN sources s ON s.id = pa.source_id
+          WHERE c.subject_type = 'event' AND c.subject_id = e.id) AS citations
    FROM events e";
 
 fn push_order(qb: &mut QueryBuilder<Sqlite>, sort: Sort) {
@@ -171,6 +186,70 @@ pub async fn matching(pool: &SqlitePool, q: &EventQuery) -> Result<Vec<EventList
     push_conditions(&mut qb, q, None);
     push_order(&mut qb, q.sort);
     qb.push(" LIMIT ").push_bind(TIMELINE_LIMIT);
+    qb.build_query_as().fetch_all(pool).await
+}
+
+/// Where a page of events ends: the timeline's sort key of its last event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub date_start: String,
+    pub date_end: String,
+    pub slug: String,
+}
+
+impl Cursor {
+    pub fn after(row: &EventListRow) -> Self {
+        Self {
+            date_start: row.date_start.clone(),
+            date_end: row.date_end.clone(),
+            slug: row.slug.clone(),
+        }
+    }
+
+    /// `2023-08-28.2023-08-28.raimondo-wang-wentao-lunch-meeting`: readable, URL-safe, and
+    /// unambiguous because neither dates nor slugs contain dots.
+    pub fn encode(&self) -> String {
+        format!("{}.{}.{}", self.date_start, self.date_end, self.slug)
+    }
+
+    pub fn decode(text: &str) -> Option<Self> {
+        let mut parts = text.splitn(3, '.');
+        let (start, end, slug) = (parts.next()?, parts.next()?, parts.next()?);
+        crate::domain::date::parse_day(start).ok()?;
+        crate::domain::date::parse_day(end).ok()?;
+        crate::domain::Slug::parse(slug).ok()?;
+        Some(Self {
+            date_start: start.to_owned(),
+            date_end: end.to_owned(),
+            slug: slug.to_owned(),
+        })
+    }
+}
+
+/// One page of the matching events after `cursor`, by keyset (never OFFSET), in the query's order.
+#[tracing::instrument(skip(pool))]
+pub async fn page(
+    pool: &SqlitePool,
+    q: &EventQuery,
+    cursor: Option<&Cursor>,
+    limit: i64,
+) -> Result<Vec<EventListRow>, sqlx::Error> {
+    let mut qb = QueryBuilder::new(LIST_COLUMNS);
+    push_conditions(&mut qb, q, None);
+    if let Some(c) = cursor {
+        qb.push(match q.sort {
+            Sort::Asc => " AND (e.date_start, e.date_end, e.slug) > (",
+            Sort::Desc => " AND (e.date_start, e.date_end, e.slug) < (",
+        });
+        qb.push_bind(c.date_start.clone())
+            .push(", ")
+            .push_bind(c.date_end.clone())
+            .push(", ")
+            .push_bind(c.slug.clone())
+            .push(")");
+    }
+    push_order(&mut qb, q.sort);
+    qb.push(" LIMIT ").push_bind(limit);
     qb.build_query_as().fetch_all(pool).await
 }
 

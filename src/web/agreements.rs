@@ -198,10 +198,16 @@ pub struct AgreementsPage {
     pub agreements: Vec<AgreementView>,
     pub rules: Vec<Rule>,
     pub today: String,
+    /// The current query string, for the CSV and JSON equivalents.
+    pub query: String,
 }
 
 /// Which of the filter's fields an agreement satisfies, leaving one out for its facet counts.
-fn matches(view: &AgreementView, filter: &AgreementFilter, except: Option<&str>) -> bool {
+pub(crate) fn matches(
+    view: &AgreementView,
+    filter: &AgreementFilter,
+    except: Option<&str>,
+) -> bool {
     (except == Some("status")
         || filter.statuses.is_empty()
         || filter.statuses.contains(&view.status))
@@ -341,6 +347,11 @@ pub async fn index(State(state): State<AppState>, RawQuery(query): RawQuery) -> 
         agreements,
         rules: rules(),
         today: crate::domain::date::day_label(today()),
+        query: if error.is_none() {
+            query.unwrap_or_default()
+        } else {
+            String::new()
+        },
         error,
     };
     let status = if page.error.is_some() {
@@ -352,7 +363,7 @@ pub async fn index(State(state): State<AppState>, RawQuery(query): RawQuery) -> 
 }
 
 /// Unknown parties and topics are reported, not silently matched against nothing.
-async fn check_slugs(pool: &SqlitePool, filter: &AgreementFilter) -> Result<()> {
+pub(crate) async fn check_slugs(pool: &SqlitePool, filter: &AgreementFilter) -> Result<()> {
     for party in &filter.parties {
         if !agreements::party_exists(pool, party.as_str()).await? {
             return Err(FilterError::new(

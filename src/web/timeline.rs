@@ -89,6 +89,8 @@ pub struct TimelinePage {
     pub sort_toggle_href: String,
     pub this_href: String,
     pub limit: i64,
+    /// The current view's query string, for its CSV and JSON equivalents.
+    pub query: String,
 }
 
 fn facet(
@@ -234,6 +236,7 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
         })),
         this_href: href(&filter.query_string()),
         limit: TIMELINE_LIMIT,
+        query: filter.query_string(),
         error,
     };
     let status = if page.error.is_some() {

@@ -246,6 +246,7 @@ mod tests {
             location: None,
             participants: "[]".into(),
             topics: "[]".into(),
+            citations: "[]".into(),
         }
     }
 

@@ -1,0 +1,217 @@
+//! What the API serialises, built from database rows: every record carries its links
+//! (`html_url`, `api_url`), dates with their precision, and its citations.
+
+use serde::Serialize;
+
+use crate::db::Named;
+use crate::db::events::{CitationRef, EventListRow};
+
+#[derive(Serialize)]
+pub struct Link {
+    pub slug: String,
+    pub name: String,
+    pub html_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_url: Option<String>,
+}
+
+impl Link {
+    pub fn official(named: Named) -> Self {
+        Self {
+            html_url: format!("/officials/{}", named.slug),
+            api_url: Some(format!("/api/v1/officials/{}", named.slug)),
+            slug: named.slug,
+            name: named.name,
+        }
+    }
+    pub fn topic(named: Named) -> Self {
+        Self {
+            html_url: format!("/topics/{}", named.slug),
+            api_url: Some(format!("/api/v1/topics/{}", named.slug)),
+            slug: named.slug,
+            name: named.name,
+        }
+    }
+    pub fn organization(slug: String, name: String) -> Self {
+        Self {
+            html_url: format!("/organizations/{slug}"),
+            api_url: Some(format!("/api/v1/organizations/{slug}")),
+            slug,
+            name,
+        }
+    }
+}
+
+/// A date known to a precision: the range of days it may denote.
+#[derive(Serialize)]
+pub struct DateDto {
+    pub start: String,
+    pub end: String,
+    /// `day`, `month`, `season` or `year`.
+    pub precision: String,
+    pub label: String,
+}
+
+#[derive(Serialize)]
+pub struct EventSummary {
+    pub slug: String,
+    pub title: String,
+    pub kind: String,
+    pub date: DateDto,
+    pub status: String,
+    pub location: Option<String>,
+    pub participants: Vec<Link>,
+    pub topics: Vec<Link>,
+    pub citations: Vec<CitationRef>,
+    pub html_url: String,
+    pub api_url: String,
+}
+
+impl From<EventListRow> for EventSummary {
+    fn from(row: EventListRow) -> Self {
+        Self {
+            participants: row.participants().into_iter().map(Link::official).collect(),
+            topics: row.topics().into_iter().map(Link::topic).collect(),
+            citations: row.citations(),
+            html_url: format!("/events/{}", row.slug),
+            api_url: format!("/api/v1/events/{}", row.slug),
+            date: DateDto {
+                start: row.date_start,
+                end: row.date_end,
+                precision: row.date_precision,
+                label: row.date_label,
+            },
+            slug: row.slug,
+            title: row.title,
+            kind: row.kind,
+            status: row.status,
+            location: row.location,
+        }
+    }
+}
+
+/// A paragraph a record cites, with its text.
+#[derive(Serialize)]
+pub struct CitedParagraphDto {
+    pub source: String,
+    pub paragraph: i64,
+    pub text: String,
+    pub html_url: String,
+}
+
+impl From<crate::db::annotations::CitedParagraph> for CitedParagraphDto {
+    fn from(c: crate::db::annotations::CitedParagraph) -> Self {
+        Self {
+            html_url: format!("/sources/{}#p{}", c.source_slug, c.number),
+            source: c.source_slug,
+            paragraph: c.number,
+            text: c.text,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct NoteDto {
+    pub kind: String,
+    pub text: String,
+    pub basis: Option<String>,
+}
+
+impl From<crate::db::annotations::NoteRow> for NoteDto {
+    fn from(n: crate::db::annotations::NoteRow) -> Self {
+        Self {
+            kind: n.kind,
+            text: n.text,
+            basis: n.basis,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct AgreementDto {
+    pub slug: String,
+    pub title: String,
+    pub kind: String,
+    pub terms: String,
+    pub parties: Vec<Link>,
+    pub cadence: Option<String>,
+    pub due: Option<DateDto>,
+    /// Judged at request time from follow-ups and the due date.
+    pub status: String,
+    pub status_reason: String,
+    pub agreed_at: Option<Link>,
+    pub topics: Vec<Link>,
+    pub follow_ups: Vec<FollowUpDto>,
+    pub html_url: String,
+    pub api_url: String,
+}
+
+#[derive(Serialize)]
+pub struct FollowUpDto {
+    pub event: Link,
+    pub effect: String,
+    pub note: Option<String>,
+}
+
+impl From<crate::web::agreements::AgreementView> for AgreementDto {
+    fn from(v: crate::web::agreements::AgreementView) -> Self {
+        let row = v.row;
+        Self {
+            html_url: format!("/agreements/{}", row.slug),
+            api_url: format!("/api/v1/agreements/{}", row.slug),
+            parties: v
+                .parties
+                .into_iter()
+                .map(|p| {
+                    if p.kind == "organization" {
+                        Link::organization(p.slug, p.name)
+                    } else {
+                        Link {
+                            html_url: format!("/?country={}", p.slug),
+                            api_url: None,
+                            slug: p.slug,
+                            name: p.name,
+                        }
+                    }
+                })
+                .collect(),
+            due: match (row.due_start, row.due_end, row.due_precision, row.due_label) {
+                (Some(start), Some(end), Some(precision), Some(label)) => Some(DateDto {
+                    start,
+                    end,
+                    precision,
+                    label,
+                }),
+                _ => None,
+            },
+            status: v.status.as_str().to_owned(),
+            status_reason: v.reason,
+            agreed_at: row.event_slug.map(|slug| Link {
+                html_url: format!("/events/{slug}"),
+                api_url: Some(format!("/api/v1/events/{slug}")),
+                name: row.event_title.unwrap_or_default(),
+                slug,
+            }),
+            topics: v.topics.into_iter().map(Link::topic).collect(),
+            follow_ups: v
+                .followups
+                .into_iter()
+                .map(|f| FollowUpDto {
+                    event: Link {
+                        html_url: format!("/events/{}", f.event_slug),
+                        api_url: Some(format!("/api/v1/events/{}", f.event_slug)),
+                        slug: f.event_slug,
+                        name: f.event_title,
+                    },
+                    effect: f.effect,
+                    note: f.note,
+                })
+                .collect(),
+            slug: row.slug,
+            title: row.title,
+            kind: row.kind,
+            terms: row.terms,
+            cadence: row.cadence,
+        }
+    }
+}

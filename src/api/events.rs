@@ -1,0 +1,296 @@
+//! `/api/v1/events`: the timeline's filters with keyset pagination, facet counts, and one event.
+
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
+use serde::Serialize;
+
+use super::dto::{AgreementDto, CitedParagraphDto, DateDto, EventSummary, Link, NoteDto};
+use super::{ApiResult, single, split_query};
+use crate::db::annotations::{self, Subject};
+use crate::db::events::{self, Cursor, Facet};
+use crate::db::{Counted, agreements};
+use crate::domain::{FilterError, TimelineFilter};
+use crate::error::Error;
+use crate::state::AppState;
+
+pub const DEFAULT_LIMIT: i64 = 100;
+pub const MAX_LIMIT: i64 = 1000;
+
+#[derive(Serialize)]
+pub struct EventList {
+    pub data: Vec<EventSummary>,
+    pub meta: ListMeta,
+    pub links: ListLinks,
+}
+
+#[derive(Serialize)]
+pub struct ListMeta {
+    /// How many events match the filters, across all pages.
+    pub total: i64,
+    pub limit: i64,
+}
+
+#[derive(Serialize)]
+pub struct ListLinks {
+    #[serde(rename = "self")]
+    pub this: String,
+    /// The next page, or null on the last.
+    pub next: Option<String>,
+    /// The same view in the browser.
+    pub html: String,
+}
+
+fn with_query(path: &str, query: &str) -> String {
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
+/// Parses the filters shared with the timeline, and resolves their slugs.
+async fn resolve(state: &AppState, query: &str) -> ApiResult<(TimelineFilter, events::EventQuery)> {
+    let filter = TimelineFilter::from_query(query)?;
+    let resolved = events::resolve(&state.db, &filter).await?;
+    Ok((filter, resolved))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Json<EventList>> {
+    let (own, rest) = split_query(query.as_deref().unwrap_or_default(), &["cursor", "limit"]);
+    let limit = match single(&own, "limit")? {
+        None => DEFAULT_LIMIT,
+        Some(text) => text
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=MAX_LIMIT).contains(n))
+            .ok_or_else(|| {
+                FilterError::new(
+                    "limit",
+                    format!("expected a whole number from 1 to {MAX_LIMIT}, got \"{text}\""),
+                )
+            })?,
+    };
+    let cursor = match single(&own, "cursor")? {
+        None => None,
+        Some(text) => Some(Cursor::decode(text).ok_or_else(|| {
+            FilterError::new(
+                "cursor",
+                "is not a cursor from this API: use the `next` link of a page",
+            )
+        })?),
+    };
+    let (filter, resolved) = resolve(&state, &rest).await?;
+    let total = events::count_matching(&state.db, &resolved).await?;
+    // One extra row says whether there is a next page.
+    let mut rows = events::page(&state.db, &resolved, cursor.as_ref(), limit + 1).await?;
+    let next = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|last| {
+            let mut pairs = form_urlencoded::Serializer::new(filter.query_string());
+            pairs.append_pair("cursor", &Cursor::after(last).encode());
+            if limit != DEFAULT_LIMIT {
+                pairs.append_pair("limit", &limit.to_string());
+            }
+            with_query("/api/v1/events", &pairs.finish())
+        })
+    } else {
+        None
+    };
+    let canonical = filter.query_string();
+    Ok(Json(EventList {
+        data: rows.into_iter().map(EventSummary::from).collect(),
+        meta: ListMeta { total, limit },
+        links: ListLinks {
+            this: with_query("/api/v1/events", query.as_deref().unwrap_or_default()),
+            next,
+            html: with_query("/", &canonical),
+        },
+    }))
+}
+
+#[derive(Serialize)]
+pub struct FacetCount {
+    pub value: String,
+    pub name: String,
+    /// Events matching this value together with the other filters.
+    pub count: i64,
+}
+
+#[derive(Serialize)]
+pub struct Facets {
+    pub total: i64,
+    pub official: Vec<FacetCount>,
+    pub topic: Vec<FacetCount>,
+    pub kind: Vec<FacetCount>,
+    pub country: Vec<FacetCount>,
+}
+
+fn counts(rows: Vec<Counted>) -> Vec<FacetCount> {
+    rows.into_iter()
+        .map(|c| FacetCount {
+            value: c.slug,
+            name: c.name,
+            count: c.count,
+        })
+        .collect()
+}
+
+pub async fn facets(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Json<Facets>> {
+    let (_, resolved) = resolve(&state, query.as_deref().unwrap_or_default()).await?;
+    let db = &state.db;
+    Ok(Json(Facets {
+        total: events::count_matching(db, &resolved).await?,
+        official: counts(events::facet_counts(db, &resolved, Facet::Officials).await?),
+        topic: counts(events::facet_counts(db, &resolved, Facet::Topics).await?),
+        kind: counts(events::facet_counts(db, &resolved, Facet::Kinds).await?),
+        country: counts(events::facet_counts(db, &resolved, Facet::Countries).await?),
+    }))
+}
+
+#[derive(Serialize)]
+pub struct ParticipantDto {
+    #[serde(flatten)]
+    pub link: Link,
+    pub role: String,
+    /// The title held on the event's date, where known.
+    pub title: Option<String>,
+    pub country: String,
+}
+
+#[derive(Serialize)]
+pub struct QuoteDto {
+    pub slug: String,
+    pub text: String,
+    pub speaker: Link,
+}
+
+#[derive(Serialize)]
+pub struct EventDetail {
+    pub slug: String,
+    pub title: String,
+    pub kind: String,
+    pub date: DateDto,
+    pub date_phrase: Option<String>,
+    pub location: Option<String>,
+    pub status: String,
+    pub class: String,
+    pub sides: Vec<String>,
+    pub summary: String,
+    pub participants: Vec<ParticipantDto>,
+    pub organizations: Vec<Link>,
+    pub topics: Vec<Link>,
+    pub quotes: Vec<QuoteDto>,
+    pub agreements: Vec<AgreementDto>,
+    pub follows_up: Vec<AgreementDto>,
+    pub notes: Vec<NoteDto>,
+    pub citations: Vec<CitedParagraphDto>,
+    pub previous: Option<Link>,
+    pub next: Option<Link>,
+    pub html_url: String,
+    pub api_url: String,
+}
+
+fn event_link(n: events::Neighbour) -> Link {
+    Link {
+        html_url: format!("/events/{}", n.slug),
+        api_url: Some(format!("/api/v1/events/{}", n.slug)),
+        slug: n.slug,
+        name: n.title,
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<EventDetail>> {
+    let db = &state.db;
+    let event = events::by_slug(db, &slug).await?.ok_or(Error::NotFound)?;
+    let (previous, next) = events::neighbours(db, &event).await?;
+    let judged = |rows| crate::web::agreements::judged(db, rows);
+    Ok(Json(EventDetail {
+        participants: events::participants(db, &event)
+            .await?
+            .into_iter()
+            .map(|p| ParticipantDto {
+                link: Link::official(crate::db::Named {
+                    slug: p.slug,
+                    name: p.name,
+                }),
+                role: p.role,
+                title: p.title,
+                country: p.country,
+            })
+            .collect(),
+        organizations: events::organizations(db, event.id)
+            .await?
+            .into_iter()
+            .map(|o| Link::organization(o.slug, o.name))
+            .collect(),
+        topics: events::topics(db, event.id)
+            .await?
+            .into_iter()
+            .map(Link::topic)
+            .collect(),
+        sides: events::sides(db, event.id)
+            .await?
+            .into_iter()
+            .map(|s| s.slug)
+            .collect(),
+        quotes: events::quotes(db, event.id)
+            .await?
+            .into_iter()
+            .map(|q| QuoteDto {
+                slug: q.slug,
+                text: q.text,
+                speaker: Link::official(crate::db::Named {
+                    slug: q.speaker_slug,
+                    name: q.speaker_name,
+                }),
+            })
+            .collect(),
+        agreements: judged(agreements::reached_at(db, event.id).await?)
+            .await?
+            .into_iter()
+            .map(AgreementDto::from)
+            .collect(),
+        follows_up: judged(agreements::followed_up_by(db, event.id).await?)
+            .await?
+            .into_iter()
+            .map(AgreementDto::from)
+            .collect(),
+        notes: annotations::notes(db, Subject::Event, event.id)
+            .await?
+            .into_iter()
+            .map(NoteDto::from)
+            .collect(),
+        citations: annotations::citations(db, Subject::Event, event.id)
+            .await?
+            .into_iter()
+            .map(CitedParagraphDto::from)
+            .collect(),
+        previous: previous.map(event_link),
+        next: next.map(event_link),
+        html_url: format!("/events/{}", event.slug),
+        api_url: format!("/api/v1/events/{}", event.slug),
+        date: DateDto {
+            start: event.date_start,
+            end: event.date_end,
+            precision: event.date_precision,
+            label: event.date_label,
+        },
+        slug: event.slug,
+        title: event.title,
+        kind: event.kind,
+        date_phrase: event.date_phrase,
+        location: event.location,
+        status: event.status,
+        class: event.class,
+        summary: event.summary,
+    }))
+}

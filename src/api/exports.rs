@@ -1,0 +1,185 @@
+//! CSV exports (RFC 4180, UTF-8, header row) of the filtered timeline, officials and agreements.
+
+use axum::extract::{RawQuery, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+use super::ApiResult;
+use crate::db::events::{self, Cursor};
+use crate::db::{agreements, people};
+use crate::domain::TimelineFilter;
+use crate::domain::filter::AgreementFilter;
+use crate::error::Error;
+use crate::state::AppState;
+use crate::web::agreements::{check_slugs, judged, matches};
+
+/// Events are read in keyset pages of this size, so an export never holds a huge result at once
+/// in the database layer.
+const PAGE: i64 = 1000;
+
+fn csv_response(filename: &str, body: Vec<u8>) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/csv; charset=utf-8; header=present".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{filename}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn finish(writer: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, Error> {
+    writer
+        .into_inner()
+        .map_err(|e| Error::Internal(e.to_string()))
+}
+
+fn join(names: impl Iterator<Item = String>) -> String {
+    names.collect::<Vec<_>>().join("; ")
+}
+
+/// `/events.csv?…`: one row per event matching the timeline's filters, in its order.
+pub async fn events(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Response> {
+    let filter = TimelineFilter::from_query(query.as_deref().unwrap_or_default())?;
+    let resolved = events::resolve(&state.db, &filter).await?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let csv_err = |e: csv::Error| Error::Internal(e.to_string());
+    out.write_record([
+        "slug",
+        "title",
+        "kind",
+        "date_start",
+        "date_end",
+        "date_precision",
+        "date_label",
+        "status",
+        "location",
+        "participants",
+        "topics",
+        "citations",
+        "url",
+    ])
+    .map_err(csv_err)?;
+    let mut cursor: Option<Cursor> = None;
+    loop {
+        let rows = events::page(&state.db, &resolved, cursor.as_ref(), PAGE).await?;
+        for row in &rows {
+            out.write_record([
+                row.slug.as_str(),
+                &row.title,
+                &row.kind,
+                &row.date_start,
+                &row.date_end,
+                &row.date_precision,
+                &row.date_label,
+                &row.status,
+                row.location.as_deref().unwrap_or(""),
+                &join(row.participants().into_iter().map(|p| p.name)),
+                &join(row.topics().into_iter().map(|t| t.name)),
+                &join(
+                    row.citations()
+                        .into_iter()
+                        .map(|c| format!("{}#p{}", c.source, c.paragraph)),
+                ),
+                &format!("{}/events/{}", state.public_url, row.slug),
+            ])
+            .map_err(csv_err)?;
+        }
+        match rows.last() {
+            Some(last) if rows.len() as i64 == PAGE => cursor = Some(Cursor::after(last)),
+            _ => break,
+        }
+    }
+    Ok(csv_response("events.csv", finish(out)?))
+}
+
+/// `/officials.csv`: every official with their latest title.
+pub async fn officials(State(state): State<AppState>) -> ApiResult<Response> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let csv_err = |e: csv::Error| Error::Internal(e.to_string());
+    out.write_record([
+        "slug",
+        "name",
+        "native_name",
+        "country",
+        "title",
+        "title_from",
+        "title_to",
+        "events",
+        "url",
+    ])
+    .map_err(csv_err)?;
+    for r in people::all(&state.db).await? {
+        out.write_record([
+            r.slug.as_str(),
+            &r.name,
+            r.native_name.as_deref().unwrap_or(""),
+            &r.country,
+            r.title.as_deref().unwrap_or(""),
+            r.title_from.as_deref().unwrap_or(""),
+            r.title_to.as_deref().unwrap_or(""),
+            &r.events.to_string(),
+            &format!("{}/officials/{}", state.public_url, r.slug),
+        ])
+        .map_err(csv_err)?;
+    }
+    Ok(csv_response("officials.csv", finish(out)?))
+}
+
+/// `/agreements.csv?…`: the agreements page's filters, with each status as judged today.
+pub async fn agreements(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Response> {
+    let filter = AgreementFilter::from_query(query.as_deref().unwrap_or_default())?;
+    check_slugs(&state.db, &filter).await?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let csv_err = |e: csv::Error| Error::Internal(e.to_string());
+    out.write_record([
+        "slug",
+        "title",
+        "kind",
+        "parties",
+        "terms",
+        "cadence",
+        "due_start",
+        "due_end",
+        "due_label",
+        "status",
+        "status_reason",
+        "agreed_at",
+        "url",
+    ])
+    .map_err(csv_err)?;
+    for v in judged(&state.db, agreements::all(&state.db).await?).await? {
+        if !matches(&v, &filter, None) {
+            continue;
+        }
+        out.write_record([
+            v.row.slug.as_str(),
+            &v.row.title,
+            &v.row.kind,
+            &v.party_names(),
+            &v.row.terms,
+            v.row.cadence.as_deref().unwrap_or(""),
+            v.row.due_start.as_deref().unwrap_or(""),
+            v.row.due_end.as_deref().unwrap_or(""),
+            v.row.due_label.as_deref().unwrap_or(""),
+            v.status.as_str(),
+            &v.reason,
+            v.row.event_slug.as_deref().unwrap_or(""),
+            &format!("{}/agreements/{}", state.public_url, v.row.slug),
+        ])
+        .map_err(csv_err)?;
+    }
+    Ok(csv_response("agreements.csv", finish(out)?))
+}

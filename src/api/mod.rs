@@ -1,0 +1,124 @@
+//! The JSON API under `/api/v1` and the CSV exports: the same queries and filters as the HTML
+//! pages, for programs. Read-only: other methods get 405 with `Allow`; CORS is open for GET.
+
+mod dto;
+mod events;
+mod exports;
+mod records;
+
+use axum::Json;
+use axum::Router;
+use axum::http::Method;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Serialize;
+use tower_http::cors::{Any, CorsLayer};
+
+use crate::error::Error;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    let api = Router::new()
+        .route("/events", get(events::list))
+        .route("/events/facets", get(events::facets))
+        .route("/events/{slug}", get(events::show))
+        .route("/officials", get(records::officials))
+        .route("/officials/{slug}", get(records::official))
+        .route("/topics", get(records::topics))
+        .route("/topics/{slug}", get(records::topic))
+        .route("/organizations/{slug}", get(records::organization))
+        .route("/agreements", get(records::agreements))
+        .route("/agreements/{slug}", get(records::agreement))
+        .fallback(api_not_found)
+        .layer(
+            CorsLayer::new()
+                .allow_origin(Any)
+                .allow_methods([Method::GET, Method::HEAD]),
+        );
+    Router::new()
+        .route("/events.csv", get(exports::events))
+        .route("/officials.csv", get(exports::officials))
+        .route("/agreements.csv", get(exports::agreements))
+        .nest("/api/v1", api)
+}
+
+/// An error as JSON: `{"error": {"status": 400, "parameter": "from", "message": "…"}}`.
+pub struct ApiError(pub Error);
+
+impl<E: Into<Error>> From<E> for ApiError {
+    fn from(error: E) -> Self {
+        Self(error.into())
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail {
+    status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parameter: Option<String>,
+    message: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        let (parameter, message) = match &self.0 {
+            Error::NotFound => (None, "no such record or endpoint".to_owned()),
+            Error::BadRequest(e) => (Some(e.param.clone()), e.message.clone()),
+            other => {
+                tracing::error!(error = %other, "API request failed");
+                (None, "the server could not answer this request".to_owned())
+            }
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                status: status.as_u16(),
+                parameter,
+                message,
+            },
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+async fn api_not_found() -> ApiError {
+    ApiError(Error::NotFound)
+}
+
+/// Splits API-only parameters (`cursor`, `limit`) from the timeline filter's.
+fn split_query(query: &str, api_params: &[&str]) -> (Vec<(String, String)>, String) {
+    let mut own = Vec::new();
+    let mut rest = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+        if api_params.contains(&key.as_ref()) {
+            own.push((key.into_owned(), value.into_owned()));
+        } else {
+            rest.append_pair(&key, &value);
+        }
+    }
+    (own, rest.finish())
+}
+
+/// A single-valued API parameter, given at most once.
+fn single<'a>(own: &'a [(String, String)], name: &str) -> Result<Option<&'a str>, ApiError> {
+    let mut values = own
+        .iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str());
+    let first = values.next();
+    if values.next().is_some() {
+        return Err(crate::domain::FilterError::new(
+            name,
+            "was given more than once; give it once",
+        )
+        .into());
+    }
+    Ok(first.filter(|v| !v.is_empty()))
+}
