@@ -45,6 +45,43 @@ fn bundle(
     fs::write(out, code)
 }
 
+/// FNV-1a of a file's bytes: the content hash in its cache-busting name.
+fn content_hash(bytes: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in bytes {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{:08x}", hash >> 32)
+}
+
+/// Writes `&[(path under static/, content-hashed path, include_bytes!(…))]`: `css/site.css` is
+/// also served as `css/site.1a2b3c4d.css`, which can be cached for ever.
+fn bundle_static(root: &Path, out: &Path) -> io::Result<()> {
+    let mut files = Vec::new();
+    files_under(&root.join("static"), &mut files)?;
+    let mut code = String::from("&[\n");
+    for path in &files {
+        let relative = path
+            .strip_prefix(root.join("static"))
+            .map_err(io::Error::other)?;
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        let hash = content_hash(&fs::read(path)?);
+        let hashed = match relative.rsplit_once('.') {
+            Some((stem, ext)) if !stem.is_empty() => format!("{stem}.{hash}.{ext}"),
+            _ => format!("{relative}.{hash}"),
+        };
+        writeln!(
+            code,
+            "    ({relative:?}, {hashed:?}, include_bytes!({:?})),",
+            path.display().to_string()
+        )
+        .map_err(io::Error::other)?;
+    }
+    code.push(']');
+    fs::write(out, code)
+}
+
 fn main() -> io::Result<()> {
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").map_err(io::Error::other)?);
     let out = PathBuf::from(env::var("OUT_DIR").map_err(io::Error::other)?);
@@ -58,12 +95,6 @@ fn main() -> io::Result<()> {
         |p| p.extension().is_some_and(|e| e == "toml"),
         &out.join("bundled_dataset.rs"),
     )?;
-    bundle(
-        &root,
-        "static",
-        "include_bytes",
-        |_| true,
-        &out.join("bundled_static.rs"),
-    )?;
+    bundle_static(&root, &out.join("bundled_static.rs"))?;
     Ok(())
 }

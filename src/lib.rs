@@ -30,8 +30,13 @@ pub fn app(state: AppState) -> Router {
     .on_response(DefaultOnResponse::new().level(Level::INFO));
     web::router()
         .merge(api::router())
-        .with_state(state)
+        .with_state(state.clone())
         .layer(CompressionLayer::new())
+        // Outside compression: each encoding gets its own strong ETag.
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            web::caching::conditional,
+        ))
         .layer(trace)
         .layer(CatchPanicLayer::new())
 }

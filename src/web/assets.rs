@@ -9,8 +9,22 @@ use axum::response::{IntoResponse, Response};
 use crate::error::Error;
 use crate::state::AppState;
 
-/// `(path under the crate root, contents)` of every file under `static/`.
-const BUNDLED: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/bundled_static.rs"));
+/// `(path under static/, content-hashed path, contents)` of every file under `static/`.
+const BUNDLED: &[(&str, &str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/bundled_static.rs"));
+
+/// A content-hashed name changes whenever the file does, so it is cached for a year.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// The plain name may change under the same URL.
+const REVALIDATE: &str = "public, max-age=300";
+
+/// The URL to link a static file by: its content-hashed name, e.g.
+/// `url("css/site.css")` is `/static/css/site.1a2b3c4d.css`.
+pub fn url(path: &str) -> String {
+    match BUNDLED.iter().find(|(name, _, _)| *name == path) {
+        Some((_, hashed, _)) => format!("/static/{hashed}"),
+        None => format!("/static/{path}"),
+    }
+}
 
 fn content_type(path: &str) -> &'static str {
     match path.rsplit_once('.').map(|(_, ext)| ext) {
@@ -26,23 +40,21 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// Serves `/static/{path}` from the bundle (only exact names of bundled files match), or from
-/// the configured directory (only plain relative paths below it).
+/// Serves `/static/{path}` by its plain or content-hashed name. Only the exact names of bundled
+/// files match, so no path can reach outside the bundle; with a static directory configured,
+/// the file's current contents are read from there instead (plain relative paths only).
 pub async fn serve(
     State(state): State<AppState>,
     Path(path): Path<String>,
 ) -> Result<Response, Error> {
+    let (name, hashed, bundled) = BUNDLED
+        .iter()
+        .find(|(name, hashed, _)| *name == path || *hashed == path)
+        .ok_or(Error::NotFound)?;
     let body: Vec<u8> = match &state.static_dir {
-        None => {
-            let wanted = format!("static/{path}");
-            let (_, body) = BUNDLED
-                .iter()
-                .find(|(name, _)| *name == wanted)
-                .ok_or(Error::NotFound)?;
-            body.to_vec()
-        }
+        None => bundled.to_vec(),
         Some(dir) => {
-            let relative = std::path::Path::new(&path);
+            let relative = std::path::Path::new(name);
             if !relative
                 .components()
                 .all(|c| matches!(c, Component::Normal(_)))
@@ -54,10 +66,15 @@ pub async fn serve(
                 .map_err(|_| Error::NotFound)?
         }
     };
+    let cache = if *hashed == path && state.static_dir.is_none() {
+        IMMUTABLE
+    } else {
+        REVALIDATE
+    };
     Ok((
         [
-            (header::CONTENT_TYPE, content_type(&path)),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
+            (header::CONTENT_TYPE, content_type(name)),
+            (header::CACHE_CONTROL, cache),
         ],
         body,
     )

@@ -3,6 +3,7 @@
 pub mod about;
 pub mod agreements;
 pub mod assets;
+pub mod caching;
 pub mod changes;
 pub mod cite;
 pub mod events;

@@ -1,0 +1,130 @@
+//! HTTP caching: ETags, 304s, Last-Modified and content-hashed static assets.
+
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::*;
+
+async fn get_with(
+    app: &TestApp,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let mut request = Request::get(path);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    app.request(request.body(Body::empty()).expect("request"))
+        .await
+}
+
+#[tokio::test]
+async fn pages_and_documents_revalidate_with_their_etag() {
+    let app = seeded().await;
+    for path in [
+        "/",
+        "/events/raimondo-meets-li-qiang",
+        "/api/v1/events?limit=3",
+        "/events.csv?topic=tourism",
+        "/agreements",
+    ] {
+        let (status, headers, body) = app.get(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let etag = headers["etag"].to_str().unwrap().to_owned();
+        assert!(
+            etag.starts_with('"') && etag.ends_with('"') && !etag.starts_with("W/"),
+            "strong: {etag}"
+        );
+        assert_eq!(headers["cache-control"], "public, max-age=60", "{path}");
+        assert!(headers.contains_key("last-modified"), "{path}");
+        // The same bytes give the same tag.
+        let (_, again, body_again) = app.get(path).await;
+        assert_eq!(
+            (again["etag"].to_str().unwrap(), body_again.as_str()),
+            (etag.as_str(), body.as_str())
+        );
+
+        let (status, headers, body) = get_with(&app, path, &[("if-none-match", &etag)]).await;
+        assert_eq!(status, StatusCode::NOT_MODIFIED, "{path}");
+        assert!(body.is_empty());
+        assert_eq!(headers["etag"].to_str().unwrap(), etag);
+        let (status, _, _) = get_with(&app, path, &[("if-none-match", "\"something-else\"")]).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn each_encoding_has_its_own_etag() {
+    let app = seeded().await;
+    let (_, plain, _) = get_with(&app, "/", &[("accept-encoding", "identity")]).await;
+    let (_, gzip, _) = get_with(&app, "/", &[("accept-encoding", "gzip")]).await;
+    assert_eq!(gzip["content-encoding"], "gzip");
+    assert_ne!(plain["etag"], gzip["etag"]);
+    let etag = gzip["etag"].to_str().unwrap();
+    let (status, _, _) = get_with(
+        &app,
+        "/",
+        &[("accept-encoding", "gzip"), ("if-none-match", etag)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+}
+
+#[tokio::test]
+async fn if_modified_since_compares_with_the_latest_revision() {
+    let app = seeded().await;
+    let (_, headers, _) = app.get("/topics").await;
+    let last_modified = headers["last-modified"].to_str().unwrap().to_owned();
+    assert!(last_modified.ends_with(" GMT"), "{last_modified}");
+    let (status, _, _) = get_with(&app, "/topics", &[("if-modified-since", &last_modified)]).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    let (status, _, _) = get_with(
+        &app,
+        "/topics",
+        &[("if-modified-since", "Mon, 01 Jan 2001 00:00:00 GMT")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn errors_are_not_cached_as_pages() {
+    let app = seeded().await;
+    for path in ["/events/nope", "/?from=nope", "/api/v1/events/nope"] {
+        let (status, headers, _) = app.get(path).await;
+        assert!(status.is_client_error(), "{path}");
+        assert!(!headers.contains_key("etag"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn static_assets_are_linked_by_content_hash_and_cached_for_a_year() {
+    let app = seeded().await;
+    let (_, html) = app.get_html("/").await;
+    let href = attrs(&html, "link[rel=stylesheet]", "href")
+        .pop()
+        .expect("a stylesheet");
+    let hashed = href
+        .trim_start_matches("/static/css/site.")
+        .trim_end_matches(".css");
+    assert!(
+        hashed.len() == 8 && hashed.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{href}"
+    );
+    let (status, headers, hashed_body) = app.get(&href).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(headers["content-type"], "text/css; charset=utf-8");
+    let (status, headers, plain_body) = app.get("/static/css/site.css").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["cache-control"], "public, max-age=300");
+    assert_eq!(hashed_body, plain_body);
+    let (status, _, _) = app.get("/static/css/site.00000000.css").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
