@@ -297,13 +297,23 @@ async fn list_pages_link_their_csv_and_json_with_the_current_filters() {
     assert_eq!(
         links,
         [
+            "/feed.atom?official=gina-raimondo&topic=tourism",
+            "/calendar.ics?official=gina-raimondo&topic=tourism",
             "/events.csv?official=gina-raimondo&topic=tourism",
             "/api/v1/events?official=gina-raimondo&topic=tourism"
         ]
     );
-    let (_, _, body) = app.get(&links[0]).await;
+    assert_eq!(
+        attrs(
+            &html,
+            "link[rel=alternate][type='application/atom+xml']",
+            "href"
+        ),
+        ["/feed.atom?official=gina-raimondo&topic=tourism"]
+    );
+    let (_, _, body) = app.get(&links[2]).await;
     assert_eq!(csv_slugs(&body), event_slugs(&html));
-    let (_, json) = get_json(&app, &links[1]).await;
+    let (_, json) = get_json(&app, &links[3]).await;
     assert_eq!(slugs(&json), event_slugs(&html));
     let (_, html) = app.get_html("/agreements?status=overdue").await;
     assert_eq!(

@@ -60,6 +60,7 @@ pub struct EventSummary {
     pub date: DateDto,
     pub status: String,
     pub location: Option<String>,
+    pub summary: String,
     pub participants: Vec<Link>,
     pub topics: Vec<Link>,
     pub citations: Vec<CitationRef>,
@@ -86,6 +87,7 @@ impl From<EventListRow> for EventSummary {
             kind: row.kind,
             status: row.status,
             location: row.location,
+            summary: row.summary,
         }
     }
 }

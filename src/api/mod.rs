@@ -4,6 +4,7 @@
 mod dto;
 mod events;
 mod exports;
+mod feeds;
 mod records;
 
 use axum::Json;
@@ -39,6 +40,8 @@ pub fn router() -> Router<AppState> {
         .route("/events.csv", get(exports::events))
         .route("/officials.csv", get(exports::officials))
         .route("/agreements.csv", get(exports::agreements))
+        .route("/feed.atom", get(feeds::atom))
+        .route("/calendar.ics", get(feeds::calendar))
         .nest("/api/v1", api)
 }
 

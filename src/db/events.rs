@@ -134,6 +134,7 @@ pub struct EventListRow {
     pub date_label: String,
     pub status: String,
     pub location: Option<String>,
+    pub summary: String,
     /// JSON array of `{slug, name}`, in the dataset's order.
     pub participants: String,
     /// JSON array of `{slug, name}`, by name.
@@ -162,7 +163,7 @@ impl EventListRow {
 }
 
 const LIST_COLUMNS: &str = "SELECT e.slug, e.title, e.kind, e.date_start, e.date_end, e.date_precision, e.date_label,
-        e.status, e.location,
+        e.status, e.location, e.summary,
         (SELECT json_group_array(json_object('slug', p.slug, 'name', p.name) ORDER BY ep.position)
            FROM event_people ep JOIN people p ON p.id = ep.person_id WHERE ep.event_id = e.id) AS participants,
         (SELECT json_group_array(json_object('slug', t.slug, 'name', t.name) ORDER BY t.name)

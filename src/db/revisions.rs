@@ -89,3 +89,17 @@ pub async fn changes(pool: &SqlitePool) -> Result<Vec<ChangeRow>, sqlx::Error> {
     .fetch_all(pool)
     .await
 }
+
+/// When each event last changed (the time of the latest revision that added or updated it).
+#[tracing::instrument(skip(pool))]
+pub async fn event_updates(
+    pool: &SqlitePool,
+) -> Result<std::collections::HashMap<String, String>, sqlx::Error> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT c.slug, MAX(r.imported_at) FROM revision_changes c JOIN revisions r ON r.id = c.revision_id
+          WHERE c.record_type = 'event' GROUP BY c.slug",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().collect())
+}

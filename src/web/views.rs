@@ -244,6 +244,7 @@ mod tests {
             date_label: label.into(),
             status: "occurred".into(),
             location: None,
+            summary: String::new(),
             participants: "[]".into(),
             topics: "[]".into(),
             citations: "[]".into(),
