@@ -2,11 +2,12 @@
 //! (`html_url`, `api_url`), dates with their precision, and its citations.
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::db::Named;
 use crate::db::events::{CitationRef, EventListRow};
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Link {
     pub slug: String,
     pub name: String,
@@ -43,7 +44,7 @@ impl Link {
 }
 
 /// A date known to a precision: the range of days it may denote.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct DateDto {
     pub start: String,
     pub end: String,
@@ -52,7 +53,7 @@ pub struct DateDto {
     pub label: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct EventSummary {
     pub slug: String,
     pub title: String,
@@ -93,7 +94,7 @@ impl From<EventListRow> for EventSummary {
 }
 
 /// A paragraph a record cites, with its text.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct CitedParagraphDto {
     pub source: String,
     pub paragraph: i64,
@@ -112,7 +113,7 @@ impl From<crate::db::annotations::CitedParagraph> for CitedParagraphDto {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct NoteDto {
     pub kind: String,
     pub text: String,
@@ -129,7 +130,7 @@ impl From<crate::db::annotations::NoteRow> for NoteDto {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct AgreementDto {
     pub slug: String,
     pub title: String,
@@ -148,7 +149,7 @@ pub struct AgreementDto {
     pub api_url: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct FollowUpDto {
     pub event: Link,
     pub effect: String,

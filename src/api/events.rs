@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::dto::{AgreementDto, CitedParagraphDto, DateDto, EventSummary, Link, NoteDto};
 use super::{ApiResult, single, split_query};
@@ -16,21 +17,21 @@ use crate::state::AppState;
 pub const DEFAULT_LIMIT: i64 = 100;
 pub const MAX_LIMIT: i64 = 1000;
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct EventList {
     pub data: Vec<EventSummary>,
     pub meta: ListMeta,
     pub links: ListLinks,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ListMeta {
     /// How many events match the filters, across all pages.
     pub total: i64,
     pub limit: i64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ListLinks {
     #[serde(rename = "self")]
     pub this: String,
@@ -55,6 +56,10 @@ async fn resolve(state: &AppState, query: &str) -> ApiResult<(TimelineFilter, ev
     Ok((filter, resolved))
 }
 
+/// A page of the events matching the timeline's filters, in timeline order.
+#[utoipa::path(get, path = "/api/v1/events", tag = "events",
+    params(super::openapi::TimelineParams, super::openapi::PageParams),
+    responses((status = 200, body = EventList), (status = 400, body = super::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
@@ -111,7 +116,7 @@ pub async fn list(
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct FacetCount {
     pub value: String,
     pub name: String,
@@ -119,7 +124,7 @@ pub struct FacetCount {
     pub count: i64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Facets {
     pub total: i64,
     pub official: Vec<FacetCount>,
@@ -138,6 +143,10 @@ fn counts(rows: Vec<Counted>) -> Vec<FacetCount> {
         .collect()
 }
 
+/// How many events each filter value would match together with the other filters.
+#[utoipa::path(get, path = "/api/v1/events/facets", tag = "events",
+    params(super::openapi::TimelineParams),
+    responses((status = 200, body = Facets), (status = 400, body = super::ErrorBody)))]
 pub async fn facets(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
@@ -153,7 +162,7 @@ pub async fn facets(
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ParticipantDto {
     #[serde(flatten)]
     pub link: Link,
@@ -163,14 +172,14 @@ pub struct ParticipantDto {
     pub country: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct QuoteDto {
     pub slug: String,
     pub text: String,
     pub speaker: Link,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct EventDetail {
     pub slug: String,
     pub title: String,
@@ -205,6 +214,10 @@ fn event_link(n: events::Neighbour) -> Link {
     }
 }
 
+/// Everything known about one event.
+#[utoipa::path(get, path = "/api/v1/events/{slug}", tag = "events",
+    params(("slug" = String, Path, description = "The event's slug")),
+    responses((status = 200, body = EventDetail), (status = 404, body = super::ErrorBody)))]
 pub async fn show(
     State(state): State<AppState>,
     Path(slug): Path<String>,

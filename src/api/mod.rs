@@ -5,6 +5,7 @@ mod dto;
 mod events;
 mod exports;
 mod feeds;
+pub mod openapi;
 mod records;
 
 use axum::Json;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/organizations/{slug}", get(records::organization))
         .route("/agreements", get(records::agreements))
         .route("/agreements/{slug}", get(records::agreement))
+        .route("/openapi.json", get(openapi::openapi_json))
         .fallback(api_not_found)
         .layer(
             CorsLayer::new()
@@ -54,17 +56,18 @@ impl<E: Into<Error>> From<E> for ApiError {
     }
 }
 
-#[derive(Serialize)]
-struct ErrorBody {
-    error: ErrorDetail,
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
 }
 
-#[derive(Serialize)]
-struct ErrorDetail {
-    status: u16,
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    pub status: u16,
+    /// The query parameter that was wrong, for 400s.
     #[serde(skip_serializing_if = "Option::is_none")]
-    parameter: Option<String>,
-    message: String,
+    pub parameter: Option<String>,
+    pub message: String,
 }
 
 impl IntoResponse for ApiError {

@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::ApiResult;
 use super::dto::{AgreementDto, CitedParagraphDto, EventSummary, Link, NoteDto};
@@ -13,12 +14,22 @@ use crate::error::Error;
 use crate::state::AppState;
 use crate::web::agreements::{check_slugs, judged, matches};
 
-#[derive(Serialize)]
-pub struct Data<T> {
-    pub data: T,
+#[derive(Serialize, ToSchema)]
+pub struct OfficialList {
+    pub data: Vec<OfficialSummary>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+pub struct TopicList {
+    pub data: Vec<TopicSummary>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AgreementList {
+    pub data: Vec<AgreementDto>,
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct OfficialSummary {
     #[serde(flatten)]
     pub link: Link,
@@ -31,11 +42,11 @@ pub struct OfficialSummary {
     pub events: i64,
 }
 
-pub async fn officials(
-    State(state): State<AppState>,
-) -> ApiResult<Json<Data<Vec<OfficialSummary>>>> {
+/// Every official, by country and name.
+#[utoipa::path(get, path = "/api/v1/officials", tag = "records", responses((status = 200, body = OfficialList)))]
+pub async fn officials(State(state): State<AppState>) -> ApiResult<Json<OfficialList>> {
     let rows = people::all(&state.db).await?;
-    Ok(Json(Data {
+    Ok(Json(OfficialList {
         data: rows
             .into_iter()
             .map(|r| OfficialSummary {
@@ -54,7 +65,7 @@ pub async fn officials(
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct RoleDto {
     pub title: String,
     pub organization: Option<Link>,
@@ -63,14 +74,14 @@ pub struct RoleDto {
     pub basis: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct CountedLink {
     #[serde(flatten)]
     pub link: Link,
     pub events: i64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct OfficialDetail {
     pub slug: String,
     pub name: String,
@@ -89,6 +100,10 @@ pub struct OfficialDetail {
     pub api_url: String,
 }
 
+/// One official: roles, events, whom they met, topics.
+#[utoipa::path(get, path = "/api/v1/officials/{slug}", tag = "records",
+    params(("slug" = String, Path, description = "The official's slug")),
+    responses((status = 200, body = OfficialDetail), (status = 404, body = super::ErrorBody)))]
 pub async fn official(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -160,7 +175,7 @@ pub async fn official(
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct TopicSummary {
     #[serde(flatten)]
     pub link: Link,
@@ -168,8 +183,10 @@ pub struct TopicSummary {
     pub events: i64,
 }
 
-pub async fn topics(State(state): State<AppState>) -> ApiResult<Json<Data<Vec<TopicSummary>>>> {
-    Ok(Json(Data {
+/// Every topic with its event count.
+#[utoipa::path(get, path = "/api/v1/topics", tag = "records", responses((status = 200, body = TopicList)))]
+pub async fn topics(State(state): State<AppState>) -> ApiResult<Json<TopicList>> {
+    Ok(Json(TopicList {
         data: topics::all(&state.db)
             .await?
             .into_iter()
@@ -185,7 +202,7 @@ pub async fn topics(State(state): State<AppState>) -> ApiResult<Json<Data<Vec<To
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct TopicDetail {
     pub slug: String,
     pub name: String,
@@ -199,6 +216,10 @@ pub struct TopicDetail {
     pub api_url: String,
 }
 
+/// One topic: its events, officials and agreements.
+#[utoipa::path(get, path = "/api/v1/topics/{slug}", tag = "records",
+    params(("slug" = String, Path, description = "The topic's slug")),
+    responses((status = 200, body = TopicDetail), (status = 404, body = super::ErrorBody)))]
 pub async fn topic(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -246,7 +267,7 @@ pub async fn topic(
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct OrganizationDetail {
     pub slug: String,
     pub name: String,
@@ -263,6 +284,10 @@ pub struct OrganizationDetail {
     pub api_url: String,
 }
 
+/// One organisation: its events and agreements.
+#[utoipa::path(get, path = "/api/v1/organizations/{slug}", tag = "records",
+    params(("slug" = String, Path, description = "The organisation's slug")),
+    responses((status = 200, body = OrganizationDetail), (status = 404, body = super::ErrorBody)))]
 pub async fn organization(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -306,14 +331,17 @@ pub async fn organization(
 }
 
 /// Agreements, with the agreements page's filters (`status`, `party`, `topic`).
+#[utoipa::path(get, path = "/api/v1/agreements", tag = "records",
+    params(super::openapi::AgreementParams),
+    responses((status = 200, body = AgreementList), (status = 400, body = super::ErrorBody)))]
 pub async fn agreements(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
-) -> ApiResult<Json<Data<Vec<AgreementDto>>>> {
+) -> ApiResult<Json<AgreementList>> {
     let filter = AgreementFilter::from_query(query.as_deref().unwrap_or_default())?;
     check_slugs(&state.db, &filter).await?;
     let all = judged(&state.db, agreements::all(&state.db).await?).await?;
-    Ok(Json(Data {
+    Ok(Json(AgreementList {
         data: all
             .into_iter()
             .filter(|v| matches(v, &filter, None))
@@ -322,7 +350,7 @@ pub async fn agreements(
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct AgreementDetail {
     #[serde(flatten)]
     pub agreement: AgreementDto,
@@ -331,6 +359,10 @@ pub struct AgreementDetail {
     pub citations: Vec<CitedParagraphDto>,
 }
 
+/// One agreement, with its status judged today and the evidence for it.
+#[utoipa::path(get, path = "/api/v1/agreements/{slug}", tag = "records",
+    params(("slug" = String, Path, description = "The agreement's slug")),
+    responses((status = 200, body = AgreementDetail), (status = 404, body = super::ErrorBody)))]
 pub async fn agreement(
     State(state): State<AppState>,
     Path(slug): Path<String>,

@@ -144,7 +144,7 @@ pub struct EventListRow {
 }
 
 /// A cited paragraph, as records carry it.
-#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 pub struct CitationRef {
     pub source: String,
     pub paragraph: i64,

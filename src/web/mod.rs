@@ -2,6 +2,7 @@
 
 pub mod about;
 pub mod agreements;
+pub mod api_docs;
 pub mod assets;
 pub mod caching;
 pub mod changes;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/agreements/{slug}", get(agreements::show))
         .route("/changes", get(changes::index))
         .route("/about", get(about::show))
+        .route("/api", get(api_docs::show))
         .route("/healthz", get(healthz))
         .route("/static/{*path}", get(assets::serve))
         .fallback(not_found)

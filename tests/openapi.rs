@@ -1,0 +1,154 @@
+//! Real responses of every API endpoint validate against the OpenAPI document's own schemas.
+
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::*;
+use serde_json::{Value, json};
+
+/// `(request, path template, status)` for every documented operation, and some errors.
+const CASES: &[(&str, &str, u16)] = &[
+    ("/api/v1/events?limit=5", "/api/v1/events", 200),
+    (
+        "/api/v1/events?official=li-qiang&sort=desc",
+        "/api/v1/events",
+        200,
+    ),
+    ("/api/v1/events?from=2023-02-30", "/api/v1/events", 400),
+    (
+        "/api/v1/events/facets?topic=tourism",
+        "/api/v1/events/facets",
+        200,
+    ),
+    (
+        "/api/v1/events/facets?kind=nope",
+        "/api/v1/events/facets",
+        400,
+    ),
+    (
+        "/api/v1/events/raimondo-wang-wentao-lunch-meeting",
+        "/api/v1/events/{slug}",
+        200,
+    ),
+    (
+        "/api/v1/events/commercial-issues-working-group-agreed",
+        "/api/v1/events/{slug}",
+        200,
+    ),
+    ("/api/v1/events/no-such-event", "/api/v1/events/{slug}", 404),
+    ("/api/v1/officials", "/api/v1/officials", 200),
+    (
+        "/api/v1/officials/li-qiang",
+        "/api/v1/officials/{slug}",
+        200,
+    ),
+    ("/api/v1/officials/nobody", "/api/v1/officials/{slug}", 404),
+    ("/api/v1/topics", "/api/v1/topics", 200),
+    (
+        "/api/v1/topics/export-controls",
+        "/api/v1/topics/{slug}",
+        200,
+    ),
+    (
+        "/api/v1/organizations/micron-technology",
+        "/api/v1/organizations/{slug}",
+        200,
+    ),
+    (
+        "/api/v1/organizations/nobody",
+        "/api/v1/organizations/{slug}",
+        404,
+    ),
+    ("/api/v1/agreements", "/api/v1/agreements", 200),
+    ("/api/v1/agreements?status=late", "/api/v1/agreements", 400),
+    (
+        "/api/v1/agreements/biden-xi-bali-understanding",
+        "/api/v1/agreements/{slug}",
+        200,
+    ),
+    (
+        "/api/v1/agreements/nothing",
+        "/api/v1/agreements/{slug}",
+        404,
+    ),
+];
+
+#[tokio::test]
+async fn every_response_validates_against_the_document() {
+    let app = seeded().await;
+    let (status, _, body) = app.get("/api/v1/openapi.json").await;
+    assert_eq!(status.as_u16(), 200);
+    let doc: Value = serde_json::from_str(&body).unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+
+    for (request, template, expected) in CASES {
+        let (status, _, body) = app.get(request).await;
+        assert_eq!(status.as_u16(), *expected, "{request}");
+        let instance: Value = serde_json::from_str(&body).unwrap();
+        let schema = &doc["paths"][template]["get"]["responses"][expected.to_string()]["content"]["application/json"]
+            ["schema"];
+        assert!(
+            schema.is_object(),
+            "{template} documents no {expected} response"
+        );
+        let root = json!({ "$ref": schema["$ref"], "components": doc["components"] });
+        let validator = jsonschema::validator_for(&root).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&instance)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{request}: {errors:#?}");
+    }
+
+    // Every documented path is exercised above.
+    let documented: BTreeSet<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .filter(|p| *p != "/api/v1/openapi.json")
+        .collect();
+    let tested: BTreeSet<&str> = CASES.iter().map(|(_, template, _)| *template).collect();
+    assert_eq!(documented, tested);
+}
+
+#[tokio::test]
+async fn a_wrong_response_would_fail_validation() {
+    let app = seeded().await;
+    let (_, _, body) = app.get("/api/v1/openapi.json").await;
+    let doc: Value = serde_json::from_str(&body).unwrap();
+    let root =
+        json!({ "$ref": "#/components/schemas/EventSummary", "components": doc["components"] });
+    let validator = jsonschema::validator_for(&root).unwrap();
+    let (_, _, list) = app.get("/api/v1/events?limit=1").await;
+    let mut event: Value = serde_json::from_str::<Value>(&list).unwrap()["data"][0].clone();
+    assert!(validator.is_valid(&event));
+    event["date"]["start"] = json!(20230828);
+    assert!(
+        !validator.is_valid(&event),
+        "a number where the document says string"
+    );
+}
+
+#[tokio::test]
+async fn the_api_page_lists_every_endpoint_of_the_document() {
+    let app = seeded().await;
+    let (status, html) = app.get_html("/api").await;
+    assert_eq!(status.as_u16(), 200);
+    let listed = select(&html, ".endpoint code");
+    for path in [
+        "/api/v1/events",
+        "/api/v1/events/{slug}",
+        "/api/v1/agreements",
+        "/api/v1/openapi.json",
+    ] {
+        assert!(
+            listed.iter().any(|l| l.ends_with(path)),
+            "{path} in {listed:?}"
+        );
+    }
+    assert!(attrs(&html, "a", "href").contains(&"/api/v1/openapi.json".to_owned()));
+}
