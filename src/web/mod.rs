@@ -3,9 +3,11 @@
 pub mod about;
 pub mod assets;
 pub mod events;
+pub mod links;
 pub mod officials;
 pub mod organizations;
 pub mod pages;
+pub mod sources;
 pub mod timeline;
 pub mod topics;
 pub mod views;
@@ -28,6 +30,8 @@ pub fn router() -> Router<AppState> {
         .route("/topics/{slug}", get(topics::show))
         .route("/organizations", get(organizations::index))
         .route("/organizations/{slug}", get(organizations::show))
+        .route("/sources", get(sources::index))
+        .route("/sources/{slug}", get(sources::show))
         .route("/about", get(about::show))
         .route("/healthz", get(healthz))
         .route("/static/{*path}", get(assets::serve))
