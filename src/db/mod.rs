@@ -5,6 +5,7 @@ pub mod annotations;
 pub mod events;
 pub mod organizations;
 pub mod people;
+pub mod search;
 pub mod sources;
 pub mod topics;
 

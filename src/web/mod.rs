@@ -7,6 +7,7 @@ pub mod links;
 pub mod officials;
 pub mod organizations;
 pub mod pages;
+pub mod search;
 pub mod sources;
 pub mod timeline;
 pub mod topics;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/topics/{slug}", get(topics::show))
         .route("/organizations", get(organizations::index))
         .route("/organizations/{slug}", get(organizations::show))
+        .route("/search", get(search::show))
         .route("/sources", get(sources::index))
         .route("/sources/{slug}", get(sources::show))
         .route("/about", get(about::show))
