@@ -31,6 +31,26 @@ pub async fn rebuild(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
         "DELETE FROM quotes_fts",
         "INSERT INTO quotes_fts (rowid, text, speaker)
          SELECT q.id, q.text, p.name FROM quotes q JOIN people p ON p.id = q.person_id",
+        // Migration 0003 fills these three once with the same statements; keep them in step.
+        "DELETE FROM organizations_fts",
+        "INSERT INTO organizations_fts (rowid, name, aliases, summary)
+         SELECT o.id, o.name || ' ' || coalesce(o.native_name, ''),
+                (SELECT group_concat(alias, ' ') FROM aliases WHERE subject_type = 'organization' AND subject_id = o.id),
+                coalesce(o.summary, '')
+           FROM organizations o",
+        "DELETE FROM agreements_fts",
+        // An agreement is found by its words and by its parties, topics and cadence.
+        "INSERT INTO agreements_fts (rowid, title, terms, context)
+         SELECT a.id, a.title, a.terms,
+                concat_ws(' ', a.cadence,
+                  (SELECT group_concat(coalesce(o.name, c.name), ' ') FROM agreement_parties ap
+                     LEFT JOIN organizations o ON o.id = ap.organization_id
+                     LEFT JOIN countries c ON c.id = ap.country_id WHERE ap.agreement_id = a.id),
+                  (SELECT group_concat(t.name, ' ') FROM agreement_topics at
+                     JOIN topics t ON t.id = at.topic_id WHERE at.agreement_id = a.id))
+           FROM agreements a",
+        "DELETE FROM paragraphs_fts",
+        "INSERT INTO paragraphs_fts (rowid, text) SELECT id, text FROM paragraphs",
     ] {
         sqlx::query(statement).execute(&mut *conn).await?;
     }

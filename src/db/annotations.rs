@@ -5,6 +5,7 @@ use sqlx::SqlitePool;
 /// The kinds of record notes and citations attach to.
 #[derive(Debug, Clone, Copy)]
 pub enum Subject {
+    Source,
     Person,
     Organization,
     Topic,
@@ -15,6 +16,7 @@ pub enum Subject {
 impl Subject {
     fn as_str(self) -> &'static str {
         match self {
+            Self::Source => "source",
             Self::Person => "person",
             Self::Organization => "organization",
             Self::Topic => "topic",

@@ -7,6 +7,8 @@ pub mod events;
 pub mod organizations;
 pub mod people;
 pub mod revisions;
+pub mod search;
+pub mod sources;
 pub mod topics;
 
 use std::str::FromStr;

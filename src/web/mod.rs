@@ -8,9 +8,12 @@ pub mod caching;
 pub mod changes;
 pub mod cite;
 pub mod events;
+pub mod links;
 pub mod officials;
 pub mod organizations;
 pub mod pages;
+pub mod search;
+pub mod sources;
 pub mod timeline;
 pub mod topics;
 pub mod views;
@@ -36,6 +39,9 @@ pub fn router() -> Router<AppState> {
         .route("/agreements", get(agreements::index))
         .route("/agreements/{slug}", get(agreements::show))
         .route("/changes", get(changes::index))
+        .route("/search", get(search::show))
+        .route("/sources", get(sources::index))
+        .route("/sources/{slug}", get(sources::show))
         .route("/about", get(about::show))
         .route("/api", get(api_docs::show))
         .route("/healthz", get(healthz))

@@ -1,0 +1,175 @@
+//! Site search: one full-text query per kind of record, ranked by bm25, with highlighted titles
+//! and snippets. Highlights are marked with the private-use characters `MARK_OPEN` and
+//! `MARK_CLOSE`, never HTML: the web layer splits the text on them and the template escapes
+//! every piece.
+
+use sqlx::{AssertSqlSafe, SqlitePool};
+
+/// Opens a highlighted run in `title` and `snippet` (U+E000, private use).
+pub const MARK_OPEN: char = '\u{E000}';
+/// Closes a highlighted run (U+E001, private use).
+pub const MARK_CLOSE: char = '\u{E001}';
+
+/// At most this many hits of each kind are listed; the count covers them all.
+pub const GROUP_LIMIT: i64 = 20;
+
+/// The kinds of record searched, in the order results are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Event,
+    Quote,
+    Agreement,
+    Person,
+    Organization,
+    Paragraph,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [
+        Kind::Event,
+        Kind::Quote,
+        Kind::Agreement,
+        Kind::Person,
+        Kind::Organization,
+        Kind::Paragraph,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Event => "event",
+            Kind::Quote => "quote",
+            Kind::Agreement => "agreement",
+            Kind::Person => "person",
+            Kind::Organization => "organization",
+            Kind::Paragraph => "paragraph",
+        }
+    }
+
+    /// The query for this kind: `?1` is the FTS5 expression, `?2` the limit, `?3`/`?4` the
+    /// markers. Every query yields the columns of `HitRow`.
+    fn sql(self) -> String {
+        // The first of `columns` whose snippet has a match, else the first column's snippet.
+        // A snippet of the first of `columns` (index, tokens) that matched, else of the first
+        // column. When the title matched, the first (prose) column is shown as it is rather
+        // than a later column that is only a list of names. Prose columns get longer snippets.
+        let snippet = |table: &str, title: Option<u8>, columns: &[(u8, u8)]| {
+            let one =
+                |(c, tokens): (u8, u8)| format!("snippet({table}, {c}, ?3, ?4, '…', {tokens})");
+            let first = one(columns[0]);
+            let mut cases = vec![format!("WHEN instr({first}, ?3) > 0 THEN {first}")];
+            if let Some(t) = title {
+                cases.push(format!(
+                    "WHEN instr(highlight({table}, {t}, ?3, ?4), ?3) > 0 THEN {first}"
+                ));
+            }
+            for c in &columns[1..] {
+                cases.push(format!("WHEN instr({0}, ?3) > 0 THEN {0}", one(*c)));
+            }
+            format!("CASE {} ELSE {first} END", cases.join(" "))
+        };
+        let hl = |table: &str, c: u8| format!("highlight({table}, {c}, ?3, ?4)");
+        // `select` gives, in order: link_type, link_slug, anchor, title, snippet, detail and a
+        // tie-breaker; `rank` is the bm25 score (lower is better).
+        let (select, from, rank) = match self {
+            // Title words weigh most, then the summary, then the names around the event.
+            Kind::Event => (
+                format!(
+                    "'event', e.slug, NULL, {}, {}, e.date_label, e.date_start",
+                    hl("events_fts", 0),
+                    snippet("events_fts", Some(0), &[(1, 24), (2, 10)])
+                ),
+                "events_fts JOIN events e ON e.id = events_fts.rowid",
+                "bm25(events_fts, 10.0, 4.0, 1.0)",
+            ),
+            // A quote links to the event it was said at, or else to its speaker.
+            Kind::Quote => (
+                format!(
+                    "CASE WHEN e.slug IS NULL THEN 'person' ELSE 'event' END, coalesce(e.slug, p.slug), NULL,
+                     {}, {}, e.title, q.id",
+                    hl("quotes_fts", 1),
+                    snippet("quotes_fts", None, &[(0, 32)])
+                ),
+                "quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid
+                 JOIN people p ON p.id = q.person_id LEFT JOIN events e ON e.id = q.event_id",
+                "bm25(quotes_fts, 4.0, 1.0)",
+            ),
+            Kind::Agreement => (
+                format!(
+                    "'agreement', a.slug, NULL, {}, {}, a.due_label, a.slug",
+                    hl("agreements_fts", 0),
+                    snippet("agreements_fts", Some(0), &[(1, 24), (2, 10)])
+                ),
+                "agreements_fts JOIN agreements a ON a.id = agreements_fts.rowid",
+                "bm25(agreements_fts, 10.0, 4.0, 1.0)",
+            ),
+            Kind::Person => (
+                format!(
+                    "'person', p.slug, NULL, {}, {}, c.name, p.name",
+                    hl("people_fts", 0),
+                    snippet("people_fts", Some(0), &[(2, 16), (1, 10)])
+                ),
+                "people_fts JOIN people p ON p.id = people_fts.rowid JOIN countries c ON c.id = p.country_id",
+                "bm25(people_fts, 10.0, 5.0, 1.0)",
+            ),
+            Kind::Organization => (
+                format!(
+                    "'organization', o.slug, NULL, {}, {}, c.name, o.name",
+                    hl("organizations_fts", 0),
+                    snippet("organizations_fts", Some(0), &[(2, 24), (1, 10)])
+                ),
+                "organizations_fts JOIN organizations o ON o.id = organizations_fts.rowid
+                 LEFT JOIN countries c ON c.id = o.country_id",
+                "bm25(organizations_fts, 10.0, 5.0, 1.0)",
+            ),
+            // A paragraph is titled by its source and links to its anchor in the reader.
+            Kind::Paragraph => (
+                format!(
+                    "'source', s.slug, pa.number, s.title, {}, s.published, s.published || printf('%06d', pa.number)",
+                    snippet("paragraphs_fts", None, &[(0, 32)])
+                ),
+                "paragraphs_fts JOIN paragraphs pa ON pa.id = paragraphs_fts.rowid
+                 JOIN sources s ON s.id = pa.source_id",
+                "bm25(paragraphs_fts)",
+            ),
+        };
+        let table = from.split_whitespace().next().unwrap_or_default();
+        // FTS5's auxiliary functions (bm25, snippet, highlight) cannot run in a query with a
+        // window function, so the matching is done in a subquery and counted outside it.
+        format!(
+            "WITH hits (link_type, link_slug, anchor, title, snippet, detail, tie, score) AS (
+                 SELECT {select}, {rank} FROM {from} WHERE {table} MATCH ?1)
+             SELECT link_type, link_slug, anchor, title, snippet, detail, COUNT(*) OVER () AS total
+               FROM hits
+              ORDER BY score, tie
+              LIMIT ?2"
+        )
+    }
+}
+
+/// One hit. `title` and `snippet` carry `MARK_OPEN`/`MARK_CLOSE` around matched words.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HitRow {
+    /// The kind of page the hit links to: event, person, organization, agreement or source.
+    pub link_type: String,
+    pub link_slug: String,
+    /// For a paragraph, its number (the reader's anchor).
+    pub anchor: Option<i64>,
+    pub title: String,
+    pub snippet: String,
+    /// A date, country or event title, by kind.
+    pub detail: Option<String>,
+    /// How many hits of this kind there are in all.
+    pub total: i64,
+}
+
+/// The best hits of one kind for an FTS5 expression (built by `SearchText`, never raw input).
+#[tracing::instrument(skip(pool))]
+pub async fn hits(pool: &SqlitePool, kind: Kind, fts: &str) -> Result<Vec<HitRow>, sqlx::Error> {
+    sqlx::query_as(AssertSqlSafe(kind.sql()))
+        .bind(fts)
+        .bind(GROUP_LIMIT)
+        .bind(MARK_OPEN.to_string())
+        .bind(MARK_CLOSE.to_string())
+        .fetch_all(pool)
+        .await
+}

@@ -1,0 +1,277 @@
+//! `/search?q=`: full-text search across events, quotes, agreements, people, organisations and
+//! source paragraphs, grouped by kind, best first, with the matched words highlighted.
+
+use askama::Template;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use super::links::{paragraph_href, record_href};
+use crate::db::search::{self, HitRow, Kind, MARK_CLOSE, MARK_OPEN};
+use crate::domain::FilterError;
+use crate::domain::filter::{MAX_QUERY_CHARS, SearchText};
+use crate::error::Result;
+use crate::state::AppState;
+
+/// The parameters `/search` understands.
+pub const PARAMETERS: &[&str] = &["q"];
+
+/// A run of text, highlighted when it matched the query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    pub text: String,
+    pub highlighted: bool,
+}
+
+/// Splits text marked by FTS5's `snippet()`/`highlight()` into plain and highlighted runs.
+/// Markers never reach the page: a stray or unbalanced one only ends or starts a run.
+pub fn segments(marked: &str) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::new();
+    let mut current = String::new();
+    let mut highlighted = false;
+    for c in marked.chars() {
+        if c == MARK_OPEN || c == MARK_CLOSE {
+            if !current.is_empty() {
+                out.push(Segment {
+                    text: std::mem::take(&mut current),
+                    highlighted,
+                });
+            }
+            highlighted = c == MARK_OPEN;
+        } else {
+            current.push(c);
+        }
+    }
+    if !current.is_empty() {
+        out.push(Segment {
+            text: current,
+            highlighted,
+        });
+    }
+    out
+}
+
+/// The query as typed, without the characters that mark highlights in results.
+fn without_markers(text: &str) -> String {
+    text.chars()
+        .filter(|c| *c != MARK_OPEN && *c != MARK_CLOSE)
+        .collect()
+}
+
+/// Reads the query string: at most one `q`, nothing else. `Ok(None)` when nothing was asked.
+pub fn parse_query(query: &str) -> Result<Option<SearchText>, FilterError> {
+    let mut q: Option<String> = None;
+    let unknown: Vec<String> = form_urlencoded::parse(query.as_bytes())
+        .filter(|(key, _)| !PARAMETERS.contains(&key.as_ref()))
+        .map(|(key, _)| key.into_owned())
+        .collect();
+    if let Some(first) = unknown.first() {
+        return Err(FilterError::new(
+            first.clone(),
+            format!(
+                "is not a search parameter ({}): the search page takes only q, the words to search for",
+                unknown
+                    .iter()
+                    .map(|k| format!("“{k}”"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    for (_, value) in form_urlencoded::parse(query.as_bytes()) {
+        if q.is_some() {
+            return Err(FilterError::new(
+                "q",
+                "was given more than once; give it once",
+            ));
+        }
+        q = Some(value.into_owned());
+    }
+    let text = without_markers(q.as_deref().unwrap_or_default());
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    SearchText::parse(&text)
+        .map(Some)
+        .map_err(|message| FilterError::new("q", message))
+}
+
+pub struct Hit {
+    pub href: String,
+    pub title: Vec<Segment>,
+    pub snippet: Vec<Segment>,
+    pub detail: Option<String>,
+}
+
+impl From<HitRow> for Hit {
+    fn from(row: HitRow) -> Self {
+        let href = match row.anchor {
+            Some(number) => paragraph_href(&row.link_slug, number),
+            None => record_href(&row.link_type, &row.link_slug)
+                .unwrap_or_else(|| format!("/{}", row.link_slug)),
+        };
+        let mut title = segments(&row.title);
+        if let Some(number) = row.anchor {
+            title.push(Segment {
+                text: format!(", ¶ {number}"),
+                highlighted: false,
+            });
+        }
+        Self {
+            href,
+            title,
+            snippet: segments(&row.snippet),
+            detail: row.detail,
+        }
+    }
+}
+
+pub struct ResultGroup {
+    pub kind: &'static str,
+    pub heading: &'static str,
+    /// How many records of this kind match; at most `GROUP_LIMIT` are listed.
+    pub count: i64,
+    pub hits: Vec<Hit>,
+}
+
+fn heading(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Event => "Events",
+        Kind::Quote => "Quotes",
+        Kind::Agreement => "Agreements",
+        Kind::Person => "People",
+        Kind::Organization => "Organisations",
+        Kind::Paragraph => "Source paragraphs",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+pub struct SearchPage {
+    pub title: String,
+    pub section: &'static str,
+    /// The text as typed, kept in the box so it can be corrected.
+    pub typed: String,
+    pub error: Option<FilterError>,
+    /// Whether a search ran (false for the empty form and for errors).
+    pub searched: bool,
+    pub total: i64,
+    pub groups: Vec<ResultGroup>,
+    pub max_chars: usize,
+}
+
+impl SearchPage {
+    /// The groups with at least one hit.
+    pub fn found(&self) -> impl Iterator<Item = &ResultGroup> {
+        self.groups.iter().filter(|g| g.count > 0)
+    }
+}
+
+/// The search page. A query that cannot be searched renders the same page with status 400 and
+/// the reason beside the box.
+pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response> {
+    let query = query.unwrap_or_default();
+    let typed: String = form_urlencoded::parse(query.as_bytes())
+        .find(|(key, _)| key == "q")
+        .map(|(_, value)| {
+            without_markers(&value)
+                .chars()
+                .take(MAX_QUERY_CHARS)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut page = SearchPage {
+        title: "Search".into(),
+        section: "search",
+        typed,
+        error: None,
+        searched: false,
+        total: 0,
+        groups: Vec::new(),
+        max_chars: MAX_QUERY_CHARS,
+    };
+    match parse_query(&query) {
+        Err(e) => page.error = Some(e),
+        Ok(None) => {}
+        Ok(Some(text)) => {
+            for kind in Kind::ALL {
+                let rows = search::hits(&state.db, kind, text.fts_expression()).await?;
+                page.groups.push(ResultGroup {
+                    kind: kind.as_str(),
+                    heading: heading(kind),
+                    count: rows.first().map_or(0, |r| r.total),
+                    hits: rows.into_iter().map(Hit::from).collect(),
+                });
+            }
+            page.total = page.groups.iter().map(|g| g.count).sum();
+            page.searched = true;
+            page.title = format!("Search: {}", text.text());
+        }
+    }
+    let status = if page.error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seg(text: &str, highlighted: bool) -> Segment {
+        Segment {
+            text: text.into(),
+            highlighted,
+        }
+    }
+
+    #[test]
+    fn marked_text_splits_into_plain_and_highlighted_runs() {
+        let marked = format!("the {MARK_OPEN}export{MARK_CLOSE} of {MARK_OPEN}chips{MARK_CLOSE}");
+        assert_eq!(
+            segments(&marked),
+            [
+                seg("the ", false),
+                seg("export", true),
+                seg(" of ", false),
+                seg("chips", true)
+            ]
+        );
+        // Unbalanced markers never leak and never break the text.
+        assert_eq!(
+            segments(&format!("{MARK_CLOSE}a{MARK_OPEN}b")),
+            [seg("a", false), seg("b", true)]
+        );
+        assert_eq!(segments("<b>&</b>"), [seg("<b>&</b>", false)]);
+    }
+
+    #[test]
+    fn the_query_string_takes_one_q_and_nothing_else() {
+        assert_eq!(parse_query("").unwrap(), None);
+        assert_eq!(parse_query("q=").unwrap(), None);
+        assert_eq!(parse_query("q=%20%20").unwrap(), None);
+        assert_eq!(
+            parse_query("q=expo").unwrap().unwrap().fts_expression(),
+            "\"expo\"*"
+        );
+        let err = parse_query("q=x&page=2&sort=1").unwrap_err();
+        assert_eq!(err.param, "page");
+        assert!(err.message.contains("“page”, “sort”"), "{}", err.message);
+        assert_eq!(parse_query("q=a&q=b").unwrap_err().param, "q");
+        assert_eq!(parse_query("q=%22%2A%22").unwrap_err().param, "q");
+    }
+
+    #[test]
+    fn highlight_markers_typed_into_the_query_are_dropped() {
+        let q = format!("ex{MARK_OPEN}port{MARK_CLOSE}");
+        let encoded: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("q", &q)
+            .finish();
+        assert_eq!(
+            parse_query(&encoded).unwrap().unwrap().fts_expression(),
+            "\"export\"*"
+        );
+    }
+}
