@@ -33,20 +33,22 @@ pub struct ChangesPage {
 }
 
 fn view(change: ChangeRow) -> ChangeView {
-    let (kind, base) = match change.record_type.as_str() {
-        "event" => ("Event", Some("/events/")),
-        "agreement" => ("Agreement", Some("/agreements/")),
-        "person" => ("Official", Some("/officials/")),
-        "organization" => ("Organisation", Some("/organizations/")),
-        "topic" => ("Topic", Some("/topics/")),
-        "source" => ("Source", Some("/sources/")),
-        "quote" => ("Quote", None),
-        _ => ("Country", None),
+    let kind = match change.record_type.as_str() {
+        "event" => "Event",
+        "agreement" => "Agreement",
+        "person" => "Official",
+        "organization" => "Organisation",
+        "topic" => "Topic",
+        "source" => "Source",
+        "quote" => "Quote",
+        _ => "Country",
     };
     ChangeView {
-        href: base
-            .filter(|_| change.name.is_some())
-            .map(|b| format!("{b}{}", change.slug)),
+        // A record that no longer exists has no page to link.
+        href: change
+            .name
+            .as_ref()
+            .and_then(|_| super::links::record_href(&change.record_type, &change.slug)),
         name: change.name.unwrap_or_else(|| change.slug.clone()),
         change: change.change,
         kind,

@@ -218,12 +218,7 @@ pub fn citations(rows: Vec<CitedParagraph>) -> Vec<SourceCitations> {
 pub fn quotes(rows: Vec<QuoteRow>) -> Vec<QuoteRow> {
     rows.into_iter()
         .map(|mut q| {
-            q.text = q
-                .text
-                .trim()
-                .trim_matches(|c| matches!(c, '"' | '“' | '”'))
-                .trim()
-                .to_owned();
+            q.text = super::links::unquoted(&q.text).to_owned();
             q
         })
         .collect()
