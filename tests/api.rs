@@ -324,3 +324,51 @@ async fn list_pages_link_their_csv_and_json_with_the_current_filters() {
         ]
     );
 }
+
+#[tokio::test]
+async fn sources_and_search_have_json_records() {
+    let app = seeded().await;
+    let (status, source) = get_json(&app, "/api/v1/sources/raimondo-beijing-2023-08-29").await;
+    assert_eq!(status, StatusCode::OK);
+    let paragraphs = source["paragraphs"].as_array().unwrap();
+    assert_eq!(paragraphs.len(), 36);
+    assert_eq!(source["cited_paragraphs"], 36);
+    assert_eq!(
+        paragraphs[31]["html_url"],
+        "/sources/raimondo-beijing-2023-08-29#p32"
+    );
+    let cited_by: Vec<&str> = paragraphs[31]["cited_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["html_url"].as_str())
+        .collect();
+    assert!(
+        cited_by.contains(&"/events/raimondo-wang-wentao-lunch-meeting"),
+        "{cited_by:?}"
+    );
+
+    let (status, results) = get_json(&app, "/api/v1/search?q=Micron").await;
+    assert_eq!(status, StatusCode::OK);
+    let organizations = results["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["kind"] == "organization")
+        .unwrap();
+    assert_eq!(
+        organizations["hits"][0]["html_url"],
+        "/organizations/micron-technology"
+    );
+    let highlighted: Vec<&str> = organizations["hits"][0]["title"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["highlighted"] == true)
+        .filter_map(|s| s["text"].as_str())
+        .collect();
+    assert_eq!(highlighted, ["Micron"]);
+    let (status, error) = get_json(&app, "/api/v1/search?q=").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(error["error"]["parameter"], "q");
+}

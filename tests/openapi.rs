@@ -74,6 +74,15 @@ const CASES: &[(&str, &str, u16)] = &[
         "/api/v1/agreements/{slug}",
         404,
     ),
+    (
+        "/api/v1/sources/raimondo-beijing-2023-08-29",
+        "/api/v1/sources/{slug}",
+        200,
+    ),
+    ("/api/v1/sources/nothing", "/api/v1/sources/{slug}", 404),
+    ("/api/v1/search?q=export%20contr", "/api/v1/search", 200),
+    ("/api/v1/search?q=%2A%2A", "/api/v1/search", 400),
+    ("/api/v1/search", "/api/v1/search", 400),
 ];
 
 #[tokio::test]

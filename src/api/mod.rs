@@ -7,6 +7,7 @@ mod exports;
 mod feeds;
 pub mod openapi;
 mod records;
+mod sources;
 
 use axum::Json;
 use axum::Router;
@@ -31,6 +32,8 @@ pub fn router() -> Router<AppState> {
         .route("/organizations/{slug}", get(records::organization))
         .route("/agreements", get(records::agreements))
         .route("/agreements/{slug}", get(records::agreement))
+        .route("/sources/{slug}", get(sources::source))
+        .route("/search", get(sources::search))
         .route("/openapi.json", get(openapi::openapi_json))
         .fallback(api_not_found)
         .layer(

@@ -72,6 +72,8 @@ pub struct AgreementParams {
         super::records::organization,
         super::records::agreements,
         super::records::agreement,
+        super::sources::source,
+        super::sources::search,
         openapi_json,
     ),
     tags((name = "events"), (name = "records"), (name = "meta"))

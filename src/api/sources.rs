@@ -1,0 +1,167 @@
+//! `/api/v1/sources/{slug}` and `/api/v1/search`: the source reader and search as JSON.
+
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::ApiResult;
+use crate::db::search::{self, Kind};
+use crate::db::sources;
+use crate::error::Error;
+use crate::state::AppState;
+use crate::web::links::{paragraph_href, record_href};
+use crate::web::search::{Hit, parse_query};
+
+#[derive(Serialize, ToSchema)]
+pub struct CitingRecord {
+    /// event, quote, agreement, person, organization, topic or note
+    pub kind: String,
+    pub label: String,
+    pub html_url: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ParagraphDto {
+    pub number: i64,
+    pub text: String,
+    pub html_url: String,
+    /// The records that cite this paragraph; empty for a paragraph not yet cited.
+    pub cited_by: Vec<CitingRecord>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SourceDetail {
+    pub slug: String,
+    pub title: String,
+    pub publisher: Option<String>,
+    pub published: String,
+    pub url: Option<String>,
+    pub cited_paragraphs: usize,
+    pub paragraphs: Vec<ParagraphDto>,
+    pub html_url: String,
+    pub api_url: String,
+}
+
+/// A source's full text, paragraph by paragraph, with what cites each paragraph.
+#[utoipa::path(get, path = "/api/v1/sources/{slug}", tag = "records",
+    params(("slug" = String, Path, description = "The source's slug")),
+    responses((status = 200, body = SourceDetail), (status = 404, body = super::ErrorBody)))]
+pub async fn source(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<SourceDetail>> {
+    let db = &state.db;
+    let source = sources::by_slug(db, &slug).await?.ok_or(Error::NotFound)?;
+    let citing = sources::citing_records(db, source.id).await?;
+    let paragraphs: Vec<ParagraphDto> = sources::paragraphs(db, source.id)
+        .await?
+        .into_iter()
+        .map(|p| ParagraphDto {
+            html_url: paragraph_href(&source.slug, p.number),
+            cited_by: citing
+                .iter()
+                .filter(|c| c.number == p.number)
+                .map(|c| CitingRecord {
+                    kind: c.kind.clone(),
+                    label: c.label.clone(),
+                    html_url: c
+                        .link_type
+                        .as_deref()
+                        .zip(c.link_slug.as_deref())
+                        .and_then(|(t, s)| record_href(t, s)),
+                })
+                .collect(),
+            number: p.number,
+            text: p.text,
+        })
+        .collect();
+    Ok(Json(SourceDetail {
+        cited_paragraphs: paragraphs.iter().filter(|p| !p.cited_by.is_empty()).count(),
+        paragraphs,
+        html_url: format!("/sources/{}", source.slug),
+        api_url: format!("/api/v1/sources/{}", source.slug),
+        slug: source.slug,
+        title: source.title,
+        publisher: source.publisher,
+        published: source.published,
+        url: source.url,
+    }))
+}
+
+/// A run of a hit's text; `highlighted` where it matched the query.
+#[derive(Serialize, ToSchema)]
+pub struct SegmentDto {
+    pub text: String,
+    pub highlighted: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HitDto {
+    pub title: Vec<SegmentDto>,
+    pub snippet: Vec<SegmentDto>,
+    pub detail: Option<String>,
+    pub html_url: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HitGroup {
+    /// event, quote, agreement, person, organization or paragraph
+    pub kind: String,
+    /// How many hits of this kind there are in all (the group lists the best of them).
+    pub count: i64,
+    pub hits: Vec<HitDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SearchResults {
+    pub q: String,
+    pub total: i64,
+    pub groups: Vec<HitGroup>,
+}
+
+fn segments(list: Vec<crate::web::search::Segment>) -> Vec<SegmentDto> {
+    list.into_iter()
+        .map(|s| SegmentDto {
+            text: s.text,
+            highlighted: s.highlighted,
+        })
+        .collect()
+}
+
+/// Full-text search across events, quotes, agreements, people, organisations and paragraphs,
+/// ranked by bm25 within each kind.
+#[utoipa::path(get, path = "/api/v1/search", tag = "records",
+    params(("q" = String, Query, description = "Words to search for; all must match, the last also as a prefix")),
+    responses((status = 200, body = SearchResults), (status = 400, body = super::ErrorBody)))]
+pub async fn search(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Json<SearchResults>> {
+    let text = parse_query(query.as_deref().unwrap_or_default())?.ok_or_else(|| {
+        crate::domain::FilterError::new("q", "is missing: give the words to search for")
+    })?;
+    let mut groups = Vec::new();
+    for kind in Kind::ALL {
+        let rows = search::hits(&state.db, kind, text.fts_expression()).await?;
+        groups.push(HitGroup {
+            kind: kind.as_str().to_owned(),
+            count: rows.first().map_or(0, |r| r.total),
+            hits: rows
+                .into_iter()
+                .map(Hit::from)
+                .map(|h| HitDto {
+                    title: segments(h.title),
+                    snippet: segments(h.snippet),
+                    detail: h.detail,
+                    html_url: h.href,
+                })
+                .collect(),
+        });
+    }
+    Ok(Json(SearchResults {
+        q: text.text().to_owned(),
+        total: groups.iter().map(|g| g.count).sum(),
+        groups,
+    }))
+}
