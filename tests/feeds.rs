@@ -167,3 +167,26 @@ async fn the_calendar_has_every_dated_event_as_an_all_day_event() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.contains("\"parameter\":\"from\""));
 }
+
+#[tokio::test]
+async fn official_and_topic_pages_advertise_their_feeds() {
+    let app = seeded().await;
+    for (page, feed) in [
+        ("/officials/li-qiang", "/feed.atom?official=li-qiang"),
+        ("/topics/tourism", "/feed.atom?topic=tourism"),
+    ] {
+        let (_, html) = app.get_html(page).await;
+        assert_eq!(
+            attrs(
+                &html,
+                "link[rel=alternate][type='application/atom+xml']",
+                "href"
+            ),
+            [feed],
+            "{page}"
+        );
+        let (status, _, body) = app.get(feed).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(roxmltree::Document::parse(&body).is_ok());
+    }
+}
