@@ -28,6 +28,10 @@ pub fn app(state: AppState) -> Router {
     })
     .on_response(DefaultOnResponse::new().level(Level::INFO));
     web::router()
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            web::head::record_page_address,
+        ))
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(trace)

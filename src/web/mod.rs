@@ -6,6 +6,7 @@ pub mod assets;
 pub mod changes;
 pub mod cite;
 pub mod events;
+pub mod head;
 pub mod officials;
 pub mod organizations;
 pub mod pages;
