@@ -30,6 +30,10 @@ pub fn app(state: AppState) -> Router {
     .on_response(DefaultOnResponse::new().level(Level::INFO));
     web::router()
         .merge(api::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            web::head::record_page_address,
+        ))
         .with_state(state.clone())
         .layer(CompressionLayer::new())
         // Outside compression: each encoding gets its own strong ETag.

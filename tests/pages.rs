@@ -403,3 +403,58 @@ async fn a_role_that_has_ended_reads_as_former_with_its_years() {
             .any(|d| d.starts_with("US Secretary of Commerce"))
     );
 }
+
+#[tokio::test]
+async fn pages_name_their_canonical_address_and_open_graph_tags() {
+    let app = seeded().await;
+    let base = tradewatch::state::DEFAULT_PUBLIC_URL;
+    for (path, canonical, og_type) in [
+        ("/officials", "/officials", "website"),
+        (
+            "/events/raimondo-meets-li-qiang?utm_source=x",
+            "/events/raimondo-meets-li-qiang",
+            "article",
+        ),
+        (
+            "/?topic=export-controls&official=gina-raimondo",
+            "/?official=gina-raimondo&topic=export-controls",
+            "website",
+        ),
+    ] {
+        let (status, html) = app.get_html(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let expected = format!("{base}{canonical}");
+        assert_eq!(
+            attrs(&html, r#"link[rel="canonical"]"#, "href"),
+            [expected.as_str()],
+            "{path}"
+        );
+        assert_eq!(
+            attrs(&html, r#"meta[property="og:url"]"#, "content"),
+            [expected.as_str()],
+            "{path}"
+        );
+        assert_eq!(
+            attrs(&html, r#"meta[property="og:type"]"#, "content"),
+            [og_type],
+            "{path}"
+        );
+        assert_eq!(
+            attrs(&html, r#"meta[property="og:description"]"#, "content"),
+            attrs(&html, r#"meta[name="description"]"#, "content"),
+            "{path}"
+        );
+        assert_eq!(
+            attrs(&html, r#"meta[property="og:title"]"#, "content").len(),
+            1
+        );
+    }
+    for path in ["/no-such-page", "/?from=2023-09-01&to=2023-08-01"] {
+        let (status, html) = app.get_html(path).await;
+        assert!(status.is_client_error(), "{path}");
+        assert!(
+            attrs(&html, r#"link[rel="canonical"]"#, "href").is_empty(),
+            "{path}"
+        );
+    }
+}

@@ -8,6 +8,7 @@ pub mod caching;
 pub mod changes;
 pub mod cite;
 pub mod events;
+pub mod head;
 pub mod links;
 pub mod officials;
 pub mod organizations;

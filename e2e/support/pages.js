@@ -1,0 +1,24 @@
+// Every page type of the site, once. The accessibility, phone-width, screenshot and head-tag
+// tests all walk this list, so a new page type is covered everywhere by adding one line here.
+
+export const PAGES = [
+  { name: 'timeline', path: '/' },
+  { name: 'timeline-filtered', path: '/?official=gina-raimondo&topic=export-controls' },
+  { name: 'event', path: '/events/raimondo-meets-li-qiang' },
+  { name: 'officials', path: '/officials' },
+  { name: 'official', path: '/officials/gina-raimondo' },
+  { name: 'topics', path: '/topics' },
+  { name: 'topic', path: '/topics/export-controls' },
+  { name: 'organizations', path: '/organizations' },
+  { name: 'organization', path: '/organizations/us-department-of-commerce' },
+  { name: 'agreements', path: '/agreements' },
+  { name: 'agreement', path: '/agreements/export-control-information-exchange' },
+  { name: 'changes', path: '/changes' },
+  { name: 'about', path: '/about' },
+  { name: 'sources', path: '/sources' },
+  { name: 'source', path: '/sources/raimondo-beijing-2023-08-29' },
+  { name: 'search', path: '/search?q=tourism' },
+  { name: 'api', path: '/api' },
+  { name: 'not-found', path: '/no-such-page', status: 404 },
+  { name: 'bad-request', path: '/?from=2023-09-01&to=2023-08-01', status: 400 },
+];
