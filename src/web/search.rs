@@ -158,6 +158,8 @@ pub struct SearchPage {
     pub total: i64,
     pub groups: Vec<ResultGroup>,
     pub max_chars: usize,
+    /// `q=…`, encoded, for the page's canonical address; empty before a search.
+    pub query: String,
 }
 
 impl SearchPage {
@@ -189,6 +191,7 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
         total: 0,
         groups: Vec::new(),
         max_chars: MAX_QUERY_CHARS,
+        query: String::new(),
     };
     match parse_query(&query) {
         Err(e) => page.error = Some(e),
@@ -205,6 +208,9 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
             }
             page.total = page.groups.iter().map(|g| g.count).sum();
             page.searched = true;
+            page.query = form_urlencoded::Serializer::new(String::new())
+                .append_pair("q", text.text())
+                .finish();
             page.title = format!("Search: {}", text.text());
         }
     }
