@@ -52,6 +52,27 @@ async fn timeline_entries_show_date_kind_participants_and_topics() {
         );
     }
     assert!(lunch.html().contains("datetime=\"2023-08-28\""));
+    // Both sides acted, each shown by name with its own accent.
+    let sides = scraper::Selector::parse(".side").unwrap();
+    let shown: Vec<(String, String)> = lunch
+        .select(&sides)
+        .map(|s| {
+            (
+                s.value().attr("class").unwrap_or_default().to_owned(),
+                s.text().collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("side side--china".to_owned(), "China".to_owned()),
+            (
+                "side side--united-states".to_owned(),
+                "United States".to_owned()
+            )
+        ]
+    );
 }
 
 #[tokio::test]

@@ -62,6 +62,8 @@ pub struct EventSummary {
     pub status: String,
     pub location: Option<String>,
     pub summary: String,
+    /// The countries that acted (slugs).
+    pub sides: Vec<String>,
     pub participants: Vec<Link>,
     pub topics: Vec<Link>,
     pub citations: Vec<CitationRef>,
@@ -75,6 +77,7 @@ impl From<EventListRow> for EventSummary {
             participants: row.participants().into_iter().map(Link::official).collect(),
             topics: row.topics().into_iter().map(Link::topic).collect(),
             citations: row.citations(),
+            sides: row.sides().into_iter().map(|s| s.slug).collect(),
             html_url: format!("/events/{}", row.slug),
             api_url: format!("/api/v1/events/{}", row.slug),
             date: DateDto {

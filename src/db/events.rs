@@ -141,6 +141,8 @@ pub struct EventListRow {
     pub topics: String,
     /// JSON array of `{source, paragraph}`.
     pub citations: String,
+    /// JSON array of `{slug, name}`: the countries that acted.
+    pub sides: String,
 }
 
 /// A cited paragraph, as records carry it.
@@ -151,6 +153,9 @@ pub struct CitationRef {
 }
 
 impl EventListRow {
+    pub fn sides(&self) -> Vec<Named> {
+        serde_json::from_str(&self.sides).unwrap_or_default()
+    }
     pub fn citations(&self) -> Vec<CitationRef> {
         serde_json::from_str(&self.citations).unwrap_or_default()
     }
@@ -170,7 +175,9 @@ const LIST_COLUMNS: &str = "SELECT e.slug, e.title, e.kind, e.date_start, e.date
            FROM event_topics et JOIN topics t ON t.id = et.topic_id WHERE et.event_id = e.id) AS topics,
         (SELECT json_group_array(json_object('source', s.slug, 'paragraph', pa.number) ORDER BY s.slug, pa.number)
            FROM citations c JOIN paragraphs pa ON pa.id = c.paragraph_id JOIN sources s ON s.id = pa.source_id
-          WHERE c.subject_type = 'event' AND c.subject_id = e.id) AS citations
+          WHERE c.subject_type = 'event' AND c.subject_id = e.id) AS citations,
+        (SELECT json_group_array(json_object('slug', c.slug, 'name', c.name) ORDER BY c.name)
+           FROM event_sides es JOIN countries c ON c.id = es.country_id WHERE es.event_id = e.id) AS sides
    FROM events e";
 
 fn push_order(qb: &mut QueryBuilder<Sqlite>, sort: Sort) {

@@ -74,6 +74,8 @@ pub struct EventCard {
     pub location: Option<String>,
     pub participants: Vec<Named>,
     pub topics: Vec<Named>,
+    /// The countries that acted, shown with each side's accent.
+    pub sides: Vec<Named>,
     year: String,
     period: String,
 }
@@ -101,6 +103,7 @@ impl From<EventListRow> for EventCard {
         Self {
             participants: row.participants(),
             topics: row.topics(),
+            sides: row.sides(),
             kind_label: kind_label(&row.kind),
             datetime: datetime(&row.date_start, &row.date_end, &row.date_precision),
             precision: precision_description(&row.date_precision),
@@ -243,6 +246,7 @@ mod tests {
             participants: "[]".into(),
             topics: "[]".into(),
             citations: "[]".into(),
+            sides: "[]".into(),
         }
     }
 
