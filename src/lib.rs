@@ -28,7 +28,7 @@ pub fn app(state: AppState) -> Router {
         tracing::info_span!("request", method = %request.method(), matched_path, uri = %request.uri())
     })
     .on_response(DefaultOnResponse::new().level(Level::INFO));
-    web::router()
+    let router = web::router()
         .merge(api::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -42,7 +42,8 @@ pub fn app(state: AppState) -> Router {
             web::caching::conditional,
         ))
         .layer(trace)
-        .layer(CatchPanicLayer::new())
+        .layer(CatchPanicLayer::new());
+    web::security::with_security_headers(router)
 }
 
 /// Opens the database, applies migrations and, when it holds no events yet, imports the dataset

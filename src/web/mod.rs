@@ -14,6 +14,7 @@ pub mod officials;
 pub mod organizations;
 pub mod pages;
 pub mod search;
+pub mod security;
 pub mod sources;
 pub mod timeline;
 pub mod topics;
