@@ -74,3 +74,12 @@ async fn the_policy_forbids_scripts_framing_and_foreign_resources() {
         );
     }
 }
+
+#[tokio::test]
+async fn robots_txt_allows_every_page() {
+    let app = seeded().await;
+    let (status, headers, body) = app.get("/robots.txt").await;
+    assert_eq!(status.as_u16(), 200);
+    assert_eq!(headers["content-type"], "text/plain; charset=utf-8");
+    assert_eq!(body, "User-agent: *\nAllow: /\n");
+}

@@ -47,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .route("/about", get(about::show))
         .route("/api", get(api_docs::show))
         .route("/healthz", get(healthz))
+        .route("/robots.txt", get(robots))
         .route("/static/{*path}", get(assets::serve))
         .fallback(not_found)
 }
@@ -60,6 +61,17 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
         }
     }
+}
+
+/// Every page is public and meant to be found.
+async fn robots() -> ([(axum::http::HeaderName, &'static str); 1], &'static str) {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; charset=utf-8",
+        )],
+        "User-agent: *\nAllow: /\n",
+    )
 }
 
 async fn not_found() -> Error {
