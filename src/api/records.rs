@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use super::ApiResult;
 use super::dto::{AgreementDto, CitedParagraphDto, EventSummary, Link, NoteDto};
 use crate::db::annotations::{self, Subject};
-use crate::db::{agreements, events, organizations, people, topics};
+use crate::db::{Counted, Named, agreements, events, organizations, people, topics};
 use crate::domain::filter::AgreementFilter;
 use crate::error::Error;
 use crate::state::AppState;
@@ -81,6 +81,27 @@ pub struct CountedLink {
     pub events: i64,
 }
 
+impl CountedLink {
+    fn official(c: Counted) -> Self {
+        Self {
+            events: c.count,
+            link: Link::official(Named {
+                slug: c.slug,
+                name: c.name,
+            }),
+        }
+    }
+    fn topic(c: Counted) -> Self {
+        Self {
+            events: c.count,
+            link: Link::topic(Named {
+                slug: c.slug,
+                name: c.name,
+            }),
+        }
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct OfficialDetail {
     pub slug: String,
@@ -135,24 +156,12 @@ pub async fn official(
         met_with: people::met_with(db, id)
             .await?
             .into_iter()
-            .map(|c| CountedLink {
-                events: c.count,
-                link: Link::official(crate::db::Named {
-                    slug: c.slug,
-                    name: c.name,
-                }),
-            })
+            .map(CountedLink::official)
             .collect(),
         topics: people::topics(db, id)
             .await?
             .into_iter()
-            .map(|c| CountedLink {
-                events: c.count,
-                link: Link::topic(crate::db::Named {
-                    slug: c.slug,
-                    name: c.name,
-                }),
-            })
+            .map(CountedLink::topic)
             .collect(),
         notes: annotations::notes(db, Subject::Person, id)
             .await?
@@ -236,13 +245,7 @@ pub async fn topic(
         officials: topics::officials(db, id)
             .await?
             .into_iter()
-            .map(|c| CountedLink {
-                events: c.count,
-                link: Link::official(crate::db::Named {
-                    slug: c.slug,
-                    name: c.name,
-                }),
-            })
+            .map(CountedLink::official)
             .collect(),
         agreements: judged(db, agreements::on_topic(db, id).await?)
             .await?

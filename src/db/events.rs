@@ -86,20 +86,25 @@ fn push_ids(qb: &mut QueryBuilder<Sqlite>, ids: &[i64]) {
 /// An event matches a date range when any day it may have fallen on lies within the range.
 fn push_conditions(qb: &mut QueryBuilder<Sqlite>, q: &EventQuery, except: Option<Facet>) {
     qb.push(" WHERE 1 = 1");
-    if except != Some(Facet::Officials) && !q.officials.is_empty() {
-        qb.push(" AND e.id IN (SELECT event_id FROM event_people WHERE person_id IN (");
-        push_ids(qb, &q.officials);
-        qb.push("))");
-    }
-    if except != Some(Facet::Topics) && !q.topics.is_empty() {
-        qb.push(" AND e.id IN (SELECT event_id FROM event_topics WHERE topic_id IN (");
-        push_ids(qb, &q.topics);
-        qb.push("))");
-    }
-    if except != Some(Facet::Countries) && !q.countries.is_empty() {
-        qb.push(" AND e.id IN (SELECT event_id FROM event_countries WHERE country_id IN (");
-        push_ids(qb, &q.countries);
-        qb.push("))");
+    // `join` is one of the fixed fragments below, never input.
+    for (facet, join, ids) in [
+        (
+            Facet::Officials,
+            "event_people WHERE person_id",
+            &q.officials,
+        ),
+        (Facet::Topics, "event_topics WHERE topic_id", &q.topics),
+        (
+            Facet::Countries,
+            "event_countries WHERE country_id",
+            &q.countries,
+        ),
+    ] {
+        if except != Some(facet) && !ids.is_empty() {
+            qb.push(format!(" AND e.id IN (SELECT event_id FROM {join} IN ("));
+            push_ids(qb, ids);
+            qb.push("))");
+        }
     }
     if except != Some(Facet::Kinds) && !q.kinds.is_empty() {
         qb.push(" AND e.kind IN (");
