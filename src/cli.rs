@@ -1,4 +1,4 @@
-//! The command line: `serve` (the default), `import` and `check`.
+//! The command line: `serve` (the default), `import`, `check` and `generate`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -31,6 +31,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Validate dataset files without writing anything.
     Check(CheckArgs),
+    /// Write a synthetic archive for benchmarks into a new, empty database.
+    Generate(GenerateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -69,12 +71,26 @@ pub struct CheckArgs {
     pub database_url: Option<String>,
 }
 
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// How many events to generate.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=crate::dataset::synthetic::MAX_EVENTS))]
+    pub events: u64,
+    /// The seed: the same seed and size always give the same archive.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// SQLite database URL of a new or empty database (never the curated one).
+    #[arg(long)]
+    pub database_url: String,
+}
+
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         None => serve(cli.serve).await,
         Some(Command::Serve(args)) => serve(args).await,
         Some(Command::Import(args)) => import(args).await,
         Some(Command::Check(args)) => check(args).await,
+        Some(Command::Generate(args)) => generate(args).await,
     }
 }
 
@@ -99,14 +115,20 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn import(args: ImportArgs) -> anyhow::Result<()> {
-    let files = dataset::read_paths(&args.paths)?;
-    let pool = crate::db::connect(&args.database_url)
+/// Opens (creating if missing) and migrates the database at `url`.
+async fn open_and_migrate(url: &str) -> anyhow::Result<sqlx::SqlitePool> {
+    let pool = crate::db::connect(url)
         .await
-        .with_context(|| format!("cannot open the database {}", args.database_url))?;
+        .with_context(|| format!("cannot open the database {url}"))?;
     crate::db::migrate(&pool)
         .await
-        .with_context(|| format!("cannot migrate the database {}", args.database_url))?;
+        .with_context(|| format!("cannot migrate the database {url}"))?;
+    Ok(pool)
+}
+
+async fn import(args: ImportArgs) -> anyhow::Result<()> {
+    let files = dataset::read_paths(&args.paths)?;
+    let pool = open_and_migrate(&args.database_url).await?;
     let existing = dataset::existing_records(&pool).await?;
     let data = dataset::parse_and_validate(&files, &existing)?;
     let s = dataset::import(&pool, &data, &files).await?;
@@ -154,6 +176,28 @@ async fn check(args: CheckArgs) -> anyhow::Result<()> {
         data.events.len(),
         data.agreements.len(),
         data.quotes.len()
+    );
+    Ok(())
+}
+
+async fn generate(args: GenerateArgs) -> anyhow::Result<()> {
+    let pool = open_and_migrate(&args.database_url).await?;
+    let report = dataset::synthetic::generate(&pool, args.events, args.seed)
+        .await
+        .with_context(|| format!("cannot generate into {}", args.database_url))?;
+    pool.close().await;
+    println!(
+        "generated {} events ({} people, {} organisations, {} topics, {} sources, {} quotes, {} agreements) with seed {} in {:.1} s; digest {}",
+        report.events,
+        report.people,
+        report.organizations,
+        report.topics,
+        report.sources,
+        report.quotes,
+        report.agreements,
+        args.seed,
+        report.load_time.as_secs_f64(),
+        report.digest
     );
     Ok(())
 }

@@ -4,6 +4,7 @@
 mod import;
 pub mod records;
 mod search_index;
+pub mod synthetic;
 mod validate;
 
 use std::path::{Path, PathBuf};

@@ -16,7 +16,7 @@ pub struct TestApp {
     pub pool: SqlitePool,
     pub url: String,
     pub router: Router,
-    _dir: TempDir,
+    _dir: Option<TempDir>,
 }
 
 /// A fresh database file, migrated and seeded with the bundled dataset, and the app over it.
@@ -31,7 +31,7 @@ pub async fn seeded() -> TestApp {
         pool,
         url,
         router,
-        _dir: dir,
+        _dir: Some(dir),
     }
 }
 
@@ -45,6 +45,16 @@ pub async fn empty() -> (SqlitePool, TempDir) {
 }
 
 impl TestApp {
+    /// The app over an existing database, whose directory the caller keeps.
+    pub fn over(pool: SqlitePool, router: Router) -> TestApp {
+        TestApp {
+            pool,
+            url: String::new(),
+            router,
+            _dir: None,
+        }
+    }
+
     pub async fn get(&self, path: &str) -> (StatusCode, HeaderMap, String) {
         self.request(Request::get(path).body(Body::empty()).expect("request"))
             .await

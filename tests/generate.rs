@@ -1,0 +1,162 @@
+//! `tradewatch generate`: a synthetic archive that is deterministic for its seed, realistic in
+//! shape, never written over data, and served by the app like the curated record.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use sqlx::SqlitePool;
+use tradewatch::dataset::synthetic::{GenerateError, generate};
+
+async fn scalar(pool: &SqlitePool, sql: &str) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+/// A fingerprint of the rows themselves, independent of the generator's own digest.
+async fn content(pool: &SqlitePool) -> String {
+    sqlx::query_scalar(
+        "SELECT group_concat(slug || '|' || title || '|' || date_start || '|' || date_end || '|' || summary, '\n')
+           FROM (SELECT * FROM events ORDER BY id)",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_generated_archive_has_the_requested_shape_and_is_served() {
+    let (pool, _dir) = empty().await;
+    let report = generate(&pool, 10_000, 1).await.unwrap();
+    assert_eq!(report.events, 10_000);
+    assert_eq!(scalar(&pool, "SELECT COUNT(*) FROM events").await, 10_000);
+    assert!(scalar(&pool, "SELECT COUNT(*) FROM people").await >= 100);
+    assert!(scalar(&pool, "SELECT COUNT(*) FROM topics").await >= 24);
+    assert!(scalar(&pool, "SELECT COUNT(*) FROM organizations").await >= 24);
+    // Every event has 1 to 8 participants, 1 to 4 topics, a side, a country and a citation.
+    let per_event = |table: &str, min: i64, max: i64| {
+        format!(
+            "SELECT COUNT(*) FROM events e WHERE (SELECT COUNT(*) FROM {table} x WHERE x.event_id = e.id) NOT BETWEEN {min} AND {max}"
+        )
+    };
+    assert_eq!(scalar(&pool, &per_event("event_people", 1, 8)).await, 0);
+    assert_eq!(scalar(&pool, &per_event("event_topics", 1, 4)).await, 0);
+    assert_eq!(scalar(&pool, &per_event("event_sides", 1, 2)).await, 0);
+    assert_eq!(scalar(&pool, &per_event("event_countries", 1, 6)).await, 0);
+    assert_eq!(
+        scalar(&pool, "SELECT COUNT(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM citations c WHERE c.subject_type = 'event' AND c.subject_id = e.id)").await,
+        0
+    );
+    // Some events have many participants, and the mix of kinds and precisions is wide.
+    assert!(
+        scalar(
+            &pool,
+            "SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM event_people GROUP BY event_id)"
+        )
+        .await
+            >= 6
+    );
+    assert_eq!(
+        scalar(&pool, "SELECT COUNT(DISTINCT kind) FROM events").await,
+        10
+    );
+    assert_eq!(
+        scalar(&pool, "SELECT COUNT(DISTINCT date_precision) FROM events").await,
+        4
+    );
+    // Dates span decades, and every one is a valid range.
+    assert!(
+        scalar(
+            &pool,
+            "SELECT MIN(date_start) < '1980' AND MAX(date_end) > '2020' FROM events"
+        )
+        .await
+            == 1
+    );
+    assert_eq!(
+        scalar(
+            &pool,
+            "SELECT COUNT(*) FROM events WHERE date_end < date_start"
+        )
+        .await,
+        0
+    );
+    // Quotes, agreements (with parties), follow-ups and the full-text indexes are filled.
+    assert!(scalar(&pool, "SELECT COUNT(*) FROM quotes").await > 500);
+    assert!(scalar(&pool, "SELECT COUNT(*) FROM agreements").await > 100);
+    assert_eq!(scalar(&pool, "SELECT COUNT(*) FROM agreements a WHERE NOT EXISTS (SELECT 1 FROM agreement_parties p WHERE p.agreement_id = a.id)").await, 0);
+    assert!(scalar(&pool, "SELECT COUNT(*) FROM agreement_followups").await > 10);
+    assert_eq!(
+        scalar(&pool, "SELECT COUNT(*) FROM events_fts").await,
+        10_000
+    );
+    assert!(
+        scalar(
+            &pool,
+            "SELECT COUNT(*) FROM events_fts WHERE events_fts MATCH 'tariffs'"
+        )
+        .await
+            > 0
+    );
+    assert!(scalar(&pool, "SELECT COUNT(*) FROM paragraphs_fts").await > 0);
+    // The dropped indexes are back, and the planner has statistics.
+    assert!(
+        scalar(
+            &pool,
+            "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'event_people_person'"
+        )
+        .await
+            == 1
+    );
+    assert!(scalar(&pool, "SELECT COUNT(*) FROM sqlite_stat1").await > 0);
+    assert_eq!(
+        scalar(&pool, "SELECT COUNT(*) FROM pragma_foreign_key_check").await,
+        0
+    );
+
+    let app = tradewatch::app(tradewatch::AppState::new(pool.clone()));
+    let app = TestApp::over(pool.clone(), app);
+    let (status, html) = app.get_html("/").await;
+    assert_eq!(status, StatusCode::OK);
+    let shown = event_slugs(&html);
+    assert!(!shown.is_empty());
+    let (status, html) = app.get_html(&format!("/events/{}", shown[0])).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!select(&html, "h1").is_empty());
+}
+
+#[tokio::test]
+async fn the_same_seed_gives_the_same_archive_and_another_seed_another() {
+    let (a, _da) = empty().await;
+    let (b, _db) = empty().await;
+    let (c, _dc) = empty().await;
+    let ra = generate(&a, 3_000, 42).await.unwrap();
+    let rb = generate(&b, 3_000, 42).await.unwrap();
+    let rc = generate(&c, 3_000, 43).await.unwrap();
+    assert_eq!(ra.digest, rb.digest);
+    assert_eq!(content(&a).await, content(&b).await);
+    assert_ne!(ra.digest, rc.digest);
+    assert_ne!(content(&a).await, content(&c).await);
+}
+
+#[tokio::test]
+async fn generate_refuses_a_database_that_holds_data() {
+    let app = seeded().await;
+    let before = count(&app.pool, "events").await;
+    let error = generate(&app.pool, 100, 1).await.unwrap_err();
+    assert!(matches!(error, GenerateError::NotEmpty), "{error}");
+    assert!(error.to_string().contains("--database-url"));
+    assert_eq!(count(&app.pool, "events").await, before);
+}
+
+#[tokio::test]
+async fn generate_refuses_an_impossible_size() {
+    let (pool, _dir) = empty().await;
+    assert!(matches!(
+        generate(&pool, 0, 1).await.unwrap_err(),
+        GenerateError::Events(0)
+    ));
+}
