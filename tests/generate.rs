@@ -160,3 +160,45 @@ async fn generate_refuses_an_impossible_size() {
         GenerateError::Events(0)
     ));
 }
+
+#[tokio::test]
+async fn a_large_timeline_pages_by_keyset_both_ways() {
+    let (pool, _dir) = empty().await;
+    generate(&pool, 500, 3).await.unwrap();
+    let app = TestApp::over(
+        pool.clone(),
+        tradewatch::app(tradewatch::AppState::new(pool.clone())),
+    );
+    let all: Vec<String> =
+        sqlx::query_scalar("SELECT slug FROM events ORDER BY date_start, date_end, slug")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+
+    let (status, first) = app.get_html("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(event_slugs(&first), all[..50]);
+    assert!(attrs(&first, ".pager a[rel=prev]", "href").is_empty());
+    assert!(
+        select(&first, ".results__count")
+            .join("")
+            .contains("500 events")
+    );
+    let next = attrs(&first, ".pager a[rel=next]", "href");
+    let (_, second) = app.get_html(&next[0]).await;
+    assert_eq!(event_slugs(&second), all[50..100]);
+    let previous = attrs(&second, ".pager a[rel=prev]", "href");
+    let (_, back) = app.get_html(&previous[0]).await;
+    assert_eq!(event_slugs(&back), all[..50]);
+    assert!(attrs(&back, ".pager a[rel=prev]", "href").is_empty());
+
+    // Newest first starts from the other end.
+    let (_, newest) = app.get_html("/?sort=desc").await;
+    let mut reversed = all.clone();
+    reversed.reverse();
+    assert_eq!(event_slugs(&newest), reversed[..50]);
+
+    let (status, html) = app.get_html("/?after=not-a-cursor").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.html().contains("after"));
+}

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use super::dto::{AgreementDto, CitedParagraphDto, DateDto, EventSummary, Link, NoteDto};
 use super::{ApiResult, single, split_query};
 use crate::db::annotations::{self, Subject};
-use crate::db::events::{self, Cursor, Facet};
+use crate::db::events::{self, Cursor, Facet, Side};
 use crate::db::{Counted, agreements};
 use crate::domain::{FilterError, TimelineFilter};
 use crate::error::Error;
@@ -90,7 +90,13 @@ pub async fn list(
     let (filter, resolved) = resolve(&state, &rest).await?;
     let total = events::count_matching(&state.db, &resolved).await?;
     // One extra row says whether there is a next page.
-    let mut rows = events::page(&state.db, &resolved, cursor.as_ref(), limit + 1).await?;
+    let mut rows = events::page(
+        &state.db,
+        &resolved,
+        cursor.as_ref().map(|c| (c, Side::After)),
+        limit + 1,
+    )
+    .await?;
     let next = if rows.len() as i64 > limit {
         rows.truncate(limit as usize);
         rows.last().map(|last| {

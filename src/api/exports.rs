@@ -71,7 +71,13 @@ pub async fn events(
     .map_err(csv_err)?;
     let mut cursor: Option<Cursor> = None;
     loop {
-        let rows = events::page(&state.db, &resolved, cursor.as_ref(), PAGE).await?;
+        let rows = events::page(
+            &state.db,
+            &resolved,
+            cursor.as_ref().map(|c| (c, events::Side::After)),
+            PAGE,
+        )
+        .await?;
         for row in &rows {
             out.write_record([
                 row.slug.as_str(),

@@ -210,8 +210,13 @@ pub async fn calendar(
     );
     let mut cursor: Option<Cursor> = None;
     loop {
-        let rows: Vec<EventListRow> =
-            events::page(&state.db, &resolved, cursor.as_ref(), 1000).await?;
+        let rows: Vec<EventListRow> = events::page(
+            &state.db,
+            &resolved,
+            cursor.as_ref().map(|c| (c, events::Side::After)),
+            1000,
+        )
+        .await?;
         for row in &rows {
             let url = format!("{base}/events/{}", row.slug);
             let description = format!("{} · {}", row.date_label, url);

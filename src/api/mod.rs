@@ -102,7 +102,7 @@ async fn api_not_found() -> ApiError {
 }
 
 /// Splits API-only parameters (`cursor`, `limit`) from the timeline filter's.
-fn split_query(query: &str, api_params: &[&str]) -> (Vec<(String, String)>, String) {
+pub(crate) fn split_query(query: &str, api_params: &[&str]) -> (Vec<(String, String)>, String) {
     let mut own = Vec::new();
     let mut rest = form_urlencoded::Serializer::new(String::new());
     for (key, value) in form_urlencoded::parse(query.as_bytes()) {

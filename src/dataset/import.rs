@@ -693,6 +693,7 @@ pub async fn import(
     }
 
     super::search_index::rebuild(conn).await?;
+    super::counts::rebuild(conn).await?;
     tx.commit().await?;
 
     Ok(ImportSummary {

@@ -1,6 +1,7 @@
 //! The curated dataset: reading TOML files, validating them into typed records, and importing
 //! them into the database in one transaction.
 
+mod counts;
 mod import;
 pub mod records;
 mod search_index;

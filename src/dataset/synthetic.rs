@@ -544,6 +544,7 @@ pub async fn generate(
     }
     search_index::rebuild(&mut conn).await?;
     search_index::optimize(&mut conn).await?;
+    super::counts::rebuild(&mut conn).await?;
     sqlx::query("COMMIT").execute(&mut *conn).await?;
     let broken: Option<String> =
         sqlx::query_scalar("SELECT \"table\" FROM pragma_foreign_key_check LIMIT 1")

@@ -7,8 +7,13 @@ use crate::domain::filter::Sort;
 use crate::domain::{FilterError, TimelineFilter, date::iso};
 use crate::error::Error;
 
-/// The most events one timeline page lists; the page says when more matched.
-pub const TIMELINE_LIMIT: i64 = 1000;
+/// The events one timeline page lists; "Older" and "Newer" links page through the rest by
+/// keyset, so a page costs the same at any archive size.
+pub const TIMELINE_PAGE: i64 = 50;
+
+/// The most events a record's page (an official, topic or organisation) lists: the latest
+/// ones, with a link to all of them on the timeline.
+pub const RECORD_EVENTS: i64 = 100;
 
 /// A timeline filter whose slugs have been resolved to ids: every value names a real record.
 #[derive(Debug, Clone, Default)]
@@ -73,6 +78,20 @@ pub async fn resolve(pool: &SqlitePool, filter: &TimelineFilter) -> Result<Event
         fts: filter.q.as_ref().map(|q| q.fts_expression().to_owned()),
         sort: filter.sort,
     })
+}
+
+impl EventQuery {
+    /// Whether no filter but `except` (and the sort) is set.
+    pub fn is_unfiltered_except(&self, except: Option<Facet>) -> bool {
+        let unset = |facet: Facet, empty: bool| empty || except == Some(facet);
+        unset(Facet::Officials, self.officials.is_empty())
+            && unset(Facet::Topics, self.topics.is_empty())
+            && unset(Facet::Kinds, self.kinds.is_empty())
+            && unset(Facet::Countries, self.countries.is_empty())
+            && self.from.is_none()
+            && self.to.is_none()
+            && self.fts.is_none()
+    }
 }
 
 fn push_ids(qb: &mut QueryBuilder<Sqlite>, ids: &[i64]) {
@@ -192,16 +211,6 @@ fn push_order(qb: &mut QueryBuilder<Sqlite>, sort: Sort) {
     });
 }
 
-/// The events matching the query, in date order, at most `TIMELINE_LIMIT`.
-#[tracing::instrument(skip(pool))]
-pub async fn matching(pool: &SqlitePool, q: &EventQuery) -> Result<Vec<EventListRow>, sqlx::Error> {
-    let mut qb = QueryBuilder::new(LIST_COLUMNS);
-    push_conditions(&mut qb, q, None);
-    push_order(&mut qb, q.sort);
-    qb.push(" LIMIT ").push_bind(TIMELINE_LIMIT);
-    qb.build_query_as().fetch_all(pool).await
-}
-
 /// Where a page of events ends: the timeline's sort key of its last event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor {
@@ -239,18 +248,32 @@ impl Cursor {
     }
 }
 
-/// One page of the matching events after `cursor`, by keyset (never OFFSET), in the query's order.
+/// Which side of a cursor a page lies on, in the query's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    After,
+    Before,
+}
+
+/// One page of the matching events after (or before) `cursor`, by keyset (never OFFSET), in
+/// the query's order.
 #[tracing::instrument(skip(pool))]
 pub async fn page(
     pool: &SqlitePool,
     q: &EventQuery,
-    cursor: Option<&Cursor>,
+    cursor: Option<(&Cursor, Side)>,
     limit: i64,
 ) -> Result<Vec<EventListRow>, sqlx::Error> {
     let mut qb = QueryBuilder::new(LIST_COLUMNS);
     push_conditions(&mut qb, q, None);
-    if let Some(c) = cursor {
-        qb.push(match q.sort {
+    // A page before the cursor is read in reverse order from it, then turned round.
+    let backwards = matches!(cursor, Some((_, Side::Before)));
+    let walk = match (q.sort, backwards) {
+        (Sort::Asc, false) | (Sort::Desc, true) => Sort::Asc,
+        _ => Sort::Desc,
+    };
+    if let Some((c, _)) = cursor {
+        qb.push(match walk {
             Sort::Asc => " AND (e.date_start, e.date_end, e.slug) > (",
             Sort::Desc => " AND (e.date_start, e.date_end, e.slug) < (",
         });
@@ -261,55 +284,88 @@ pub async fn page(
             .push_bind(c.slug.clone())
             .push(")");
     }
-    push_order(&mut qb, q.sort);
+    push_order(&mut qb, walk);
     qb.push(" LIMIT ").push_bind(limit);
-    qb.build_query_as().fetch_all(pool).await
+    let mut rows: Vec<EventListRow> = qb.build_query_as().fetch_all(pool).await?;
+    if backwards {
+        rows.reverse();
+    }
+    Ok(rows)
 }
 
-/// How many events match the query.
+/// How many events match the query. Unfiltered, the maintained total is read, not counted.
 #[tracing::instrument(skip(pool))]
 pub async fn count_matching(pool: &SqlitePool, q: &EventQuery) -> Result<i64, sqlx::Error> {
+    if q.is_unfiltered_except(None) {
+        let total: Option<i64> = sqlx::query_scalar(
+            "SELECT count FROM event_value_counts WHERE facet = 'all' AND slug = 'all'",
+        )
+        .fetch_optional(pool)
+        .await?;
+        return Ok(total.unwrap_or(0));
+    }
     let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM events e");
     push_conditions(&mut qb, q, None);
     qb.build_query_scalar().fetch_one(pool).await
 }
 
 /// The options of one facet with how many events each would match under the other filters.
-/// Every value that has any event is listed, so a selected one stays visible at zero.
+/// Every value that has any event is listed, so a selected one stays visible at zero. When the
+/// other filters are empty the maintained counts are read as they are; otherwise only the
+/// matching events are counted, each through its own index entries.
 #[tracing::instrument(skip(pool))]
 pub async fn facet_counts(
     pool: &SqlitePool,
     q: &EventQuery,
     facet: Facet,
 ) -> Result<Vec<Counted>, sqlx::Error> {
+    let (name, order) = match facet {
+        Facet::Officials => ("official", "v.name, v.slug"),
+        Facet::Topics => ("topic", "v.name, v.slug"),
+        Facet::Kinds => ("kind", "v.slug"),
+        Facet::Countries => ("country", "v.name, v.slug"),
+    };
+    if q.is_unfiltered_except(Some(facet)) {
+        return sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT v.slug, v.name, v.count FROM event_value_counts v WHERE v.facet = ?1 ORDER BY {order}"
+        )))
+        .bind(name)
+        .fetch_all(pool)
+        .await;
+    }
     let mut qb = QueryBuilder::new("WITH matched(id) AS (SELECT e.id FROM events e");
     push_conditions(&mut qb, q, Some(facet));
     qb.push(") ");
-    qb.push(match facet {
-        Facet::Officials => {
-            "SELECT p.slug, p.name, COUNT(m.id) AS count FROM people p
-               JOIN event_people x ON x.person_id = p.id LEFT JOIN matched m ON m.id = x.event_id
-              GROUP BY p.id ORDER BY p.name"
-        }
-        Facet::Topics => {
-            "SELECT t.slug, t.name, COUNT(m.id) AS count FROM topics t
-               JOIN event_topics x ON x.topic_id = t.id LEFT JOIN matched m ON m.id = x.event_id
-              GROUP BY t.id ORDER BY t.name"
-        }
-        Facet::Countries => {
-            "SELECT c.slug, c.name, COUNT(m.id) AS count FROM countries c
-               JOIN event_countries x ON x.country_id = c.id LEFT JOIN matched m ON m.id = x.event_id
-              GROUP BY c.id ORDER BY c.name"
-        }
-        Facet::Kinds => {
-            "SELECT e.kind AS slug, e.kind AS name, COUNT(m.id) AS count FROM events e
-               LEFT JOIN matched m ON m.id = e.id GROUP BY e.kind ORDER BY e.kind"
-        }
-    });
+    // `counted` yields (key, n) for the matching events; `key` joins the value's row.
+    let (counted, key) = match facet {
+        Facet::Officials => (
+            "SELECT x.person_id AS key, COUNT(*) AS n FROM matched m JOIN event_people x ON x.event_id = m.id GROUP BY x.person_id",
+            "v.value_id",
+        ),
+        Facet::Topics => (
+            "SELECT x.topic_id AS key, COUNT(*) AS n FROM matched m JOIN event_topics x ON x.event_id = m.id GROUP BY x.topic_id",
+            "v.value_id",
+        ),
+        Facet::Countries => (
+            "SELECT x.country_id AS key, COUNT(*) AS n FROM matched m JOIN event_countries x ON x.event_id = m.id GROUP BY x.country_id",
+            "v.value_id",
+        ),
+        Facet::Kinds => (
+            "SELECT e.kind AS key, COUNT(*) AS n FROM matched m JOIN events e ON e.id = m.id GROUP BY e.kind",
+            "v.slug",
+        ),
+    };
+    qb.push(format!(
+        "SELECT v.slug, v.name, coalesce(c.n, 0) AS count FROM event_value_counts v
+           LEFT JOIN ({counted}) c ON c.key = {key}
+          WHERE v.facet = "
+    ));
+    qb.push_bind(name);
+    qb.push(format!(" ORDER BY {order}"));
     qb.build_query_as().fetch_all(pool).await
 }
 
-/// The events a person took part in, in date order.
+/// The latest `RECORD_EVENTS` events a person took part in, in date order.
 #[tracing::instrument(skip(pool))]
 pub async fn of_person(
     pool: &SqlitePool,
@@ -318,13 +374,13 @@ pub async fn of_person(
     of_join(pool, "event_people", "person_id", person_id).await
 }
 
-/// The events about a topic, in date order.
+/// The latest `RECORD_EVENTS` events about a topic, in date order.
 #[tracing::instrument(skip(pool))]
 pub async fn of_topic(pool: &SqlitePool, topic_id: i64) -> Result<Vec<EventListRow>, sqlx::Error> {
     of_join(pool, "event_topics", "topic_id", topic_id).await
 }
 
-/// The events an organisation took part in, in date order.
+/// The latest `RECORD_EVENTS` events an organisation took part in, in date order.
 #[tracing::instrument(skip(pool))]
 pub async fn of_organization(
     pool: &SqlitePool,
@@ -336,6 +392,49 @@ pub async fn of_organization(
         "organization_id",
         organization_id,
     )
+    .await
+}
+
+/// How many events a person took part in.
+#[tracing::instrument(skip(pool))]
+pub async fn count_of_person(pool: &SqlitePool, person_id: i64) -> Result<i64, sqlx::Error> {
+    count_join(pool, "event_people", "person_id", person_id).await
+}
+
+/// How many events are about a topic.
+#[tracing::instrument(skip(pool))]
+pub async fn count_of_topic(pool: &SqlitePool, topic_id: i64) -> Result<i64, sqlx::Error> {
+    count_join(pool, "event_topics", "topic_id", topic_id).await
+}
+
+/// How many events an organisation took part in.
+#[tracing::instrument(skip(pool))]
+pub async fn count_of_organization(
+    pool: &SqlitePool,
+    organization_id: i64,
+) -> Result<i64, sqlx::Error> {
+    count_join(
+        pool,
+        "event_organizations",
+        "organization_id",
+        organization_id,
+    )
+    .await
+}
+
+/// Counts the entries of the join table's covering index for one id.
+async fn count_join(
+    pool: &SqlitePool,
+    table: &'static str,
+    column: &'static str,
+    id: i64,
+) -> Result<i64, sqlx::Error> {
+    // `table` and `column` are fixed names from the functions above, never input.
+    sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM {table} WHERE {column} = ?1"
+    )))
+    .bind(id)
+    .fetch_one(pool)
     .await
 }
 
@@ -351,8 +450,11 @@ async fn of_join(
         " WHERE e.id IN (SELECT event_id FROM {table} WHERE {column} = "
     ));
     qb.push_bind(id).push(")");
-    push_order(&mut qb, Sort::Asc);
-    qb.build_query_as().fetch_all(pool).await
+    push_order(&mut qb, Sort::Desc);
+    qb.push(" LIMIT ").push_bind(RECORD_EVENTS);
+    let mut rows: Vec<EventListRow> = qb.build_query_as().fetch_all(pool).await?;
+    rows.reverse();
+    Ok(rows)
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -538,30 +640,67 @@ pub async fn neighbours(
     Ok((previous, next))
 }
 
-/// Events sharing the most people and topics with this one, the nearest in time first.
+/// How many events on either side of an event each of its people and topics contributes as
+/// candidates for `related`: enough for any curated record, and a bound on the work for a
+/// person or topic with a hundred thousand events.
+pub const RELATED_CANDIDATES: i64 = 100;
+
+/// Events sharing the most people and topics with this one, the nearest in time first. The
+/// candidates are, for each of its people and topics, the `RELATED_CANDIDATES` events on either
+/// side of it in the record's order (each a short walk of an index).
 #[tracing::instrument(skip(pool))]
 pub async fn related(
     pool: &SqlitePool,
     event: &EventRow,
     limit: i64,
 ) -> Result<Vec<Neighbour>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT e.slug, e.title, e.date_label FROM (
-             SELECT event_id FROM event_topics WHERE topic_id IN (SELECT topic_id FROM event_topics WHERE event_id = ?1)
-             UNION ALL
-             SELECT event_id FROM event_people WHERE person_id IN (SELECT person_id FROM event_people WHERE event_id = ?1)
-         ) shared
-         JOIN events e ON e.id = shared.event_id
-        WHERE e.id <> ?1
-        GROUP BY e.id
-        ORDER BY COUNT(*) DESC, abs(julianday(e.date_start) - julianday(?2)), e.slug
-        LIMIT ?3",
-    )
-    .bind(event.id)
-    .bind(&event.date_start)
-    .bind(limit)
-    .fetch_all(pool)
-    .await
+    let people: Vec<i64> =
+        sqlx::query_scalar("SELECT person_id FROM event_people WHERE event_id = ?1")
+            .bind(event.id)
+            .fetch_all(pool)
+            .await?;
+    let topics: Vec<i64> =
+        sqlx::query_scalar("SELECT topic_id FROM event_topics WHERE event_id = ?1")
+            .bind(event.id)
+            .fetch_all(pool)
+            .await?;
+    if people.is_empty() && topics.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut qb = QueryBuilder::<Sqlite>::new("SELECT e.slug, e.title, e.date_label FROM (");
+    let mut first = true;
+    // `table` and `column` are fixed names, never input.
+    for (table, column, ids) in [
+        ("event_people", "person_id", &people),
+        ("event_topics", "topic_id", &topics),
+    ] {
+        for id in ids {
+            for (op, order) in [("<", "DESC"), (">", "ASC")] {
+                if !first {
+                    qb.push(" UNION ALL ");
+                }
+                first = false;
+                qb.push(format!(
+                    "SELECT event_id FROM (SELECT event_id FROM {table} WHERE {column} = "
+                ));
+                qb.push_bind(*id)
+                    .push(format!(" AND event_id {op} "))
+                    .push_bind(event.id)
+                    .push(format!(" ORDER BY event_id {order} LIMIT "))
+                    .push_bind(RELATED_CANDIDATES)
+                    .push(")");
+            }
+        }
+    }
+    qb.push(
+        ") shared JOIN events e ON e.id = shared.event_id
+         GROUP BY e.id
+         ORDER BY COUNT(*) DESC, abs(julianday(e.date_start) - julianday(",
+    );
+    qb.push_bind(event.date_start.clone())
+        .push(")), e.slug LIMIT ")
+        .push_bind(limit);
+    qb.build_query_as().fetch_all(pool).await
 }
 
 /// Counts for the site's header and about page.

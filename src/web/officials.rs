@@ -77,6 +77,10 @@ pub struct OfficialPage {
     pub aliases: Vec<String>,
     pub roles: Vec<RoleView>,
     pub events: Vec<EventCard>,
+    /// All their events; `events` holds the latest of them.
+    pub events_total: i64,
+    /// The timeline filtered to them, where it can be.
+    pub events_href: Option<String>,
     pub quotes: Vec<QuoteRow>,
     pub met_with: Vec<Counted>,
     pub topics: Vec<Counted>,
@@ -109,6 +113,8 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
                 row,
             })
             .collect(),
+        events_total: events::count_of_person(db, person.id).await?,
+        events_href: Some(format!("/?official={}", person.slug)),
         events: events::of_person(db, person.id)
             .await?
             .into_iter()

@@ -60,6 +60,10 @@ pub struct OrganizationPage {
     pub aliases: Vec<String>,
     pub members: Vec<MemberRow>,
     pub events: Vec<EventCard>,
+    /// All their events; `events` holds the latest of them.
+    pub events_total: i64,
+    /// The timeline filtered to them, where it can be.
+    pub events_href: Option<String>,
     pub agreements: Vec<AgreementView>,
     pub notes: Vec<NoteView>,
     pub sources: Vec<SourceCitations>,
@@ -77,6 +81,8 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
         kind_label: kind_label(&organization.kind),
         aliases: annotations::aliases(db, Subject::Organization, id).await?,
         members: organizations::members(db, id).await?,
+        events_total: events::count_of_organization(db, id).await?,
+        events_href: None,
         events: events::of_organization(db, id)
             .await?
             .into_iter()

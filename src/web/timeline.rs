@@ -7,7 +7,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::views::{YearGroup, group_by_period, kind_label};
 use crate::db::Counted;
-use crate::db::events::{self, EventQuery, Facet, TIMELINE_LIMIT};
+use crate::db::events::{self, Cursor, EventQuery, Facet, Side, TIMELINE_PAGE};
 use crate::domain::filter::Sort;
 use crate::domain::{FilterError, TimelineFilter};
 use crate::error::{Error, Result};
@@ -88,7 +88,9 @@ pub struct TimelinePage {
     pub sort_desc: bool,
     pub sort_toggle_href: String,
     pub this_href: String,
-    pub limit: i64,
+    /// The pages before and after this one, by keyset.
+    pub previous_href: Option<String>,
+    pub next_href: Option<String>,
     /// The current view's query string, for its CSV and JSON equivalents.
     pub query: String,
 }
@@ -127,33 +129,104 @@ fn href(query: &str) -> String {
     }
 }
 
+/// The page's own parameters: a keyset position from its "Previous" or "Next" link.
+fn page_cursor(
+    own: &[(String, String)],
+) -> std::result::Result<Option<(Cursor, Side)>, FilterError> {
+    let mut found = None;
+    for (key, value) in own {
+        let side = if key == "after" {
+            Side::After
+        } else {
+            Side::Before
+        };
+        if found.is_some() {
+            return Err(FilterError::new(
+                key.as_str(),
+                "was given with another page position; give one of after and before, once",
+            ));
+        }
+        let cursor = Cursor::decode(value).ok_or_else(|| {
+            FilterError::new(
+                key.as_str(),
+                "is not a position on this timeline: use the page's Previous and Next links",
+            )
+        })?;
+        found = Some((cursor, side));
+    }
+    Ok(found)
+}
+
+/// `query` with one more parameter.
+fn with_param(query: &str, key: &str, value: &str) -> String {
+    let mut pairs = form_urlencoded::Serializer::new(query.to_owned());
+    pairs.append_pair(key, value);
+    href(&pairs.finish())
+}
+
 /// The timeline. A bad filter renders the same page with status 400 and the error beside the
 /// form, so the reader can correct it where they typed it.
 pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response> {
     let query = query.unwrap_or_default();
     let typed = TypedValues::from_query(&query);
-    let parsed = match TimelineFilter::from_query(&query) {
-        Ok(filter) => match events::resolve(&state.db, &filter).await {
-            Ok(resolved) => Ok((filter, resolved)),
+    let (own, rest) = crate::api::split_query(&query, &["after", "before"]);
+    let parsed = match (TimelineFilter::from_query(&rest), page_cursor(&own)) {
+        (Ok(filter), Ok(cursor)) => match events::resolve(&state.db, &filter).await {
+            Ok(resolved) => Ok((filter, resolved, cursor)),
             Err(Error::BadRequest(e)) => Err(e),
             Err(e) => return Err(e),
         },
-        Err(e) => Err(e),
+        (Err(e), _) | (_, Err(e)) => Err(e),
     };
-    let (filter, resolved, error) = match parsed {
-        Ok((filter, resolved)) => (filter, resolved, None),
-        Err(e) => (TimelineFilter::default(), EventQuery::default(), Some(e)),
+    let (filter, resolved, cursor, error) = match parsed {
+        Ok((filter, resolved, cursor)) => (filter, resolved, cursor, None),
+        Err(e) => (
+            TimelineFilter::default(),
+            EventQuery::default(),
+            None,
+            Some(e),
+        ),
     };
 
     let db = &state.db;
-    let (rows, total) = if error.is_some() {
+    let (mut rows, total) = if error.is_some() {
         (Vec::new(), 0)
     } else {
         (
-            events::matching(db, &resolved).await?,
+            // One extra row says whether there is a page beyond this one.
+            events::page(
+                db,
+                &resolved,
+                cursor.as_ref().map(|(c, side)| (c, *side)),
+                TIMELINE_PAGE + 1,
+            )
+            .await?,
             events::count_matching(db, &resolved).await?,
         )
     };
+    let beyond = rows.len() as i64 > TIMELINE_PAGE;
+    let (more_before, more_after) = match cursor.as_ref().map(|(_, side)| *side) {
+        None => (false, beyond),
+        Some(Side::After) => (true, beyond),
+        Some(Side::Before) => (beyond, true),
+    };
+    if beyond {
+        // The extra row is the one furthest from the cursor.
+        if matches!(cursor, Some((_, Side::Before))) {
+            rows.remove(0);
+        } else {
+            rows.pop();
+        }
+    }
+    let canonical = filter.query_string();
+    let previous_href = rows
+        .first()
+        .filter(|_| more_before)
+        .map(|row| with_param(&canonical, "before", &Cursor::after(row).encode()));
+    let next_href = rows
+        .last()
+        .filter(|_| more_after)
+        .map(|row| with_param(&canonical, "after", &Cursor::after(row).encode()));
     let slugs =
         |list: &[crate::domain::Slug]| list.iter().map(ToString::to_string).collect::<Vec<_>>();
     let kinds: Vec<String> = filter.kinds.iter().map(|k| k.as_str().to_owned()).collect();
@@ -235,7 +308,8 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
             Sort::Desc
         })),
         this_href: href(&filter.query_string()),
-        limit: TIMELINE_LIMIT,
+        previous_href,
+        next_href,
         query: filter.query_string(),
         error,
     };

@@ -38,6 +38,10 @@ pub struct TopicPage {
     pub section: &'static str,
     pub topic: TopicRow,
     pub events: Vec<EventCard>,
+    /// All their events; `events` holds the latest of them.
+    pub events_total: i64,
+    /// The timeline filtered to them, where it can be.
+    pub events_href: Option<String>,
     pub officials: Vec<Counted>,
     pub agreements: Vec<AgreementView>,
     pub notes: Vec<NoteView>,
@@ -50,6 +54,8 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
     let page = TopicPage {
         title: topic.name.clone(),
         section: "topics",
+        events_total: events::count_of_topic(db, topic.id).await?,
+        events_href: Some(format!("/?topic={}", topic.slug)),
         events: events::of_topic(db, topic.id)
             .await?
             .into_iter()
