@@ -14,6 +14,28 @@ CREATE TABLE event_value_counts (
     PRIMARY KEY (facet, slug)
 ) WITHOUT ROWID;
 
+-- Derived with event_value_counts: how many events each pair of filter values shares, stored in
+-- both directions ("official X" with "topic Y" and "topic Y" with "official X"), so a view
+-- filtered by one value reads its facet counts, and an official's or topic's page its
+-- companions and topics, in one index range. Its size follows the vocabularies squared
+-- (people × people at most), never the events.
+CREATE TABLE event_pair_counts (
+    facet       TEXT NOT NULL,
+    slug        TEXT NOT NULL,
+    other_facet TEXT NOT NULL,
+    other_slug  TEXT NOT NULL,
+    count       INTEGER NOT NULL,
+    PRIMARY KEY (facet, slug, other_facet, other_slug)
+) WITHOUT ROWID;
+
+-- The longest span of any event's date, in days. A date-range filter bounds `date_start` from
+-- below with it (an event reaching into the range starts at most this long before it), so the
+-- range is one bounded walk of events_date instead of everything before its end.
+CREATE TABLE event_date_bounds (
+    id            INTEGER PRIMARY KEY CHECK (id = 1),
+    max_span_days INTEGER NOT NULL
+);
+
 -- A topic's agreements (the topic page), without reading every agreement's topics.
 CREATE INDEX agreement_topics_topic ON agreement_topics (topic_id, agreement_id);
 
@@ -29,3 +51,23 @@ INSERT INTO event_value_counts (facet, slug, value_id, name, count)
 SELECT 'kind', kind, 0, kind, COUNT(*) FROM events GROUP BY kind;
 INSERT INTO event_value_counts (facet, slug, value_id, name, count)
 SELECT 'country', c.slug, c.id, c.name, COUNT(*) FROM event_countries x JOIN countries c ON c.id = x.country_id GROUP BY c.id;
+
+INSERT INTO event_pair_counts (facet, slug, other_facet, other_slug, count)
+SELECT 'official', la.slug, 'official', lb.slug, g.n FROM (SELECT x.person_id AS a, y.person_id AS b, COUNT(*) AS n FROM event_people x JOIN event_people y ON y.event_id = x.event_id AND y.person_id <> x.person_id GROUP BY x.person_id, y.person_id) g JOIN people la ON la.id = g.a JOIN people lb ON lb.id = g.b;
+INSERT INTO event_pair_counts (facet, slug, other_facet, other_slug, count)
+SELECT 'official', la.slug, 'topic', lb.slug, g.n FROM (SELECT x.person_id AS a, y.topic_id AS b, COUNT(*) AS n FROM event_people x JOIN event_topics y ON y.event_id = x.event_id GROUP BY x.person_id, y.topic_id) g JOIN people la ON la.id = g.a JOIN topics lb ON lb.id = g.b;
+INSERT INTO event_pair_counts (facet, slug, other_facet, other_slug, count)
+SELECT 'official', la.slug, 'kind', g.b, g.n FROM (SELECT x.person_id AS a, y.kind AS b, COUNT(*) AS n FROM event_people x JOIN events y ON y.id = x.event_id GROUP BY x.person_id, y.kind) g JOIN people la ON la.id = g.a;
+INSERT INTO event_pair_counts (facet, slug, other_facet, other_slug, count)
+SELECT 'official', la.slug, 'country', lb.slug, g.n FROM (SELECT x.person_id AS a, y.country_id AS b, COUNT(*) AS n FROM event_people x JOIN event_countries y ON y.event_id = x.event_id GROUP BY x.person_id, y.country_id) g JOIN people la ON la.id = g.a JOIN countries lb ON lb.id = g.b;
+INSERT INTO event_pair_counts (facet, slug, other_facet, other_slug, count)
+SELECT 'topic', la.slug, 'kind', g.b, g.n FROM (SELECT x.topic_id AS a, y.kind AS b, COUNT(*) AS n FROM event_topics x JOIN events y ON y.id = x.event_id GROUP BY x.topic_id, y.kind) g JOIN topics la ON la.id = g.a;
+INSERT INTO event_pair_counts (facet, slug, other_facet, other_slug, count)
+SELECT 'topic', la.slug, 'country', lb.slug, g.n FROM (SELECT x.topic_id AS a, y.country_id AS b, COUNT(*) AS n FROM event_topics x JOIN event_countries y ON y.event_id = x.event_id GROUP BY x.topic_id, y.country_id) g JOIN topics la ON la.id = g.a JOIN countries lb ON lb.id = g.b;
+INSERT INTO event_pair_counts (facet, slug, other_facet, other_slug, count)
+SELECT 'kind', g.a, 'country', lb.slug, g.n FROM (SELECT x.kind AS a, y.country_id AS b, COUNT(*) AS n FROM events x JOIN event_countries y ON y.event_id = x.id GROUP BY x.kind, y.country_id) g JOIN countries lb ON lb.id = g.b;
+INSERT INTO event_pair_counts (facet, slug, other_facet, other_slug, count)
+SELECT other_facet, other_slug, facet, slug, count FROM event_pair_counts WHERE facet <> other_facet;
+
+INSERT INTO event_date_bounds (id, max_span_days)
+SELECT 1, CAST(coalesce(MAX(julianday(date_end) - julianday(date_start)), 0) AS INTEGER) + 1 FROM events;

@@ -202,3 +202,71 @@ async fn a_large_timeline_pages_by_keyset_both_ways() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(html.html().contains("after"));
 }
+
+#[tokio::test]
+async fn maintained_counts_agree_with_counting() {
+    let (pool, _dir) = empty().await;
+    generate(&pool, 2_000, 5).await.unwrap();
+    let app = TestApp::over(
+        pool.clone(),
+        tradewatch::app(tradewatch::AppState::new(pool.clone())),
+    );
+    let busiest: String = sqlx::query_scalar(
+        "SELECT p.slug FROM people p JOIN event_people ep ON ep.person_id = p.id GROUP BY p.id ORDER BY COUNT(*) DESC LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    // One filter value: read from the pair counts. A date range: counted over the matches.
+    for (query, condition) in [
+        (
+            format!("official={busiest}"),
+            format!(
+                "e.id IN (SELECT event_id FROM event_people JOIN people p ON p.id = person_id WHERE p.slug = '{busiest}')"
+            ),
+        ),
+        ("kind=meeting".to_owned(), "e.kind = 'meeting'".to_owned()),
+        (
+            "from=1990-02&to=1991-06".to_owned(),
+            "e.date_end >= '1990-02-01' AND e.date_start <= '1991-06-30'".to_owned(),
+        ),
+    ] {
+        let (status, _, body) = app.get(&format!("/api/v1/events/facets?{query}")).await;
+        assert_eq!(status, StatusCode::OK);
+        let facets: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let total = scalar(
+            &pool,
+            &format!("SELECT COUNT(*) FROM events e WHERE {condition}"),
+        )
+        .await;
+        assert!(total > 0, "{query}");
+        assert_eq!(facets["total"], total, "{query}");
+        for topic in facets["topic"].as_array().unwrap() {
+            let slug = topic["value"].as_str().unwrap();
+            let want = scalar(
+                &pool,
+                &format!(
+                    "SELECT COUNT(*) FROM events e WHERE {condition} AND e.id IN (SELECT event_id FROM event_topics JOIN topics t ON t.id = topic_id WHERE t.slug = '{slug}')"
+                ),
+            )
+            .await;
+            assert_eq!(topic["count"], want, "{query}: topic {slug}");
+        }
+        for kind in facets["kind"].as_array().unwrap() {
+            if query.starts_with("kind") {
+                continue;
+            }
+            let slug = kind["value"].as_str().unwrap();
+            let want = scalar(
+                &pool,
+                &format!("SELECT COUNT(*) FROM events e WHERE {condition} AND e.kind = '{slug}'"),
+            )
+            .await;
+            assert_eq!(kind["count"], want, "{query}: kind {slug}");
+        }
+    }
+    // An official's companions and topics come from the same maintained pairs.
+    let (status, html) = app.get_html(&format!("/officials/{busiest}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!select(&html, "#events-heading").is_empty());
+}

@@ -1,13 +1,16 @@
-//! The maintained event counts per filter value (`event_value_counts`), rebuilt from the tables
-//! inside every import's transaction so they never disagree with them.
+//! The maintained event counts per filter value (`event_value_counts`) and per pair of values
+//! (`event_pair_counts`), and the longest date span (`event_date_bounds`), rebuilt from the
+//! tables inside every import's transaction so they never disagree with them.
 
 use sqlx::SqliteConnection;
 
-/// Recounts the events of every filter value, and the total.
+/// Recounts the events of every filter value and pair of values, the total, and the longest span.
 pub async fn rebuild(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
     // Migration 0004 fills the table once with the same statements; keep them in step.
     for statement in [
         "DELETE FROM event_value_counts",
+        "DELETE FROM event_pair_counts",
+        "DELETE FROM event_date_bounds",
         "INSERT INTO event_value_counts (facet, slug, value_id, name, count)
          SELECT 'all', 'all', 0, 'all', COUNT(*) FROM events",
         "INSERT INTO event_value_counts (facet, slug, value_id, name, count)
@@ -18,6 +21,24 @@ pub async fn rebuild(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
          SELECT 'kind', kind, 0, kind, COUNT(*) FROM events GROUP BY kind",
         "INSERT INTO event_value_counts (facet, slug, value_id, name, count)
          SELECT 'country', c.slug, c.id, c.name, COUNT(*) FROM event_countries x JOIN countries c ON c.id = x.country_id GROUP BY c.id",
+        "INSERT INTO event_pair_counts (facet, slug, other_facet, other_slug, count)
+         SELECT 'official', la.slug, 'official', lb.slug, g.n FROM (SELECT x.person_id AS a, y.person_id AS b, COUNT(*) AS n FROM event_people x JOIN event_people y ON y.event_id = x.event_id AND y.person_id <> x.person_id GROUP BY x.person_id, y.person_id) g JOIN people la ON la.id = g.a JOIN people lb ON lb.id = g.b",
+        "INSERT INTO event_pair_counts (facet, slug, other_facet, other_slug, count)
+         SELECT 'official', la.slug, 'topic', lb.slug, g.n FROM (SELECT x.person_id AS a, y.topic_id AS b, COUNT(*) AS n FROM event_people x JOIN event_topics y ON y.event_id = x.event_id GROUP BY x.person_id, y.topic_id) g JOIN people la ON la.id = g.a JOIN topics lb ON lb.id = g.b",
+        "INSERT INTO event_pair_counts (facet, slug, other_facet, other_slug, count)
+         SELECT 'official', la.slug, 'kind', g.b, g.n FROM (SELECT x.person_id AS a, y.kind AS b, COUNT(*) AS n FROM event_people x JOIN events y ON y.id = x.event_id GROUP BY x.person_id, y.kind) g JOIN people la ON la.id = g.a",
+        "INSERT INTO event_pair_counts (facet, slug, other_facet, other_slug, count)
+         SELECT 'official', la.slug, 'country', lb.slug, g.n FROM (SELECT x.person_id AS a, y.country_id AS b, COUNT(*) AS n FROM event_people x JOIN event_countries y ON y.event_id = x.event_id GROUP BY x.person_id, y.country_id) g JOIN people la ON la.id = g.a JOIN countries lb ON lb.id = g.b",
+        "INSERT INTO event_pair_counts (facet, slug, other_facet, other_slug, count)
+         SELECT 'topic', la.slug, 'kind', g.b, g.n FROM (SELECT x.topic_id AS a, y.kind AS b, COUNT(*) AS n FROM event_topics x JOIN events y ON y.id = x.event_id GROUP BY x.topic_id, y.kind) g JOIN topics la ON la.id = g.a",
+        "INSERT INTO event_pair_counts (facet, slug, other_facet, other_slug, count)
+         SELECT 'topic', la.slug, 'country', lb.slug, g.n FROM (SELECT x.topic_id AS a, y.country_id AS b, COUNT(*) AS n FROM event_topics x JOIN event_countries y ON y.event_id = x.event_id GROUP BY x.topic_id, y.country_id) g JOIN topics la ON la.id = g.a JOIN countries lb ON lb.id = g.b",
+        "INSERT INTO event_pair_counts (facet, slug, other_facet, other_slug, count)
+         SELECT 'kind', g.a, 'country', lb.slug, g.n FROM (SELECT x.kind AS a, y.country_id AS b, COUNT(*) AS n FROM events x JOIN event_countries y ON y.event_id = x.id GROUP BY x.kind, y.country_id) g JOIN countries lb ON lb.id = g.b",
+        "INSERT INTO event_pair_counts (facet, slug, other_facet, other_slug, count)
+         SELECT other_facet, other_slug, facet, slug, count FROM event_pair_counts WHERE facet <> other_facet",
+        "INSERT INTO event_date_bounds (id, max_span_days)
+         SELECT 1, CAST(coalesce(MAX(julianday(date_end) - julianday(date_start)), 0) AS INTEGER) + 1 FROM events",
     ] {
         sqlx::query(statement).execute(&mut *conn).await?;
     }

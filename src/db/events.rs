@@ -80,7 +80,73 @@ pub async fn resolve(pool: &SqlitePool, filter: &TimelineFilter) -> Result<Event
     })
 }
 
+impl Facet {
+    /// The facet's name in the maintained counts (and its query parameter).
+    pub fn name(self) -> &'static str {
+        match self {
+            Facet::Officials => "official",
+            Facet::Topics => "topic",
+            Facet::Kinds => "kind",
+            Facet::Countries => "country",
+        }
+    }
+}
+
+/// One filter value: a record's id, or a kind's name.
+#[derive(Debug, Clone, Copy)]
+enum Value {
+    Id(i64),
+    Kind(&'static str),
+}
+
+/// Appends an expression for the value's slug, as the maintained counts key it.
+fn push_slug(qb: &mut QueryBuilder<Sqlite>, facet: Facet, value: Value) {
+    match value {
+        Value::Kind(kind) => {
+            qb.push_bind(kind);
+        }
+        Value::Id(id) => {
+            qb.push(match facet {
+                Facet::Officials => "(SELECT slug FROM people WHERE id = ",
+                Facet::Topics => "(SELECT slug FROM topics WHERE id = ",
+                Facet::Countries | Facet::Kinds => "(SELECT slug FROM countries WHERE id = ",
+            });
+            qb.push_bind(id).push(")");
+        }
+    }
+}
+
 impl EventQuery {
+    /// The only filter value set besides `except`'s, when there is exactly one and neither a
+    /// date range nor text: its counts are maintained, so they are read rather than counted.
+    fn single_value(&self, except: Option<Facet>) -> Option<(Facet, Value)> {
+        if self.from.is_some() || self.to.is_some() || self.fts.is_some() {
+            return None;
+        }
+        let mut found = None;
+        let ids = [
+            (Facet::Officials, &self.officials),
+            (Facet::Topics, &self.topics),
+            (Facet::Countries, &self.countries),
+        ];
+        for (facet, ids) in ids {
+            if except == Some(facet) || ids.is_empty() {
+                continue;
+            }
+            if found.is_some() || ids.len() > 1 {
+                return None;
+            }
+            found = Some((facet, Value::Id(ids[0])));
+        }
+        if except != Some(Facet::Kinds) && !self.kinds.is_empty() {
+            if found.is_some() || self.kinds.len() > 1 {
+                return None;
+            }
+            found = Some((Facet::Kinds, Value::Kind(self.kinds[0])));
+        }
+        found
+    }
+
     /// Whether no filter but `except` (and the sort) is set.
     pub fn is_unfiltered_except(&self, except: Option<Facet>) -> bool {
         let unset = |facet: Facet, empty: bool| empty || except == Some(facet);
@@ -134,7 +200,12 @@ fn push_conditions(qb: &mut QueryBuilder<Sqlite>, q: &EventQuery, except: Option
         qb.push(")");
     }
     if let Some(from) = &q.from {
+        // No event spans longer than the maintained bound, so one reaching into the range
+        // starts at most that long before it: a bounded walk of events_date.
         qb.push(" AND e.date_end >= ").push_bind(from.clone());
+        qb.push(" AND e.date_start >= date(").push_bind(from.clone()).push(
+            ", '-' || coalesce((SELECT max_span_days FROM event_date_bounds WHERE id = 1), 100000) || ' days')",
+        );
     }
     if let Some(to) = &q.to {
         qb.push(" AND e.date_start <= ").push_bind(to.clone());
@@ -311,7 +382,7 @@ pub async fn count_matching(pool: &SqlitePool, q: &EventQuery) -> Result<i64, sq
 
 /// The options of one facet with how many events each would match under the other filters.
 /// Every value that has any event is listed, so a selected one stays visible at zero. When the
-/// other filters are empty the maintained counts are read as they are; otherwise only the
+/// other filters are empty, or one value, the maintained counts are read; otherwise only the
 /// matching events are counted, each through its own index entries.
 #[tracing::instrument(skip(pool))]
 pub async fn facet_counts(
@@ -319,11 +390,10 @@ pub async fn facet_counts(
     q: &EventQuery,
     facet: Facet,
 ) -> Result<Vec<Counted>, sqlx::Error> {
-    let (name, order) = match facet {
-        Facet::Officials => ("official", "v.name, v.slug"),
-        Facet::Topics => ("topic", "v.name, v.slug"),
-        Facet::Kinds => ("kind", "v.slug"),
-        Facet::Countries => ("country", "v.name, v.slug"),
+    let name = facet.name();
+    let order = match facet {
+        Facet::Kinds => "v.slug",
+        _ => "v.name, v.slug",
     };
     if q.is_unfiltered_except(Some(facet)) {
         return sqlx::query_as(AssertSqlSafe(format!(
@@ -332,6 +402,18 @@ pub async fn facet_counts(
         .bind(name)
         .fetch_all(pool)
         .await;
+    }
+    if let Some((other, value)) = q.single_value(Some(facet)) {
+        let mut qb = QueryBuilder::new(
+            "SELECT v.slug, v.name, coalesce(p.count, 0) AS count FROM event_value_counts v
+               LEFT JOIN event_pair_counts p ON p.facet = ",
+        );
+        qb.push_bind(other.name()).push(" AND p.slug = ");
+        push_slug(&mut qb, other, value);
+        qb.push(" AND p.other_facet = v.facet AND p.other_slug = v.slug WHERE v.facet = ")
+            .push_bind(name)
+            .push(format!(" ORDER BY {order}"));
+        return qb.build_query_as().fetch_all(pool).await;
     }
     let mut qb = QueryBuilder::new("WITH matched(id) AS (SELECT e.id FROM events e");
     push_conditions(&mut qb, q, Some(facet));

@@ -85,30 +85,29 @@ pub async fn roles(pool: &SqlitePool, person_id: i64) -> Result<Vec<RoleRow>, sq
     .await
 }
 
-/// The people who took part in events with this person, with how many events they shared.
+/// The people who took part in events with this person, with how many events they shared
+/// (maintained at import).
 #[tracing::instrument(skip(pool))]
 pub async fn met_with(pool: &SqlitePool, person_id: i64) -> Result<Vec<Counted>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT p.slug, p.name, COUNT(*) AS count
-           FROM event_people mine
-           JOIN event_people theirs ON theirs.event_id = mine.event_id AND theirs.person_id <> mine.person_id
-           JOIN people p ON p.id = theirs.person_id
-          WHERE mine.person_id = ?1
-          GROUP BY p.id ORDER BY count DESC, p.name",
+        "SELECT p.slug, p.name, x.count FROM event_pair_counts x JOIN people p ON p.slug = x.other_slug
+          WHERE x.facet = 'official' AND x.slug = (SELECT slug FROM people WHERE id = ?1)
+            AND x.other_facet = 'official'
+          ORDER BY x.count DESC, p.name",
     )
     .bind(person_id)
     .fetch_all(pool)
     .await
 }
 
-/// The topics of this person's events, with counts.
+/// The topics of this person's events, with counts (maintained at import).
 #[tracing::instrument(skip(pool))]
 pub async fn topics(pool: &SqlitePool, person_id: i64) -> Result<Vec<Counted>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT t.slug, t.name, COUNT(*) AS count
-           FROM event_people ep JOIN event_topics et ON et.event_id = ep.event_id JOIN topics t ON t.id = et.topic_id
-          WHERE ep.person_id = ?1
-          GROUP BY t.id ORDER BY count DESC, t.name",
+        "SELECT t.slug, t.name, x.count FROM event_pair_counts x JOIN topics t ON t.slug = x.other_slug
+          WHERE x.facet = 'official' AND x.slug = (SELECT slug FROM people WHERE id = ?1)
+            AND x.other_facet = 'topic'
+          ORDER BY x.count DESC, t.name",
     )
     .bind(person_id)
     .fetch_all(pool)

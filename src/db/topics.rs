@@ -39,14 +39,14 @@ pub async fn all(pool: &SqlitePool) -> Result<Vec<TopicListRow>, sqlx::Error> {
     .await
 }
 
-/// The people most involved in a topic's events.
+/// The people most involved in a topic's events (counts maintained at import).
 #[tracing::instrument(skip(pool))]
 pub async fn officials(pool: &SqlitePool, topic_id: i64) -> Result<Vec<Counted>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT p.slug, p.name, COUNT(*) AS count
-           FROM event_topics et JOIN event_people ep ON ep.event_id = et.event_id JOIN people p ON p.id = ep.person_id
-          WHERE et.topic_id = ?1
-          GROUP BY p.id ORDER BY count DESC, p.name",
+        "SELECT p.slug, p.name, x.count FROM event_pair_counts x JOIN people p ON p.slug = x.other_slug
+          WHERE x.facet = 'topic' AND x.slug = (SELECT slug FROM topics WHERE id = ?1)
+            AND x.other_facet = 'official'
+          ORDER BY x.count DESC, p.name",
     )
     .bind(topic_id)
     .fetch_all(pool)
