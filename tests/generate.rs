@@ -126,6 +126,25 @@ async fn a_generated_archive_has_the_requested_shape_and_is_served() {
     let (status, html) = app.get_html(&format!("/events/{}", shown[0])).await;
     assert_eq!(status, StatusCode::OK);
     assert!(!select(&html, "h1").is_empty());
+
+    // A word in thousands of events: the latest 1000 matches are ranked and counted, and the
+    // count says there are more.
+    let matches = scalar(
+        &pool,
+        "SELECT COUNT(*) FROM events_fts WHERE events_fts MATCH 'tariffs'",
+    )
+    .await;
+    assert!(matches > 1000, "{matches}");
+    let (status, _, body) = app.get("/api/v1/search?q=tariffs").await;
+    assert_eq!(status, StatusCode::OK);
+    let results: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let events = &results["groups"][0];
+    assert_eq!(events["kind"], "event");
+    assert_eq!(events["count"], 1000);
+    assert_eq!(events["more"], true);
+    assert_eq!(events["hits"].as_array().unwrap().len(), 20);
+    let (_, html) = app.get_html("/search?q=tariffs").await;
+    assert!(select(&html, ".search-group__count")[0].ends_with('+'));
 }
 
 #[tokio::test]

@@ -110,6 +110,8 @@ pub struct HitGroup {
     pub kind: String,
     /// How many hits of this kind there are in all (the group lists the best of them).
     pub count: i64,
+    /// More than `count` match: only the latest 1000 matches of a kind are counted and ranked.
+    pub more: bool,
     pub hits: Vec<HitDto>,
 }
 
@@ -144,9 +146,11 @@ pub async fn search(
     let mut groups = Vec::new();
     for kind in Kind::ALL {
         let rows = search::hits(&state.db, kind, text.fts_expression()).await?;
+        let (count, more) = search::count(&rows);
         groups.push(HitGroup {
             kind: kind.as_str().to_owned(),
-            count: rows.first().map_or(0, |r| r.total),
+            count,
+            more,
             hits: rows
                 .into_iter()
                 .map(Hit::from)

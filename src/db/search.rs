@@ -13,6 +13,11 @@ pub const MARK_CLOSE: char = '\u{E001}';
 /// At most this many hits of each kind are listed; the count covers them all.
 pub const GROUP_LIMIT: i64 = 20;
 
+/// Of each kind, the latest this many matches (by record id) are ranked and counted: a word
+/// found in a hundred thousand events costs as much as one found in a thousand. A count above
+/// it is shown as "1000+".
+pub const CANDIDATES: i64 = 1000;
+
 /// The kinds of record searched, in the order results are shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -68,16 +73,17 @@ impl Kind {
             format!("CASE {} ELSE {first} END", cases.join(" "))
         };
         let hl = |table: &str, c: u8| format!("highlight({table}, {c}, ?3, ?4)");
-        // `select` gives, in order: link_type, link_slug, anchor, title, snippet, detail and a
-        // tie-breaker; `rank` is the bm25 score (lower is better).
-        let (select, from, rank) = match self {
+        // `select` gives, in order: link_type, link_slug, anchor, title, snippet and detail;
+        // `tie` breaks ties of `rank`, the bm25 score (lower is better).
+        let (select, tie, from, rank) = match self {
             // Title words weigh most, then the summary, then the names around the event.
             Kind::Event => (
                 format!(
-                    "'event', e.slug, NULL, {}, {}, e.date_label, e.date_start",
+                    "'event', e.slug, NULL, {}, {}, e.date_label",
                     hl("events_fts", 0),
                     snippet("events_fts", Some(0), &[(1, 24), (2, 10)])
                 ),
+                "e.date_start",
                 "events_fts JOIN events e ON e.id = events_fts.rowid",
                 "bm25(events_fts, 10.0, 4.0, 1.0)",
             ),
@@ -85,38 +91,42 @@ impl Kind {
             Kind::Quote => (
                 format!(
                     "CASE WHEN e.slug IS NULL THEN 'person' ELSE 'event' END, coalesce(e.slug, p.slug), NULL,
-                     {}, {}, e.title, q.id",
+                     {}, {}, e.title",
                     hl("quotes_fts", 1),
                     snippet("quotes_fts", None, &[(0, 32)])
                 ),
+                "q.id",
                 "quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid
                  JOIN people p ON p.id = q.person_id LEFT JOIN events e ON e.id = q.event_id",
                 "bm25(quotes_fts, 4.0, 1.0)",
             ),
             Kind::Agreement => (
                 format!(
-                    "'agreement', a.slug, NULL, {}, {}, a.due_label, a.slug",
+                    "'agreement', a.slug, NULL, {}, {}, a.due_label",
                     hl("agreements_fts", 0),
                     snippet("agreements_fts", Some(0), &[(1, 24), (2, 10)])
                 ),
+                "a.slug",
                 "agreements_fts JOIN agreements a ON a.id = agreements_fts.rowid",
                 "bm25(agreements_fts, 10.0, 4.0, 1.0)",
             ),
             Kind::Person => (
                 format!(
-                    "'person', p.slug, NULL, {}, {}, c.name, p.name",
+                    "'person', p.slug, NULL, {}, {}, c.name",
                     hl("people_fts", 0),
                     snippet("people_fts", Some(0), &[(2, 16), (1, 10)])
                 ),
+                "p.name",
                 "people_fts JOIN people p ON p.id = people_fts.rowid JOIN countries c ON c.id = p.country_id",
                 "bm25(people_fts, 10.0, 5.0, 1.0)",
             ),
             Kind::Organization => (
                 format!(
-                    "'organization', o.slug, NULL, {}, {}, c.name, o.name",
+                    "'organization', o.slug, NULL, {}, {}, c.name",
                     hl("organizations_fts", 0),
                     snippet("organizations_fts", Some(0), &[(2, 24), (1, 10)])
                 ),
+                "o.name",
                 "organizations_fts JOIN organizations o ON o.id = organizations_fts.rowid
                  LEFT JOIN countries c ON c.id = o.country_id",
                 "bm25(organizations_fts, 10.0, 5.0, 1.0)",
@@ -124,24 +134,32 @@ impl Kind {
             // A paragraph is titled by its source and links to its anchor in the reader.
             Kind::Paragraph => (
                 format!(
-                    "'source', s.slug, pa.number, s.title, {}, s.published, s.published || printf('%06d', pa.number)",
+                    "'source', s.slug, pa.number, s.title, {}, s.published",
                     snippet("paragraphs_fts", None, &[(0, 32)])
                 ),
+                "s.published || printf('%06d', pa.number)",
                 "paragraphs_fts JOIN paragraphs pa ON pa.id = paragraphs_fts.rowid
                  JOIN sources s ON s.id = pa.source_id",
                 "bm25(paragraphs_fts)",
             ),
         };
         let table = from.split_whitespace().next().unwrap_or_default();
-        // FTS5's auxiliary functions (bm25, snippet, highlight) cannot run in a query with a
-        // window function, so the matching is done in a subquery and counted outside it.
+        // The latest `CANDIDATES` (+1, to tell "more") matches are scored in rowid order, which
+        // FTS5 walks without reading the rest; the best are then highlighted. FTS5's auxiliary
+        // functions cannot run in a query with a window function, so each step is its own
+        // subquery.
         format!(
-            "WITH hits (link_type, link_slug, anchor, title, snippet, detail, tie, score) AS (
-                 SELECT {select}, {rank} FROM {from} WHERE {table} MATCH ?1)
-             SELECT link_type, link_slug, anchor, title, snippet, detail, COUNT(*) OVER () AS total
-               FROM hits
-              ORDER BY score, tie
-              LIMIT ?2"
+            "WITH candidates (id, score, tie) AS (
+                 SELECT {table}.rowid, {rank}, {tie} FROM {from} WHERE {table} MATCH ?1
+                  ORDER BY {table}.rowid DESC LIMIT ?5),
+             best (id, score, tie, total) AS (
+                 SELECT id, score, tie, COUNT(*) OVER () FROM candidates ORDER BY score, tie LIMIT ?2),
+             hits (link_type, link_slug, anchor, title, snippet, detail, total, score, tie) AS (
+                 SELECT {select}, best.total, best.score, best.tie
+                   FROM {from} JOIN best ON best.id = {table}.rowid
+                  WHERE {table} MATCH ?1)
+             SELECT link_type, link_slug, anchor, title, snippet, detail, total
+               FROM hits ORDER BY score, tie"
         )
     }
 }
@@ -158,8 +176,15 @@ pub struct HitRow {
     pub snippet: String,
     /// A date, country or event title, by kind.
     pub detail: Option<String>,
-    /// How many hits of this kind there are in all.
+    /// How many hits of this kind there are in all, up to `CANDIDATES` + 1.
     pub total: i64,
+}
+
+/// How many hits a group's rows say there are, and whether there are more than that (only the
+/// latest `CANDIDATES` matches are counted).
+pub fn count(rows: &[HitRow]) -> (i64, bool) {
+    let total = rows.first().map_or(0, |r| r.total);
+    (total.min(CANDIDATES), total > CANDIDATES)
 }
 
 /// The best hits of one kind for an FTS5 expression (built by `SearchText`, never raw input).
@@ -170,6 +195,7 @@ pub async fn hits(pool: &SqlitePool, kind: Kind, fts: &str) -> Result<Vec<HitRow
         .bind(GROUP_LIMIT)
         .bind(MARK_OPEN.to_string())
         .bind(MARK_CLOSE.to_string())
+        .bind(CANDIDATES + 1)
         .fetch_all(pool)
         .await
 }

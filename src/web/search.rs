@@ -131,6 +131,8 @@ pub struct ResultGroup {
     pub heading: &'static str,
     /// How many records of this kind match; at most `GROUP_LIMIT` are listed.
     pub count: i64,
+    /// More than `count` match: only the latest `search::CANDIDATES` are counted and ranked.
+    pub more: bool,
     pub hits: Vec<Hit>,
 }
 
@@ -156,6 +158,8 @@ pub struct SearchPage {
     /// Whether a search ran (false for the empty form and for errors).
     pub searched: bool,
     pub total: i64,
+    /// Some group has more matches than it counts.
+    pub more: bool,
     pub groups: Vec<ResultGroup>,
     pub max_chars: usize,
     /// `q=…`, encoded, for the page's canonical address; empty before a search.
@@ -189,6 +193,7 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
         error: None,
         searched: false,
         total: 0,
+        more: false,
         groups: Vec::new(),
         max_chars: MAX_QUERY_CHARS,
         query: String::new(),
@@ -199,14 +204,17 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
         Ok(Some(text)) => {
             for kind in Kind::ALL {
                 let rows = search::hits(&state.db, kind, text.fts_expression()).await?;
+                let (count, more) = search::count(&rows);
                 page.groups.push(ResultGroup {
                     kind: kind.as_str(),
                     heading: heading(kind),
-                    count: rows.first().map_or(0, |r| r.total),
+                    count,
+                    more,
                     hits: rows.into_iter().map(Hit::from).collect(),
                 });
             }
             page.total = page.groups.iter().map(|g| g.count).sum();
+            page.more = page.groups.iter().any(|g| g.more);
             page.searched = true;
             page.query = form_urlencoded::Serializer::new(String::new())
                 .append_pair("q", text.text())
