@@ -4,6 +4,24 @@ use sqlx::{AssertSqlSafe, SqlitePool};
 
 use super::Named;
 
+/// The latest `RECORD_AGREEMENTS` agreements matching `condition` (as for `matching`), in date
+/// order.
+async fn latest(
+    pool: &SqlitePool,
+    condition: &'static str,
+    id: i64,
+) -> Result<Vec<AgreementRow>, sqlx::Error> {
+    let mut rows: Vec<AgreementRow> = sqlx::query_as(AssertSqlSafe(format!(
+        "{COLUMNS} WHERE {condition} ORDER BY coalesce(e.date_start, a.due_start) DESC, a.title DESC LIMIT ?2"
+    )))
+    .bind(id)
+    .bind(RECORD_AGREEMENTS)
+    .fetch_all(pool)
+    .await?;
+    rows.reverse();
+    Ok(rows)
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AgreementRow {
     pub id: i64,
@@ -94,10 +112,13 @@ pub async fn followed_up_by(
     .await
 }
 
-/// The agreements about a topic.
+/// The most agreements a record's page (an official, topic or organisation) lists: the latest.
+pub const RECORD_AGREEMENTS: i64 = 20;
+
+/// The latest `RECORD_AGREEMENTS` agreements about a topic, in date order.
 #[tracing::instrument(skip(pool))]
 pub async fn on_topic(pool: &SqlitePool, topic_id: i64) -> Result<Vec<AgreementRow>, sqlx::Error> {
-    matching(
+    latest(
         pool,
         "a.id IN (SELECT agreement_id FROM agreement_topics WHERE topic_id = ?1)",
         topic_id,
@@ -105,7 +126,7 @@ pub async fn on_topic(pool: &SqlitePool, topic_id: i64) -> Result<Vec<AgreementR
     .await
 }
 
-/// The agreements an organisation is a party to.
+/// The latest `RECORD_AGREEMENTS` agreements an organisation is a party to, in date order.
 #[tracing::instrument(skip(pool))]
 pub async fn of_organization(
     pool: &SqlitePool,
@@ -113,16 +134,17 @@ pub async fn of_organization(
 ) -> Result<Vec<AgreementRow>, sqlx::Error> {
     let condition =
         "a.id IN (SELECT agreement_id FROM agreement_parties WHERE organization_id = ?1)";
-    matching(pool, condition, organization_id).await
+    latest(pool, condition, organization_id).await
 }
 
-/// The agreements reached at events a person took part in.
+/// The latest `RECORD_AGREEMENTS` agreements reached at events a person took part in, in date
+/// order.
 #[tracing::instrument(skip(pool))]
 pub async fn of_person(
     pool: &SqlitePool,
     person_id: i64,
 ) -> Result<Vec<AgreementRow>, sqlx::Error> {
-    matching(
+    latest(
         pool,
         "a.event_id IN (SELECT event_id FROM event_people WHERE person_id = ?1)",
         person_id,
