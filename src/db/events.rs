@@ -26,6 +26,9 @@ pub struct EventQuery {
     pub to: Option<String>,
     pub fts: Option<String>,
     pub sort: Sort,
+    /// The id facets in use, fewest events first: the first (not left out) drives the query
+    /// through its index, the others are checked per event by primary key.
+    pub selectivity: Vec<Facet>,
 }
 
 /// A facet of the timeline; its own values are left out when counting its options.
@@ -77,7 +80,37 @@ pub async fn resolve(pool: &SqlitePool, filter: &TimelineFilter) -> Result<Event
         to: filter.to.map(iso),
         fts: filter.q.as_ref().map(|q| q.fts_expression().to_owned()),
         sort: filter.sort,
-    })
+        selectivity: Vec::new(),
+    }
+    .with_selectivity(pool)
+    .await?)
+}
+
+impl EventQuery {
+    /// Orders the id facets in use by how many events their values have (maintained counts).
+    async fn with_selectivity(mut self, pool: &SqlitePool) -> Result<Self, sqlx::Error> {
+        let mut sized = Vec::new();
+        for (facet, ids) in [
+            (Facet::Officials, &self.officials),
+            (Facet::Topics, &self.topics),
+            (Facet::Countries, &self.countries),
+        ] {
+            if ids.is_empty() {
+                continue;
+            }
+            let mut qb = QueryBuilder::<Sqlite>::new(
+                "SELECT coalesce(sum(count), 0) FROM event_value_counts WHERE facet = ",
+            );
+            qb.push_bind(facet.name()).push(" AND value_id IN (");
+            push_ids(&mut qb, ids);
+            qb.push(")");
+            let size: i64 = qb.build_query_scalar().fetch_one(pool).await?;
+            sized.push((size, facet));
+        }
+        sized.sort_by_key(|(size, _)| *size);
+        self.selectivity = sized.into_iter().map(|(_, facet)| facet).collect();
+        Ok(self)
+    }
 }
 
 impl Facet {
@@ -171,25 +204,34 @@ fn push_ids(qb: &mut QueryBuilder<Sqlite>, ids: &[i64]) {
 /// An event matches a date range when any day it may have fallen on lies within the range.
 fn push_conditions(qb: &mut QueryBuilder<Sqlite>, q: &EventQuery, except: Option<Facet>) {
     qb.push(" WHERE 1 = 1");
-    // `join` is one of the fixed fragments below, never input.
-    for (facet, join, ids) in [
-        (
-            Facet::Officials,
-            "event_people WHERE person_id",
-            &q.officials,
-        ),
-        (Facet::Topics, "event_topics WHERE topic_id", &q.topics),
+    // The facet with the fewest events leads: its index lists the candidates, and each of the
+    // others is one primary-key probe per candidate rather than a list of its own to intersect.
+    let driver = q.selectivity.iter().find(|f| except != Some(**f)).copied();
+    // `table` and `column` are fixed names below, never input.
+    for (facet, table, column, ids) in [
+        (Facet::Officials, "event_people", "person_id", &q.officials),
+        (Facet::Topics, "event_topics", "topic_id", &q.topics),
         (
             Facet::Countries,
-            "event_countries WHERE country_id",
+            "event_countries",
+            "country_id",
             &q.countries,
         ),
     ] {
-        if except != Some(facet) && !ids.is_empty() {
-            qb.push(format!(" AND e.id IN (SELECT event_id FROM {join} IN ("));
-            push_ids(qb, ids);
-            qb.push("))");
+        if except == Some(facet) || ids.is_empty() {
+            continue;
         }
+        if driver.is_none() || driver == Some(facet) {
+            qb.push(format!(
+                " AND e.id IN (SELECT event_id FROM {table} WHERE {column} IN ("
+            ));
+        } else {
+            qb.push(format!(
+                " AND EXISTS (SELECT 1 FROM {table} x WHERE x.event_id = e.id AND x.{column} IN ("
+            ));
+        }
+        push_ids(qb, ids);
+        qb.push("))");
     }
     if except != Some(Facet::Kinds) && !q.kinds.is_empty() {
         qb.push(" AND e.kind IN (");
