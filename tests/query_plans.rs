@@ -12,7 +12,8 @@
 //!   people, organisations, the maintained per-value counts, a CTE over such tables);
 //! * the one bounded walk: a top-level `SCAN t USING INDEX i` that delivers rows already in the
 //!   `ORDER BY` order (the plan has no `USE TEMP B-TREE`) of a statement that ends in `LIMIT`,
-//!   so SQLite stops after the limit: the first page of the unfiltered timeline.
+//!   so SQLite stops after the limit: the first page of the unfiltered timeline, and the latest
+//!   events of an official or topic found in at least one event in fifty.
 #![allow(clippy::unwrap_used)]
 
 mod common;

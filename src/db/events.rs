@@ -568,11 +568,24 @@ async fn of_join(
     column: &'static str,
     id: i64,
 ) -> Result<Vec<EventListRow>, sqlx::Error> {
+    // A value found in at least one event in `DENSE` is read by walking the date index from
+    // the newest event and probing each (about `RECORD_EVENTS * DENSE` probes at most); a
+    // rarer one by listing its events and sorting them (fewer than a `DENSE`th of the archive).
+    const DENSE: i64 = 50;
+    let count = count_join(pool, table, column, id).await?;
+    let all: Option<i64> = sqlx::query_scalar(
+        "SELECT count FROM event_value_counts WHERE facet = 'all' AND slug = 'all'",
+    )
+    .fetch_optional(pool)
+    .await?;
+    let dense = count > RECORD_EVENTS && count * DENSE >= all.unwrap_or(0);
     // `table` and `column` are fixed names from the functions above, never input.
     let mut qb = QueryBuilder::new(LIST_COLUMNS);
-    qb.push(format!(
-        " WHERE e.id IN (SELECT event_id FROM {table} WHERE {column} = "
-    ));
+    qb.push(if dense {
+        format!(" WHERE EXISTS (SELECT 1 FROM {table} x WHERE x.event_id = e.id AND x.{column} = ")
+    } else {
+        format!(" WHERE e.id IN (SELECT event_id FROM {table} WHERE {column} = ")
+    });
     qb.push_bind(id).push(")");
     push_order(&mut qb, Sort::Desc);
     qb.push(" LIMIT ").push_bind(RECORD_EVENTS);
