@@ -377,7 +377,10 @@ pub async fn page(
     cursor: Option<(&Cursor, Side)>,
     limit: i64,
 ) -> Result<Vec<EventListRow>, sqlx::Error> {
+    // The page's ids are chosen first and only they get their participants, topics and
+    // citations: a sort before the limit would otherwise build every matching row in full.
     let mut qb = QueryBuilder::new(LIST_COLUMNS);
+    qb.push(" WHERE e.id IN (SELECT e.id FROM events e");
     push_conditions(&mut qb, q, None);
     // A page before the cursor is read in reverse order from it, then turned round.
     let backwards = matches!(cursor, Some((_, Side::Before)));
@@ -398,7 +401,8 @@ pub async fn page(
             .push(")");
     }
     push_order(&mut qb, walk);
-    qb.push(" LIMIT ").push_bind(limit);
+    qb.push(" LIMIT ").push_bind(limit).push(")");
+    push_order(&mut qb, walk);
     let mut rows: Vec<EventListRow> = qb.build_query_as().fetch_all(pool).await?;
     if backwards {
         rows.reverse();
@@ -581,6 +585,7 @@ async fn of_join(
     let dense = count > RECORD_EVENTS && count * DENSE >= all.unwrap_or(0);
     // `table` and `column` are fixed names from the functions above, never input.
     let mut qb = QueryBuilder::new(LIST_COLUMNS);
+    qb.push(" WHERE e.id IN (SELECT e.id FROM events e");
     qb.push(if dense {
         format!(" WHERE EXISTS (SELECT 1 FROM {table} x WHERE x.event_id = e.id AND x.{column} = ")
     } else {
@@ -588,7 +593,8 @@ async fn of_join(
     });
     qb.push_bind(id).push(")");
     push_order(&mut qb, Sort::Desc);
-    qb.push(" LIMIT ").push_bind(RECORD_EVENTS);
+    qb.push(" LIMIT ").push_bind(RECORD_EVENTS).push(")");
+    push_order(&mut qb, Sort::Desc);
     let mut rows: Vec<EventListRow> = qb.build_query_as().fetch_all(pool).await?;
     rows.reverse();
     Ok(rows)
