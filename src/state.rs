@@ -16,6 +16,8 @@ pub struct AppState {
     pub static_dir: Option<Arc<PathBuf>>,
     /// The site's public base URL, for permalinks and citations.
     pub public_url: Arc<str>,
+    /// Rendered pages, until the data changes.
+    pub pages: Arc<crate::web::page_cache::PageCache>,
 }
 
 impl AppState {
@@ -24,6 +26,7 @@ impl AppState {
             db,
             static_dir: None,
             public_url: Arc::from(DEFAULT_PUBLIC_URL),
+            pages: Arc::default(),
         }
     }
 

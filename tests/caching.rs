@@ -128,3 +128,38 @@ async fn static_assets_are_linked_by_content_hash_and_cached_for_a_year() {
     let (status, _, _) = app.get("/static/css/site.00000000.css").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_page_is_kept_rendered_until_the_data_changes() {
+    let app = seeded().await;
+    let path = "/events/raimondo-meets-li-qiang";
+    let (status, first_headers, first) = app.get(path).await;
+    assert_eq!(status, StatusCode::OK);
+    // The rows change without a new revision: the kept page is served as it was.
+    sqlx::query(
+        "UPDATE events SET title = 'A changed title' WHERE slug = 'raimondo-meets-li-qiang'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let (_, headers, again) = app.get(path).await;
+    assert_eq!(again, first);
+    assert_eq!(headers.get("etag"), first_headers.get("etag"));
+    // Each encoding is kept apart.
+    let (_, gzip, _) = get_with(&app, path, &[("accept-encoding", "gzip")]).await;
+    assert_eq!(gzip.get("content-encoding").unwrap(), "gzip");
+    assert_ne!(gzip.get("etag"), first_headers.get("etag"));
+    // A new revision (what every import writes) is seen at once.
+    sqlx::query("INSERT INTO revisions (imported_at, files, digest) VALUES ('2030-01-01T00:00:00Z', 'test', 'x')")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (_, headers, changed) = app.get(path).await;
+    assert!(changed.contains("A changed title"));
+    assert_ne!(headers.get("etag"), first_headers.get("etag"));
+    // Errors are never kept; health always asks the database.
+    let (status, _, _) = app.get("/events/no-such-event").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = app.get("/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+}

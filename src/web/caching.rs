@@ -1,6 +1,7 @@
 //! HTTP caching for every page and document: a strong `ETag` from the response's bytes (taken
 //! after compression, so each encoding has its own), `If-None-Match` → 304, `Last-Modified`
 //! from the data's latest revision with `If-Modified-Since`, and a `Cache-Control` default.
+//! Pages are kept, rendered, in the `PageCache` until the data's revision (or the day) changes.
 
 use std::hash::{DefaultHasher, Hasher};
 
@@ -12,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use time::OffsetDateTime;
 use time::format_description::well_known::{Rfc2822, Rfc3339};
 
+use super::page_cache::{Entry, Key};
 use crate::state::AppState;
 
 /// Pages and data change only when an import runs; a minute of freshness keeps repeat views
@@ -52,14 +54,15 @@ fn parse_http_date(value: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(&value.replace("GMT", "+0000"), &Rfc2822).ok()
 }
 
-async fn last_revision(state: &AppState) -> Option<OffsetDateTime> {
-    let imported: Option<String> =
-        sqlx::query_scalar("SELECT imported_at FROM revisions ORDER BY id DESC LIMIT 1")
+/// The latest revision's id and import time.
+async fn last_revision(state: &AppState) -> Option<(i64, Option<OffsetDateTime>)> {
+    let row: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, imported_at FROM revisions ORDER BY id DESC LIMIT 1")
             .fetch_optional(&state.db)
             .await
             .ok()
             .flatten();
-    imported.and_then(|t| OffsetDateTime::parse(&t, &Rfc3339).ok())
+    row.map(|(id, t)| (id, OffsetDateTime::parse(&t, &Rfc3339).ok()))
 }
 
 fn not_modified(headers: &HeaderMap) -> Response {
@@ -91,51 +94,90 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
         .get(header::IF_MODIFIED_SINCE)
         .and_then(|v| v.to_str().ok())
         .and_then(parse_http_date);
-    let is_static = request.uri().path().starts_with("/static/");
-    let response = next.run(request).await;
-    if response.status() != StatusCode::OK {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let bytes = match axum::body::to_bytes(body, MAX_BUFFERED).await {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot buffer a response for its ETag");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-    };
-    let etag = etag_of(&bytes, parts.headers.get(header::CONTENT_ENCODING));
-    if let Ok(value) = HeaderValue::from_str(&etag) {
-        parts.headers.insert(header::ETAG, value);
-    }
-    if !parts.headers.contains_key(header::CACHE_CONTROL) {
-        parts.headers.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static(DEFAULT_CACHE_CONTROL),
-        );
-    }
-    let modified = if is_static {
+    let path = request.uri().path();
+    let is_static = path.starts_with("/static/");
+    // Health must ask the database every time; static files are already in memory (or read
+    // from a directory being edited).
+    let cacheable = !is_static && path != "/healthz";
+    let revision = if is_static {
         None
     } else {
         last_revision(&state).await
     };
-    if let Some(value) = modified
-        .and_then(http_date)
-        .and_then(|d| HeaderValue::from_str(&d).ok())
-    {
-        parts.headers.insert(header::LAST_MODIFIED, value);
-    }
+    let modified = revision.and_then(|(_, at)| at);
+    let key = revision.filter(|_| cacheable).map(|(id, _)| Key {
+        revision: id,
+        day: OffsetDateTime::now_utc().date(),
+        method: request.method().to_string(),
+        uri: request.uri().to_string(),
+        accept_encoding: request
+            .headers()
+            .get(header::ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned(),
+    });
+    let cached = key.as_ref().and_then(|k| state.pages.get(k));
+    let (headers, bytes) = match cached {
+        Some(entry) => (entry.headers, entry.body),
+        None => {
+            let response = next.run(request).await;
+            if response.status() != StatusCode::OK {
+                return response;
+            }
+            let (mut parts, body) = response.into_parts();
+            let bytes = match axum::body::to_bytes(body, MAX_BUFFERED).await {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot buffer a response for its ETag");
+                    return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                }
+            };
+            let etag = etag_of(&bytes, parts.headers.get(header::CONTENT_ENCODING));
+            if let Ok(value) = HeaderValue::from_str(&etag) {
+                parts.headers.insert(header::ETAG, value);
+            }
+            if !parts.headers.contains_key(header::CACHE_CONTROL) {
+                parts.headers.insert(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static(DEFAULT_CACHE_CONTROL),
+                );
+            }
+            if let Some(value) = modified
+                .and_then(http_date)
+                .and_then(|d| HeaderValue::from_str(&d).ok())
+            {
+                parts.headers.insert(header::LAST_MODIFIED, value);
+            }
+            if let Some(key) = key {
+                state.pages.insert(
+                    key,
+                    Entry {
+                        headers: parts.headers.clone(),
+                        body: bytes.clone(),
+                    },
+                );
+            }
+            (parts.headers, bytes)
+        }
+    };
+    let etag = headers
+        .get(header::ETAG)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     let fresh = match (&if_none_match, if_modified_since, modified) {
-        (Some(tags), _, _) => matches_etag(tags, &etag),
+        (Some(tags), _, _) => matches_etag(tags, etag),
         (None, Some(since), Some(modified)) => {
             modified.replace_nanosecond(0).is_ok_and(|m| m <= since)
         }
         _ => false,
     };
     if fresh {
-        return not_modified(&parts.headers);
+        return not_modified(&headers);
     }
-    Response::from_parts(parts, Body::from(bytes))
+    let mut response = Response::new(Body::from(bytes));
+    *response.headers_mut() = headers;
+    response
 }
 
 #[cfg(test)]

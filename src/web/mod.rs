@@ -12,6 +12,7 @@ pub mod head;
 pub mod links;
 pub mod officials;
 pub mod organizations;
+pub mod page_cache;
 pub mod pages;
 pub mod search;
 pub mod security;
