@@ -4,9 +4,11 @@
 export const PAGES = [
   { name: 'timeline', path: '/' },
   { name: 'timeline-filtered', path: '/?official=gina-raimondo&topic=export-controls' },
+  { name: 'timeline-by-month', path: '/?from=2023&to=2023&stack=kind' },
   { name: 'event', path: '/events/raimondo-meets-li-qiang' },
   { name: 'officials', path: '/officials' },
   { name: 'official', path: '/officials/gina-raimondo' },
+  { name: 'network', path: '/network' },
   { name: 'topics', path: '/topics' },
   { name: 'topic', path: '/topics/export-controls' },
   { name: 'organizations', path: '/organizations' },

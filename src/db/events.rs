@@ -3,7 +3,7 @@
 use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite, SqlitePool};
 
 use super::{Counted, Named};
-use crate::domain::filter::Sort;
+use crate::domain::filter::{RangeMatch, Sort};
 use crate::domain::{FilterError, TimelineFilter, date::iso};
 use crate::error::Error;
 
@@ -20,6 +20,7 @@ pub struct EventQuery {
     pub from: Option<String>,
     pub to: Option<String>,
     pub fts: Option<String>,
+    pub range: RangeMatch,
     pub sort: Sort,
 }
 
@@ -71,6 +72,7 @@ pub async fn resolve(pool: &SqlitePool, filter: &TimelineFilter) -> Result<Event
         from: filter.from.map(iso),
         to: filter.to.map(iso),
         fts: filter.q.as_ref().map(|q| q.fts_expression().to_owned()),
+        range: filter.range,
         sort: filter.sort,
     })
 }
@@ -83,8 +85,13 @@ fn push_ids(qb: &mut QueryBuilder<Sqlite>, ids: &[i64]) {
 }
 
 /// Appends ` WHERE …` for the query's conditions on events aliased `e`, leaving out `except`.
-/// An event matches a date range when any day it may have fallen on lies within the range.
-fn push_conditions(qb: &mut QueryBuilder<Sqlite>, q: &EventQuery, except: Option<Facet>) {
+/// An event matches a date range when any day it may have fallen on lies within the range, or,
+/// with `RangeMatch::Within`, when every day it may have fallen on does.
+pub(crate) fn push_conditions(
+    qb: &mut QueryBuilder<Sqlite>,
+    q: &EventQuery,
+    except: Option<Facet>,
+) {
     qb.push(" WHERE 1 = 1");
     // `join` is one of the fixed fragments below, never input.
     for (facet, join, ids) in [
@@ -114,11 +121,17 @@ fn push_conditions(qb: &mut QueryBuilder<Sqlite>, q: &EventQuery, except: Option
         }
         qb.push(")");
     }
+    let (from_column, to_column) = match q.range {
+        RangeMatch::Overlaps => ("e.date_end", "e.date_start"),
+        RangeMatch::Within => ("e.date_start", "e.date_end"),
+    };
     if let Some(from) = &q.from {
-        qb.push(" AND e.date_end >= ").push_bind(from.clone());
+        qb.push(format!(" AND {from_column} >= "))
+            .push_bind(from.clone());
     }
     if let Some(to) = &q.to {
-        qb.push(" AND e.date_start <= ").push_bind(to.clone());
+        qb.push(format!(" AND {to_column} <= "))
+            .push_bind(to.clone());
     }
     if let Some(fts) = &q.fts {
         qb.push(" AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ")

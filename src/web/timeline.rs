@@ -5,8 +5,10 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
+use super::charts::time::{self as time_chart, TimeChart};
 use super::views::{YearGroup, group_by_period, kind_label};
 use crate::db::Counted;
+use crate::db::charts::Stack;
 use crate::db::events::{self, EventQuery, Facet, TIMELINE_LIMIT};
 use crate::domain::filter::Sort;
 use crate::domain::{FilterError, TimelineFilter};
@@ -48,6 +50,7 @@ pub struct TypedValues {
     pub to: String,
     pub q: String,
     pub desc: bool,
+    pub within: bool,
 }
 
 impl TypedValues {
@@ -60,6 +63,10 @@ impl TypedValues {
                 "q" => &mut typed.q,
                 "sort" => {
                     typed.desc = value == "desc";
+                    continue;
+                }
+                "range" => {
+                    typed.within = value == "within";
                     continue;
                 }
                 _ => continue,
@@ -91,6 +98,32 @@ pub struct TimelinePage {
     pub limit: i64,
     /// The current view's query string, for its CSV and JSON equivalents.
     pub query: String,
+    pub chart: Option<TimeChart>,
+    pub stack: Stack,
+}
+
+/// Splits off the page's own `stack` parameter (how the chart is stacked), which the shared
+/// timeline filter does not know; the rest of the query is the filter's.
+fn split_stack(query: &str) -> (std::result::Result<Stack, FilterError>, String) {
+    let mut stack = Ok(Stack::default());
+    let mut seen = false;
+    let mut rest = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+        if key == "stack" {
+            stack = if seen {
+                Err(FilterError::new(
+                    "stack",
+                    "was given more than once; give it once",
+                ))
+            } else {
+                stack.and_then(|_| Stack::parse(value.trim()))
+            };
+            seen = true;
+        } else {
+            rest.append_pair(&key, &value);
+        }
+    }
+    (stack, rest.finish())
 }
 
 fn facet(
@@ -132,7 +165,11 @@ fn href(query: &str) -> String {
 pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response> {
     let query = query.unwrap_or_default();
     let typed = TypedValues::from_query(&query);
-    let parsed = match TimelineFilter::from_query(&query) {
+    let (stack, query) = split_stack(&query);
+    let parsed = match stack
+        .clone()
+        .and_then(|_| TimelineFilter::from_query(&query))
+    {
         Ok(filter) => match events::resolve(&state.db, &filter).await {
             Ok(resolved) => Ok((filter, resolved)),
             Err(Error::BadRequest(e)) => Err(e),
@@ -204,6 +241,7 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
                 "country" => format!("Country: {}", name_of(param, &value)),
                 "from" => format!("From {value}"),
                 "to" => format!("To {value}"),
+                "range" => "Only events wholly within the dates".to_owned(),
                 _ => format!("Text: “{value}”"),
             };
             ActiveFilter {
@@ -213,6 +251,12 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
         })
         .collect();
 
+    let stack = stack.unwrap_or_default();
+    let chart = if error.is_some() {
+        None
+    } else {
+        time_chart::for_filter(db, &filter, &resolved, stack, "timeline-chart", "Events").await?
+    };
     let sort_desc = filter.sort == Sort::Desc;
     let page = TimelinePage {
         title: if filter.is_filtered() {
@@ -237,6 +281,8 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
         this_href: href(&filter.query_string()),
         limit: TIMELINE_LIMIT,
         query: filter.query_string(),
+        chart,
+        stack,
         error,
     };
     let status = if page.error.is_some() {
