@@ -267,6 +267,7 @@ async fn every_chart_has_a_title_a_description_and_its_numbers_as_a_table() {
         "/officials/gina-raimondo",
         "/topics/export-controls",
         "/network",
+        "/agreements",
     ] {
         let (status, _, body) = app.get(path).await;
         assert_eq!(status, StatusCode::OK, "{path}");
@@ -479,5 +480,49 @@ async fn bad_chart_parameters_get_a_400_naming_them() {
         let (status, _, body) = app.get(path).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
         assert!(body.contains(param), "{path} names {param}");
+    }
+}
+
+#[tokio::test]
+async fn the_agreements_chart_draws_each_dated_agreement_with_its_status() {
+    let app = seeded().await;
+    let (status, _, body) = app.get("/agreements").await;
+    assert_eq!(status, StatusCode::OK);
+    let svg = chart_svg(&body, "commitments-chart");
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let rows: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("a") && n.attribute("data-status").is_some())
+        .collect();
+    let dated: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM agreements WHERE event_id IS NOT NULL")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(rows.len() as i64, dated);
+    let due: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM agreements WHERE event_id IS NOT NULL AND due_end IS NOT NULL",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let bars = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("commit__due"))
+        .count();
+    assert_eq!(
+        bars as i64, due,
+        "a bar to the due date only where there is one"
+    );
+    for row in rows {
+        let href = row.attribute("href").unwrap();
+        let (status, html) = app.get_html(href).await;
+        assert_eq!(status, StatusCode::OK, "{href}");
+        // The agreement's own page judges the same status.
+        let shown = attrs(&html, ".tag[class*=\"tag--\"]", "class").join(" ");
+        assert!(
+            shown.contains(&format!("tag--{}", row.attribute("data-status").unwrap())),
+            "{href}: {shown}"
+        );
     }
 }

@@ -4,6 +4,7 @@
 //! Bar charts place bars in percentages of the width and text in pixels, so they fill any width
 //! while their text keeps its size: at 360 px wide a label is as large as on a desktop.
 
+pub mod commitments;
 pub mod network;
 pub mod ranked;
 pub mod time;
