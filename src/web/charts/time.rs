@@ -231,6 +231,8 @@ pub struct TimeChart {
     pub title: String,
     pub desc: String,
     pub period_noun: &'static str,
+    /// What the events under the axis are: "dated only to a season, a year or longer".
+    pub coarse: &'static str,
     pub stack: Stack,
     pub height: Num,
     pub plot_top: Num,
@@ -398,9 +400,9 @@ pub fn lay_out(input: &TimeInput<'_>) -> TimeChart {
     let placed: i64 = columns.iter().map(|c| c.total).sum();
     let unplaced = input.total - placed;
     let drawn_spans: i64 = spans.iter().map(|s| s.count).sum();
-    let period_noun = match input.period {
-        Period::Month => "month",
-        Period::Year => "year",
+    let (period_noun, coarse) = match input.period {
+        Period::Month => ("month", "dated only to a season, a year or longer"),
+        Period::Year => ("year", "dated only to a span of more than a year"),
     };
     let height = if spans.is_empty() {
         plot_bottom + 30.0
@@ -435,7 +437,7 @@ pub fn lay_out(input: &TimeInput<'_>) -> TimeChart {
     desc.push('.');
     if unplaced > 0 {
         desc.push_str(&format!(
-            " {} dated only to a season, a year or a longer span {} drawn as spans below the axis rather than in a {period_noun}.",
+            " {} {coarse} {} drawn as spans below the axis rather than in a {period_noun}.",
             events_phrase(unplaced),
             if unplaced == 1 { "is" } else { "are" }
         ));
@@ -445,6 +447,7 @@ pub fn lay_out(input: &TimeInput<'_>) -> TimeChart {
         title,
         desc,
         period_noun,
+        coarse,
         stack: input.stack,
         height: Num(height),
         plot_top: Num(PLOT_TOP),
