@@ -213,6 +213,17 @@ async fn stacking_by_kind_keeps_the_filters_and_counts_kinds() {
     every_column_link_lists_exactly_its_events(&app, &cols).await;
     // The toggle links back to class, keeping the filters.
     let html = scraper::Html::parse_document(&body);
+    // Changing the filters or the order keeps the stacking.
+    for href in attrs(&html, ".chip--active", "href")
+        .into_iter()
+        .chain(attrs(&html, ".results__sort", "href"))
+    {
+        assert!(href.ends_with("stack=kind"), "{href}");
+    }
+    assert_eq!(
+        attrs(&html, "input[name=stack]", "value"),
+        ["kind"]
+    );
     let toggles = attrs(&html, ".chart__stack a", "href");
     assert!(toggles.contains(&"/?official=gina-raimondo&from=2023-01-01&to=2023-12-31".to_owned()));
 }

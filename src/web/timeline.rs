@@ -221,6 +221,8 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
         ),
     ];
 
+    // Links that change the filters keep the chart's stacking; the canonical address does not.
+    let stack = stack.unwrap_or_default();
     let name_of = |param: &str, value: &str| {
         facets
             .iter()
@@ -246,12 +248,11 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
             };
             ActiveFilter {
                 label,
-                remove_href: href(&filter.query_without(param, &value)),
+                remove_href: time_chart::timeline_href(filter.query_without(param, &value), stack),
             }
         })
         .collect();
 
-    let stack = stack.unwrap_or_default();
     let chart = if error.is_some() {
         None
     } else {
@@ -273,11 +274,10 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
         shown: rows.len(),
         years: group_by_period(rows),
         sort_desc,
-        sort_toggle_href: href(&filter.query_with_sort(if sort_desc {
-            Sort::Asc
-        } else {
-            Sort::Desc
-        })),
+        sort_toggle_href: time_chart::timeline_href(
+            filter.query_with_sort(if sort_desc { Sort::Asc } else { Sort::Desc }),
+            stack,
+        ),
         this_href: href(&filter.query_string()),
         limit: TIMELINE_LIMIT,
         query: filter.query_string(),

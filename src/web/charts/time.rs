@@ -514,6 +514,23 @@ fn axis_labels(keys: &[PeriodKey], period: Period, slot: f64) -> Vec<AxisLabel> 
     labels
 }
 
+/// The timeline's address for a filter's query string, keeping a chart stacked other than by
+/// the default class.
+pub fn timeline_href(mut query: String, stack: Stack) -> String {
+    if stack != Stack::Class {
+        if !query.is_empty() {
+            query.push('&');
+        }
+        query.push_str("stack=");
+        query.push_str(stack.as_str());
+    }
+    if query.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/?{query}")
+    }
+}
+
 /// The time chart of the events matching `resolved`; links narrow `filter` to a column's period
 /// on `path` (`/`), keeping its other filters. `None` when nothing matches.
 pub async fn for_filter(
@@ -539,28 +556,14 @@ pub async fn for_filter(
     let period = period_for(first, last);
     let counts = charts::per_period(db, resolved, period, stack).await?;
     let spans = charts::spans(db, resolved, period, MAX_SPANS).await?;
-    let with_stack = |mut query: String, stack: Stack| {
-        if stack != Stack::Class {
-            if !query.is_empty() {
-                query.push('&');
-            }
-            query.push_str("stack=");
-            query.push_str(stack.as_str());
-        }
-        if query.is_empty() {
-            "/".to_owned()
-        } else {
-            format!("/?{query}")
-        }
-    };
     let link = |from: Date, to: Date| {
         let mut narrowed = filter.clone();
         narrowed.from = Some(from);
         narrowed.to = Some(to);
         narrowed.range = RangeMatch::Within;
-        with_stack(narrowed.query_string(), stack)
+        timeline_href(narrowed.query_string(), stack)
     };
-    let stack_link = |other: Stack| with_stack(filter.query_string(), other);
+    let stack_link = |other: Stack| timeline_href(filter.query_string(), other);
     Ok(Some(lay_out(&TimeInput {
         id,
         subject,
