@@ -211,7 +211,7 @@ async fn an_official_page_shows_title_events_quotes_and_whom_they_met() {
             .iter()
             .any(|q| q.contains("taking real actions"))
     );
-    let met = select(&html, "#met-heading + .counted li");
+    let met = select(&html, "#met-chart tbody tr");
     assert!(
         met.iter().any(|m| m.starts_with("Gina Raimondo")),
         "{met:?}"
@@ -222,15 +222,14 @@ async fn an_official_page_shows_title_events_quotes_and_whom_they_met() {
 async fn raimondo_met_wang_wentao_more_than_once() {
     let app = seeded().await;
     let (_, html) = app.get_html("/officials/gina-raimondo").await;
-    let met = select(&html, "#met-heading + .counted li");
+    let met = select(&html, "#met-chart tbody tr");
     let wang = met
         .iter()
         .find(|m| m.starts_with("Wang Wentao"))
         .expect("Wang Wentao is listed");
     let n: i64 = wang
         .split_whitespace()
-        .rev()
-        .nth(1)
+        .next_back()
         .and_then(|n| n.parse().ok())
         .expect("a count");
     let shared: i64 = sqlx::query_scalar(
@@ -267,7 +266,7 @@ async fn topic_pages_list_their_events_officials_and_agreements() {
     .await
     .unwrap();
     assert_eq!(events.len() as i64, expected);
-    assert!(!select(&html, "#officials-heading + .counted li").is_empty());
+    assert!(!select(&html, "#officials-chart tbody tr").is_empty());
     assert!(!select(&html, ".agreement").is_empty());
 }
 

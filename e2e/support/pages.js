@@ -4,9 +4,12 @@
 export const PAGES = [
   { name: 'timeline', path: '/' },
   { name: 'timeline-filtered', path: '/?official=gina-raimondo&topic=export-controls' },
+  // The chart's stacking is a way of drawing the same events: the canonical address leaves it out.
+  { name: 'timeline-by-month', path: '/?from=2023&to=2023&stack=kind', canonical: '/?from=2023-01-01&to=2023-12-31' },
   { name: 'event', path: '/events/raimondo-meets-li-qiang' },
   { name: 'officials', path: '/officials' },
   { name: 'official', path: '/officials/gina-raimondo' },
+  { name: 'network', path: '/network' },
   { name: 'topics', path: '/topics' },
   { name: 'topic', path: '/topics/export-controls' },
   { name: 'organizations', path: '/organizations' },

@@ -303,4 +303,43 @@ describe('journeys', () => {
     }
     await page.context().close();
   });
+
+  test('9. a chart column opens its month; the toggle restacks it; the marks stand out in both themes', async () => {
+    for (const colorScheme of ['light', 'dark']) {
+      const page = await env.newPage({ colorScheme });
+      await page.goto('/?official=gina-raimondo&from=2023&to=2023');
+      const column = page.locator('#timeline-chart a.chart__col[data-period="2023-08"]');
+      const count = Number(await column.getAttribute('data-count'));
+      assert.ok(count > 0, 'August 2023 has events');
+      // Every mark of the chart reaches 3:1 against the chart's background.
+      const weak = await page.evaluate(() => {
+        const parse = (c) => (c.match(/[\d.]+/g) || []).slice(0, 3).map(Number);
+        const lum = ([r, g, b]) => {
+          const ch = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+          return 0.2126 * ch(r) + 0.7152 * ch(g) + 0.0722 * ch(b);
+        };
+        const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+        const bg = parse(getComputedStyle(document.querySelector('#timeline-chart')).backgroundColor);
+        return [...document.querySelectorAll('#timeline-chart .chart__seg, #timeline-chart .chart__span-bar')]
+          .map((el) => [el.getAttribute('class'), ratio(parse(getComputedStyle(el).fill), bg)])
+          .filter(([, r]) => r < 3)
+          .map(([cls, r]) => `${cls}: ${r.toFixed(2)}`);
+      });
+      assert.deepEqual(weak, [], `${colorScheme}: chart marks below 3:1`);
+      // The column is a link, reachable by keyboard like any other.
+      await column.focus();
+      await Promise.all([page.waitForURL((u) => u.searchParams.get('range') === 'within'), page.keyboard.press('Enter')]);
+      const url = new URL(page.url());
+      assert.equal(url.searchParams.get('official'), 'gina-raimondo', 'the other filters are kept');
+      assert.equal(url.searchParams.get('from'), '2023-08-01');
+      assert.equal(url.searchParams.get('to'), '2023-08-31');
+      assert.equal(await shownTotal(page), count);
+      assert.equal(await eventCards(page).count(), count);
+      // Restack by kind: the same columns, the filters kept.
+      await Promise.all([page.waitForURL((u) => u.searchParams.get('stack') === 'kind'), page.locator('.chart__stack a', { hasText: 'kind' }).click()]);
+      assert.equal(Number(await page.locator('#timeline-chart a.chart__col[data-period="2023-08"]').getAttribute('data-count')), count);
+      assert.equal(await shownTotal(page), count);
+      await page.context().close();
+    }
+  });
 });

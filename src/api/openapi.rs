@@ -24,6 +24,9 @@ pub struct TimelineParams {
     pub from: Option<String>,
     /// Latest day: `2023`, `2023-08` or `2023-08-29`.
     pub to: Option<String>,
+    /// `overlaps` (the default: events that may fall in the range) or `within` (only events
+    /// known to lie wholly within `from` and `to`).
+    pub range: Option<String>,
     /// Text; words are ANDed, the last matches as a prefix.
     pub q: Option<String>,
     /// `asc` (oldest first, the default) or `desc`.

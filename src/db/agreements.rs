@@ -37,6 +37,9 @@ pub struct AgreementRow {
     pub event_slug: Option<String>,
     pub event_title: Option<String>,
     pub event_date_label: Option<String>,
+    /// The days the agreement may have been reached on (its event's date range).
+    pub event_date_start: Option<String>,
+    pub event_date_end: Option<String>,
     /// JSON array of `{slug, name, kind}` where kind is `organization` or `country`.
     pub parties: String,
     /// JSON array of `{slug, name}`.
@@ -61,6 +64,7 @@ impl AgreementRow {
 
 const COLUMNS: &str = "SELECT a.id, a.slug, a.title, a.kind, a.terms, a.cadence, a.due_start, a.due_end, a.due_label, a.due_precision,
         e.slug AS event_slug, e.title AS event_title, e.date_label AS event_date_label,
+        e.date_start AS event_date_start, e.date_end AS event_date_end,
         (SELECT json_group_array(json_object('slug', coalesce(o.slug, c.slug), 'name', coalesce(o.name, c.name),
                                              'kind', CASE WHEN o.id IS NULL THEN 'country' ELSE 'organization' END)
                                  ORDER BY ap.position)

@@ -3,7 +3,7 @@
 use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite, SqlitePool};
 
 use super::{Counted, Named};
-use crate::domain::filter::Sort;
+use crate::domain::filter::{RangeMatch, Sort};
 use crate::domain::{FilterError, TimelineFilter, date::iso};
 use crate::error::Error;
 
@@ -25,6 +25,7 @@ pub struct EventQuery {
     pub from: Option<String>,
     pub to: Option<String>,
     pub fts: Option<String>,
+    pub range: RangeMatch,
     pub sort: Sort,
     /// The id facets in use, fewest events first: the first (not left out) drives the query
     /// through its index, the others are checked per event by primary key.
@@ -79,6 +80,7 @@ pub async fn resolve(pool: &SqlitePool, filter: &TimelineFilter) -> Result<Event
         from: filter.from.map(iso),
         to: filter.to.map(iso),
         fts: filter.q.as_ref().map(|q| q.fts_expression().to_owned()),
+        range: filter.range,
         sort: filter.sort,
         selectivity: Vec::new(),
     }
@@ -201,8 +203,13 @@ fn push_ids(qb: &mut QueryBuilder<Sqlite>, ids: &[i64]) {
 }
 
 /// Appends ` WHERE …` for the query's conditions on events aliased `e`, leaving out `except`.
-/// An event matches a date range when any day it may have fallen on lies within the range.
-fn push_conditions(qb: &mut QueryBuilder<Sqlite>, q: &EventQuery, except: Option<Facet>) {
+/// An event matches a date range when any day it may have fallen on lies within the range, or,
+/// with `RangeMatch::Within`, when every day it may have fallen on does.
+pub(crate) fn push_conditions(
+    qb: &mut QueryBuilder<Sqlite>,
+    q: &EventQuery,
+    except: Option<Facet>,
+) {
     qb.push(" WHERE 1 = 1");
     // The facet with the fewest events leads: its index lists the candidates, and each of the
     // others is one primary-key probe per candidate rather than a list of its own to intersect.
@@ -241,16 +248,28 @@ fn push_conditions(qb: &mut QueryBuilder<Sqlite>, q: &EventQuery, except: Option
         }
         qb.push(")");
     }
+    let to_column = match q.range {
+        RangeMatch::Overlaps => "e.date_start",
+        RangeMatch::Within => "e.date_end",
+    };
     if let Some(from) = &q.from {
-        // No event spans longer than the maintained bound, so one reaching into the range
-        // starts at most that long before it: a bounded walk of events_date.
-        qb.push(" AND e.date_end >= ").push_bind(from.clone());
-        qb.push(" AND e.date_start >= date(").push_bind(from.clone()).push(
-            ", '-' || coalesce((SELECT max_span_days FROM event_date_bounds WHERE id = 1), 100000) || ' days')",
-        );
+        match q.range {
+            RangeMatch::Overlaps => {
+                // No event spans longer than the maintained bound, so one reaching into the range
+                // starts at most that long before it: a bounded walk of events_date.
+                qb.push(" AND e.date_end >= ").push_bind(from.clone());
+                qb.push(" AND e.date_start >= date(").push_bind(from.clone()).push(
+                    ", '-' || coalesce((SELECT max_span_days FROM event_date_bounds WHERE id = 1), 100000) || ' days')",
+                );
+            }
+            RangeMatch::Within => {
+                qb.push(" AND e.date_start >= ").push_bind(from.clone());
+            }
+        }
     }
     if let Some(to) = &q.to {
-        qb.push(" AND e.date_start <= ").push_bind(to.clone());
+        qb.push(format!(" AND {to_column} <= "))
+            .push_bind(to.clone());
     }
     if let Some(fts) = &q.fts {
         qb.push(" AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ")

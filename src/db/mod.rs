@@ -3,6 +3,7 @@
 
 pub mod agreements;
 pub mod annotations;
+pub mod charts;
 pub mod events;
 pub mod organizations;
 pub mod people;

@@ -37,6 +37,15 @@ impl fmt::Display for FilterError {
 
 impl std::error::Error for FilterError {}
 
+/// How `from` and `to` select events: by overlap (an event that may have fallen on any day of the
+/// range) or by containment (an event known to lie wholly within the range).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RangeMatch {
+    #[default]
+    Overlaps,
+    Within,
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Sort {
     #[default]
@@ -96,12 +105,13 @@ pub struct TimelineFilter {
     pub from: Option<Date>,
     pub to: Option<Date>,
     pub q: Option<SearchText>,
+    pub range: RangeMatch,
     pub sort: Sort,
 }
 
 /// The parameters the timeline understands, in the order links write them.
 pub const PARAMETERS: &[&str] = &[
-    "official", "topic", "kind", "country", "from", "to", "q", "sort",
+    "official", "topic", "kind", "country", "from", "to", "range", "q", "sort",
 ];
 
 #[derive(Clone, Copy)]
@@ -207,6 +217,17 @@ impl TimelineFilter {
                         "from" => filter.from = Some(parse_bound(value, Bound::From).map_err(err)?),
                         "to" => filter.to = Some(parse_bound(value, Bound::To).map_err(err)?),
                         "q" => filter.q = Some(SearchText::parse(value).map_err(err)?),
+                        "range" => {
+                            filter.range = match value {
+                                "overlaps" => RangeMatch::Overlaps,
+                                "within" => RangeMatch::Within,
+                                other => {
+                                    return Err(err(format!(
+                                        "expected overlaps or within, got \"{other}\""
+                                    )));
+                                }
+                            }
+                        }
                         _ => {
                             filter.sort = match value {
                                 "asc" => Sort::Asc,
@@ -262,6 +283,9 @@ impl TimelineFilter {
         pairs.extend(self.countries.iter().map(|s| ("country", s.to_string())));
         pairs.extend(self.from.map(|d| ("from", iso(d))));
         pairs.extend(self.to.map(|d| ("to", iso(d))));
+        if self.range == RangeMatch::Within {
+            pairs.push(("range", "within".into()));
+        }
         pairs.extend(self.q.as_ref().map(|q| ("q", q.text().to_owned())));
         if self.sort == Sort::Desc {
             pairs.push(("sort", "desc".into()));

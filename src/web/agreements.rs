@@ -196,6 +196,7 @@ pub struct AgreementsPage {
     pub filtered: bool,
     pub total: usize,
     pub agreements: Vec<AgreementView>,
+    pub chart: Option<super::charts::commitments::CommitmentChart>,
     pub rules: Vec<Rule>,
     pub today: String,
     /// The current query string, for the CSV and JSON equivalents.
@@ -344,6 +345,7 @@ pub async fn index(State(state): State<AppState>, RawQuery(query): RawQuery) -> 
         facets,
         filtered: filter.is_filtered(),
         total: agreements.len(),
+        chart: super::charts::commitments::lay_out(&agreements),
         agreements,
         rules: rules(),
         today: crate::domain::date::day_label(today()),

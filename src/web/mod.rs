@@ -6,10 +6,12 @@ pub mod api_docs;
 pub mod assets;
 pub mod caching;
 pub mod changes;
+pub mod charts;
 pub mod cite;
 pub mod events;
 pub mod head;
 pub mod links;
+pub mod network;
 pub mod officials;
 pub mod organizations;
 pub mod page_cache;
@@ -35,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/events/{slug}", get(events::show))
         .route("/officials", get(officials::index))
         .route("/officials/{slug}", get(officials::show))
+        .route("/network", get(network::show))
         .route("/topics", get(topics::index))
         .route("/topics/{slug}", get(topics::show))
         .route("/organizations", get(organizations::index))

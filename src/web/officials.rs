@@ -5,6 +5,8 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 
 use super::agreements::{AgreementView, judged};
+use super::charts::ranked::{self, RankedChart};
+use super::charts::time::{self as time_chart, TimeChart};
 use super::cite::{CiteThis, Cited};
 use super::views::{self, EventCard, NoteView, SourceCitations, role_headline, role_period};
 use crate::db::Counted;
@@ -12,6 +14,7 @@ use crate::db::agreements;
 use crate::db::annotations::{self, Subject};
 use crate::db::events::{self, QuoteRow};
 use crate::db::people::{self, OfficialListRow, PersonRow, RoleRow};
+use crate::domain::{Slug, TimelineFilter};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
@@ -83,6 +86,8 @@ pub struct OfficialPage {
     pub events_href: Option<String>,
     pub quotes: Vec<QuoteRow>,
     pub met_with: Vec<Counted>,
+    pub met_chart: Option<RankedChart>,
+    pub activity: Option<TimeChart>,
     pub topics: Vec<Counted>,
     pub agreements: Vec<AgreementView>,
     pub notes: Vec<NoteView>,
@@ -94,6 +99,24 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
     let db = &state.db;
     let person = people::by_slug(db, &slug).await?.ok_or(Error::NotFound)?;
     let roles = people::roles(db, person.id).await?;
+    let met_with = people::met_with(db, person.id).await?;
+    let met_chart = ranked::lay_out(
+        "met-chart",
+        format!("Whom {} met: shared events", person.name),
+        "Shared events",
+        &met_with,
+        |c| format!("/officials/{}", c.slug),
+    );
+    let activity = time_chart::for_record(
+        db,
+        TimelineFilter {
+            officials: vec![Slug::parse(&person.slug).map_err(|_| Error::NotFound)?],
+            ..TimelineFilter::default()
+        },
+        "activity-chart",
+        &format!("Events with {}", person.name),
+    )
+    .await?;
     let page = OfficialPage {
         title: person.name.clone(),
         section: "officials",
@@ -121,7 +144,9 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
             .map(EventCard::from)
             .collect(),
         quotes: views::quotes(events::quotes_by(db, person.id).await?),
-        met_with: people::met_with(db, person.id).await?,
+        met_with,
+        met_chart,
+        activity,
         topics: people::topics(db, person.id).await?,
         notes: views::notes(annotations::notes(db, Subject::Person, person.id).await?),
         sources: views::citations(annotations::citations(db, Subject::Person, person.id).await?),

@@ -5,8 +5,10 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
+use super::charts::time::{self as time_chart, TimeChart};
 use super::views::{YearGroup, group_by_period, kind_label};
 use crate::db::Counted;
+use crate::db::charts::Stack;
 use crate::db::events::{self, Cursor, EventQuery, Facet, Side, TIMELINE_PAGE};
 use crate::domain::filter::Sort;
 use crate::domain::{FilterError, TimelineFilter};
@@ -48,6 +50,7 @@ pub struct TypedValues {
     pub to: String,
     pub q: String,
     pub desc: bool,
+    pub within: bool,
 }
 
 impl TypedValues {
@@ -60,6 +63,10 @@ impl TypedValues {
                 "q" => &mut typed.q,
                 "sort" => {
                     typed.desc = value == "desc";
+                    continue;
+                }
+                "range" => {
+                    typed.within = value == "within";
                     continue;
                 }
                 _ => continue,
@@ -93,6 +100,25 @@ pub struct TimelinePage {
     pub next_href: Option<String>,
     /// The current view's query string, for its CSV and JSON equivalents.
     pub query: String,
+    pub chart: Option<TimeChart>,
+    pub stack: Stack,
+}
+
+/// The page's own `stack` parameter: how the chart is stacked, which the shared timeline
+/// filter does not know.
+fn page_stack(own: &[(String, String)]) -> std::result::Result<Stack, FilterError> {
+    let mut values = own.iter().filter(|(key, _)| key == "stack");
+    let stack = match values.next() {
+        Some((_, value)) => Stack::parse(value.trim())?,
+        None => Stack::default(),
+    };
+    if values.next().is_some() {
+        return Err(FilterError::new(
+            "stack",
+            "was given more than once; give it once",
+        ));
+    }
+    Ok(stack)
 }
 
 fn facet(
@@ -135,10 +161,10 @@ fn page_cursor(
 ) -> std::result::Result<Option<(Cursor, Side)>, FilterError> {
     let mut found = None;
     for (key, value) in own {
-        let side = if key == "after" {
-            Side::After
-        } else {
-            Side::Before
+        let side = match key.as_str() {
+            "after" => Side::After,
+            "before" => Side::Before,
+            _ => continue,
         };
         if found.is_some() {
             return Err(FilterError::new(
@@ -169,14 +195,19 @@ fn with_param(query: &str, key: &str, value: &str) -> String {
 pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response> {
     let query = query.unwrap_or_default();
     let typed = TypedValues::from_query(&query);
-    let (own, rest) = crate::api::split_query(&query, &["after", "before"]);
-    let parsed = match (TimelineFilter::from_query(&rest), page_cursor(&own)) {
-        (Ok(filter), Ok(cursor)) => match events::resolve(&state.db, &filter).await {
+    let (own, rest) = crate::api::split_query(&query, &["after", "before", "stack"]);
+    let stack = page_stack(&own);
+    let parsed = match (
+        TimelineFilter::from_query(&rest),
+        page_cursor(&own),
+        stack.clone(),
+    ) {
+        (Ok(filter), Ok(cursor), Ok(_)) => match events::resolve(&state.db, &filter).await {
             Ok(resolved) => Ok((filter, resolved, cursor)),
             Err(Error::BadRequest(e)) => Err(e),
             Err(e) => return Err(e),
         },
-        (Err(e), _) | (_, Err(e)) => Err(e),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => Err(e),
     };
     let (filter, resolved, cursor, error) = match parsed {
         Ok((filter, resolved, cursor)) => (filter, resolved, cursor, None),
@@ -218,15 +249,23 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
             rows.pop();
         }
     }
-    let canonical = filter.query_string();
+    // Links that change the page or the filters keep the chart's stacking; the canonical
+    // address does not.
+    let stack = stack.unwrap_or_default();
+    let mut paged = filter.query_string();
+    if stack != Stack::Class {
+        paged = form_urlencoded::Serializer::new(paged)
+            .append_pair("stack", stack.as_str())
+            .finish();
+    }
     let previous_href = rows
         .first()
         .filter(|_| more_before)
-        .map(|row| with_param(&canonical, "before", &Cursor::after(row).encode()));
+        .map(|row| with_param(&paged, "before", &Cursor::after(row).encode()));
     let next_href = rows
         .last()
         .filter(|_| more_after)
-        .map(|row| with_param(&canonical, "after", &Cursor::after(row).encode()));
+        .map(|row| with_param(&paged, "after", &Cursor::after(row).encode()));
     let slugs =
         |list: &[crate::domain::Slug]| list.iter().map(ToString::to_string).collect::<Vec<_>>();
     let kinds: Vec<String> = filter.kinds.iter().map(|k| k.as_str().to_owned()).collect();
@@ -277,15 +316,21 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
                 "country" => format!("Country: {}", name_of(param, &value)),
                 "from" => format!("From {value}"),
                 "to" => format!("To {value}"),
+                "range" => "Only events wholly within the dates".to_owned(),
                 _ => format!("Text: “{value}”"),
             };
             ActiveFilter {
                 label,
-                remove_href: href(&filter.query_without(param, &value)),
+                remove_href: time_chart::timeline_href(filter.query_without(param, &value), stack),
             }
         })
         .collect();
 
+    let chart = if error.is_some() {
+        None
+    } else {
+        time_chart::for_filter(db, &filter, &resolved, stack, "timeline-chart", "Events").await?
+    };
     let sort_desc = filter.sort == Sort::Desc;
     let page = TimelinePage {
         title: if filter.is_filtered() {
@@ -302,15 +347,16 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
         shown: rows.len(),
         years: group_by_period(rows),
         sort_desc,
-        sort_toggle_href: href(&filter.query_with_sort(if sort_desc {
-            Sort::Asc
-        } else {
-            Sort::Desc
-        })),
+        sort_toggle_href: time_chart::timeline_href(
+            filter.query_with_sort(if sort_desc { Sort::Asc } else { Sort::Desc }),
+            stack,
+        ),
         this_href: href(&filter.query_string()),
         previous_href,
         next_href,
         query: filter.query_string(),
+        chart,
+        stack,
         error,
     };
     let status = if page.error.is_some() {

@@ -5,12 +5,15 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 
 use super::agreements::{AgreementView, judged};
+use super::charts::ranked::{self, RankedChart};
+use super::charts::time::{self as time_chart, TimeChart};
 use super::views::{self, EventCard, NoteView, SourceCitations};
 use crate::db::Counted;
 use crate::db::agreements;
 use crate::db::annotations::{self, Subject};
 use crate::db::events;
 use crate::db::topics::{self, TopicListRow, TopicRow};
+use crate::domain::{Slug, TimelineFilter};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
@@ -43,6 +46,8 @@ pub struct TopicPage {
     /// The timeline filtered to them, where it can be.
     pub events_href: Option<String>,
     pub officials: Vec<Counted>,
+    pub officials_chart: Option<RankedChart>,
+    pub activity: Option<TimeChart>,
     pub agreements: Vec<AgreementView>,
     pub notes: Vec<NoteView>,
     pub sources: Vec<SourceCitations>,
@@ -51,6 +56,24 @@ pub struct TopicPage {
 pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>> {
     let db = &state.db;
     let topic = topics::by_slug(db, &slug).await?.ok_or(Error::NotFound)?;
+    let officials = topics::officials(db, topic.id).await?;
+    let officials_chart = ranked::lay_out(
+        "officials-chart",
+        format!("Officials most involved in {}: events", topic.name),
+        "Events",
+        &officials,
+        |c| format!("/?official={}&topic={}", c.slug, topic.slug),
+    );
+    let activity = time_chart::for_record(
+        db,
+        TimelineFilter {
+            topics: vec![Slug::parse(&topic.slug).map_err(|_| Error::NotFound)?],
+            ..TimelineFilter::default()
+        },
+        "activity-chart",
+        &format!("Events about {}", topic.name),
+    )
+    .await?;
     let page = TopicPage {
         title: topic.name.clone(),
         section: "topics",
@@ -61,7 +84,9 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
             .into_iter()
             .map(EventCard::from)
             .collect(),
-        officials: topics::officials(db, topic.id).await?,
+        officials,
+        officials_chart,
+        activity,
         agreements: judged(db, agreements::on_topic(db, topic.id).await?).await?,
         notes: views::notes(annotations::notes(db, Subject::Topic, topic.id).await?),
         sources: views::citations(annotations::citations(db, Subject::Topic, topic.id).await?),

@@ -1,0 +1,180 @@
+//! Aggregates the charts draw: events counted per period and class or kind, the spans of events
+//! dated too coarsely for a period, and the who-met-whom graph. Every query groups in SQL over
+//! plain columns, so no chart loads events one by one.
+
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+
+use super::events::{EventQuery, push_conditions};
+
+/// The period a time chart counts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Month,
+    Year,
+}
+
+impl Period {
+    /// How many leading characters of an ISO date name the period (`2023-08`, `2023`).
+    fn prefix(self) -> i64 {
+        match self {
+            Period::Month => 7,
+            Period::Year => 4,
+        }
+    }
+}
+
+/// What the segments of a time chart's columns are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Stack {
+    /// Cooperation or conflict, in words or in deeds.
+    #[default]
+    Class,
+    /// The kind of event.
+    Kind,
+}
+
+impl Stack {
+    fn column(self) -> &'static str {
+        match self {
+            Stack::Class => "e.class",
+            Stack::Kind => "e.kind",
+        }
+    }
+}
+
+/// The first and last day the matching events may have fallen on, and how many match.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct Extent {
+    pub first: Option<String>,
+    pub last: Option<String>,
+    pub total: i64,
+}
+
+#[tracing::instrument(skip(pool))]
+pub async fn extent(pool: &SqlitePool, q: &EventQuery) -> Result<Extent, sqlx::Error> {
+    let mut qb = QueryBuilder::new(
+        "SELECT min(e.date_start) AS first, max(e.date_end) AS last, COUNT(*) AS total FROM events e",
+    );
+    push_conditions(&mut qb, q, None);
+    qb.build_query_as().fetch_one(pool).await
+}
+
+/// Events of one period and series.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PeriodCount {
+    /// `2023-08` or `2023`.
+    pub period: String,
+    pub series: String,
+    pub count: i64,
+}
+
+/// Appends the condition "known to lie within one period, and within the filter's range".
+/// `from`/`to` are already bound by the query's own conditions; the extra bounds make an event
+/// that only overlaps the range (an August event for a range starting on 15 August) fall outside
+/// every period rather than be drawn where it may not belong.
+fn push_within_one_period(qb: &mut QueryBuilder<Sqlite>, q: &EventQuery, period: Period) {
+    let n = period.prefix();
+    qb.push(format!(
+        " AND substr(e.date_start, 1, {n}) = substr(e.date_end, 1, {n})"
+    ));
+    if let Some(from) = &q.from {
+        qb.push(" AND e.date_start >= ").push_bind(from.clone());
+    }
+    if let Some(to) = &q.to {
+        qb.push(" AND e.date_end <= ").push_bind(to.clone());
+    }
+}
+
+/// The matching events known to lie within one period, counted per period and series.
+#[tracing::instrument(skip(pool))]
+pub async fn per_period(
+    pool: &SqlitePool,
+    q: &EventQuery,
+    period: Period,
+    stack: Stack,
+) -> Result<Vec<PeriodCount>, sqlx::Error> {
+    let n = period.prefix();
+    let series = stack.column();
+    let mut qb = QueryBuilder::new(format!(
+        "SELECT substr(e.date_start, 1, {n}) AS period, {series} AS series, COUNT(*) AS count FROM events e"
+    ));
+    push_conditions(&mut qb, q, None);
+    push_within_one_period(&mut qb, q, period);
+    qb.push(" GROUP BY 1, 2 ORDER BY 1, 2");
+    qb.build_query_as().fetch_all(pool).await
+}
+
+/// Matching events that share one span of possible dates wider than a period.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SpanCount {
+    pub date_start: String,
+    pub date_end: String,
+    /// How the dataset states the span ("Spring 2023", "2019 to 2023").
+    pub label: String,
+    pub count: i64,
+}
+
+/// The matching events not known to lie within one period, grouped by their span of possible
+/// dates, the most numerous first.
+#[tracing::instrument(skip(pool))]
+pub async fn spans(
+    pool: &SqlitePool,
+    q: &EventQuery,
+    period: Period,
+    limit: i64,
+) -> Result<Vec<SpanCount>, sqlx::Error> {
+    let mut qb = QueryBuilder::new(
+        "SELECT e.date_start, e.date_end, min(e.date_label) AS label, COUNT(*) AS count FROM events e",
+    );
+    push_conditions(&mut qb, q, None);
+    qb.push(" AND NOT (1 = 1");
+    push_within_one_period(&mut qb, q, period);
+    qb.push(
+        ") GROUP BY e.date_start, e.date_end ORDER BY count DESC, e.date_start, e.date_end LIMIT ",
+    )
+    .push_bind(limit);
+    qb.build_query_as().fetch_all(pool).await
+}
+
+/// An official in the who-met-whom graph.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct GraphNode {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub country_slug: String,
+    pub country: String,
+    pub events: i64,
+}
+
+/// Two officials who took part in the same events, and how many.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct GraphEdge {
+    pub a: i64,
+    pub b: i64,
+    pub shared: i64,
+}
+
+/// Every official who took part in an event, with how many.
+#[tracing::instrument(skip(pool))]
+pub async fn graph_nodes(pool: &SqlitePool) -> Result<Vec<GraphNode>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.id, p.slug, p.name, c.slug AS country_slug, c.name AS country, COUNT(*) AS events
+           FROM event_people ep JOIN people p ON p.id = ep.person_id JOIN countries c ON c.id = p.country_id
+          GROUP BY p.id ORDER BY c.name, events DESC, p.name",
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Every pair of officials who shared an event, with how many they shared.
+#[tracing::instrument(skip(pool))]
+pub async fn graph_edges(pool: &SqlitePool) -> Result<Vec<GraphEdge>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.person_id AS a, b.person_id AS b, COUNT(*) AS shared
+           FROM event_people a JOIN event_people b ON b.event_id = a.event_id AND b.person_id > a.person_id
+          GROUP BY a.person_id, b.person_id ORDER BY shared DESC, a.person_id, b.person_id",
+    )
+    .fetch_all(pool)
+    .await
+}
