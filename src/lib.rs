@@ -7,6 +7,7 @@ pub mod dataset;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod server;
 pub mod state;
 pub mod telemetry;
 pub mod web;
@@ -21,8 +22,16 @@ use tracing::Level;
 
 pub use state::AppState;
 
-/// The whole application: pages, assets and middleware. Tests build exactly this router.
+/// The whole application: pages, assets and middleware, with the default limits. Tests build
+/// exactly this router.
 pub fn app(state: AppState) -> Router {
+    app_with_limits(state, &web::limits::Limits::default())
+}
+
+/// The application with the given limits on requests. HSTS is sent when the public URL is
+/// `https`: the site then says it is served over TLS, and browsers heed the header only there.
+pub fn app_with_limits(state: AppState, limits: &web::limits::Limits) -> Router {
+    let hsts = state.public_url.starts_with("https://");
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request| {
         let matched_path = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
         tracing::info_span!("request", method = %request.method(), matched_path, uri = %request.uri())
@@ -40,10 +49,11 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state,
             web::caching::conditional,
-        ))
+        ));
+    let router = web::limits::with_limits(router, limits)
         .layer(trace)
         .layer(CatchPanicLayer::new());
-    web::security::with_security_headers(router)
+    web::security::with_security_headers(router, hsts)
 }
 
 /// Opens the database, applies migrations and, when it holds no events yet, imports the dataset
