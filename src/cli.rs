@@ -185,15 +185,21 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
 async fn import(args: ImportArgs) -> anyhow::Result<()> {
     let files = dataset::read_paths(&args.paths)?;
-    let pool = crate::db::connect(&args.database_url)
+    let url = &args.database_url;
+    if crate::db::is_read_only(url) {
+        anyhow::bail!(
+            "the database {url} is read-only: an import writes to it, so make it writable (check its permissions and mount) and import again"
+        );
+    }
+    let pool = crate::db::connect(url)
         .await
-        .with_context(|| format!("cannot open the database {}", args.database_url))?;
-    crate::db::migrate(&pool)
-        .await
-        .with_context(|| format!("cannot migrate the database {}", args.database_url))?;
+        .with_context(|| format!("cannot open the database {url}"))?;
+    crate::migrate(&pool, url).await?;
     let existing = dataset::existing_records(&pool).await?;
     let data = dataset::parse_and_validate(&files, &existing)?;
-    let s = dataset::import(&pool, &data, &files).await?;
+    let s = dataset::import(&pool, &data, &files)
+        .await
+        .with_context(|| format!("the import failed and the database {url} is unchanged"))?;
     pool.close().await;
     println!(
         "imported {} file(s) as revision {} ({} records added, {} updated): {} sources, {} people, {} organisations, {} topics, {} events, {} agreements, {} quotes",

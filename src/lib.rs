@@ -57,15 +57,17 @@ pub fn app_with_limits(state: AppState, limits: &web::limits::Limits) -> Router 
 }
 
 /// Opens the database, applies migrations and, when it holds no events yet, imports the dataset
-/// bundled into the binary.
+/// bundled into the binary. A database file this process cannot write is served as it is, if
+/// its migrations are up to date.
 pub async fn prepare_database(url: &str) -> anyhow::Result<SqlitePool> {
     use anyhow::Context as _;
+    if db::is_read_only(url) {
+        return open_read_only(url).await;
+    }
     let pool = db::connect(url)
         .await
         .with_context(|| format!("cannot open the database {url}"))?;
-    db::migrate(&pool)
-        .await
-        .with_context(|| format!("cannot migrate the database {url}"))?;
+    migrate(&pool, url).await?;
     if db::is_empty(&pool).await? {
         let files = dataset::bundled_files();
         let existing = dataset::existing_records(&pool).await?;
@@ -81,5 +83,40 @@ pub async fn prepare_database(url: &str) -> anyhow::Result<SqlitePool> {
             "seeded the database with the bundled dataset"
         );
     }
+    Ok(pool)
+}
+
+/// Applies the migrations, explaining a database made by another version.
+pub async fn migrate(pool: &SqlitePool, url: &str) -> anyhow::Result<()> {
+    db::migrate(pool).await.map_err(|e| {
+        let context = match db::migration_advice(&e) {
+            Some(advice) => format!("cannot migrate the database {url} ({advice})"),
+            None => format!("cannot migrate the database {url}"),
+        };
+        anyhow::Error::new(e).context(context)
+    })
+}
+
+async fn open_read_only(url: &str) -> anyhow::Result<SqlitePool> {
+    use anyhow::Context as _;
+    let pool = db::connect_read_only(url)
+        .await
+        .with_context(|| format!("cannot open the read-only database {url}"))?;
+    let unapplied = db::unapplied_migrations(&pool)
+        .await
+        .with_context(|| format!("cannot read the read-only database {url}"))?;
+    if !unapplied.is_empty() {
+        anyhow::bail!(
+            "the database {url} is read-only and lacks migrations {unapplied:?} of this tradewatch: make it writable once so they can be applied"
+        );
+    }
+    if db::is_empty(&pool).await? {
+        anyhow::bail!(
+            "the database {url} is read-only and empty: make it writable once so the dataset can be imported"
+        );
+    }
+    tracing::warn!(
+        "the database {url} is read-only: serving it as it is (imports need it writable; changes made to it meanwhile are seen after a restart)"
+    );
     Ok(pool)
 }
