@@ -15,6 +15,12 @@ pub fn pairs(query: &str) -> Result<Vec<(String, String)>, FilterError> {
             // The name itself is unreadable: name it by its raw, still-encoded text.
             FilterError::new(shorten(raw_key), format!("this parameter's name {problem}"))
         })?;
+        if key.is_empty() {
+            return Err(FilterError::new(
+                shorten(piece),
+                "has no parameter name before its =",
+            ));
+        }
         let value = decode(raw_value)
             .map_err(|problem| FilterError::new(shorten(&key), format!("the value {problem}")))?;
         out.push((key, value));
@@ -122,6 +128,11 @@ mod tests {
             );
         }
         assert_eq!(pairs("%FFkey=1").unwrap_err().param, "%FFkey");
+        for nameless in ["=", "=x", "q=a&=b"] {
+            let err = pairs(nameless).unwrap_err();
+            assert!(err.param.starts_with('='), "{nameless}: {err:?}");
+            assert!(err.message.contains("no parameter name"), "{nameless}");
+        }
     }
 
     #[test]
