@@ -123,7 +123,8 @@ pub async fn count(pool: &SqlitePool, table: &str) -> i64 {
 pub struct Served {
     pub child: std::process::Child,
     pub addr: String,
-    pub log: std::io::BufReader<std::process::ChildStderr>,
+    /// The rest of the log, read as it comes so that a full pipe never blocks the server.
+    log: Option<std::thread::JoinHandle<String>>,
 }
 
 /// Spawns `command` (the real binary with its arguments, binding 127.0.0.1:0) and waits for the
@@ -141,7 +142,17 @@ pub fn serve(mut command: std::process::Command) -> Served {
     while log.read_line(&mut line).expect("log line") > 0 {
         if let Some(rest) = line.split("serving at http://").nth(1) {
             let addr = rest.trim().to_owned();
-            return Served { child, addr, log };
+            let log = std::thread::spawn(move || {
+                use std::io::Read as _;
+                let mut rest = String::new();
+                let _ = log.read_to_string(&mut rest);
+                rest
+            });
+            return Served {
+                child,
+                addr,
+                log: Some(log),
+            };
         }
         seen.push_str(&line);
         line.clear();
@@ -150,10 +161,19 @@ pub fn serve(mut command: std::process::Command) -> Served {
     panic!("the server exited ({exit:?}) without serving: {seen}");
 }
 
+impl Drop for Served {
+    /// A test that fails part-way leaves no server behind.
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 impl Served {
     /// Sends SIGTERM and waits (at most 15 s) for the exit; returns the rest of the log.
     pub fn stop(mut self) -> (std::process::ExitStatus, String) {
-        use std::io::Read as _;
         let status = std::process::Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()
@@ -170,8 +190,11 @@ impl Served {
             );
             std::thread::sleep(std::time::Duration::from_millis(50));
         };
-        let mut rest = String::new();
-        self.log.read_to_string(&mut rest).expect("log");
+        let rest = self
+            .log
+            .take()
+            .map(|log| log.join().expect("log reader"))
+            .unwrap_or_default();
         (exit, rest)
     }
 }
