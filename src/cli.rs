@@ -2,12 +2,15 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 
 use crate::dataset::{self, Existing};
-use crate::{AppState, app, prepare_database};
+use crate::server::{ConnectionLimits, MIN_HEADER_BYTES};
+use crate::web::limits::Limits;
+use crate::{AppState, app_with_limits, prepare_database};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -46,9 +49,85 @@ pub struct ServeArgs {
     /// Serve /static from this directory instead of the bundled copy (for styling work).
     #[arg(long, env = "TRADEWATCH_STATIC_DIR")]
     pub static_dir: Option<PathBuf>,
-    /// Public base URL for permalinks and citations [default: http://BIND]
+    /// Public base URL for permalinks and citations [default: http://BIND]; an https URL also
+    /// turns on HSTS.
     #[arg(long, env = "TRADEWATCH_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Connections open at once; more wait in the listen backlog.
+    #[arg(long, env = "TRADEWATCH_MAX_CONNECTIONS", default_value_t = ConnectionLimits::default().max_connections)]
+    pub max_connections: usize,
+    /// Requests handled at once; more are answered 503 with Retry-After at once.
+    #[arg(long, env = "TRADEWATCH_MAX_IN_FLIGHT", default_value_t = Limits::default().max_in_flight)]
+    pub max_in_flight: usize,
+    /// Seconds a request may take before it is abandoned with a 503.
+    #[arg(long, env = "TRADEWATCH_REQUEST_TIMEOUT", value_name = "SECONDS",
+        default_value_t = Seconds(Limits::default().request_timeout))]
+    pub request_timeout: Seconds,
+    /// Seconds a client has to send a request's line and headers (slow clients, idle keep-alive
+    /// connections); then the connection is closed.
+    #[arg(long, env = "TRADEWATCH_HEADER_READ_TIMEOUT", value_name = "SECONDS",
+        default_value_t = Seconds(ConnectionLimits::default().header_read_timeout))]
+    pub header_read_timeout: Seconds,
+    /// Largest request line and headers in bytes (at least 8192); larger gets 431.
+    #[arg(long, env = "TRADEWATCH_MAX_HEADER_BYTES",
+        default_value_t = ConnectionLimits::default().max_header_bytes as u64,
+        value_parser = clap::value_parser!(u64).range(MIN_HEADER_BYTES as u64..))]
+    pub max_header_bytes: u64,
+    /// Longest path and query in bytes; longer gets 414.
+    #[arg(long, env = "TRADEWATCH_MAX_URI_BYTES", default_value_t = Limits::default().max_uri_bytes)]
+    pub max_uri_bytes: usize,
+    /// Largest request body in bytes (no route reads one); larger gets 413.
+    #[arg(long, env = "TRADEWATCH_MAX_BODY_BYTES", default_value_t = Limits::default().max_body_bytes)]
+    pub max_body_bytes: u64,
+    /// Seconds requests in flight have to finish after Ctrl-C or SIGTERM.
+    #[arg(long, env = "TRADEWATCH_SHUTDOWN_GRACE", value_name = "SECONDS",
+        default_value_t = Seconds(ConnectionLimits::default().shutdown_grace))]
+    pub shutdown_grace: Seconds,
+}
+
+impl ServeArgs {
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_in_flight: self.max_in_flight.max(1),
+            request_timeout: self.request_timeout.0,
+            max_uri_bytes: self.max_uri_bytes,
+            max_body_bytes: self.max_body_bytes,
+        }
+    }
+
+    pub fn connection_limits(&self) -> ConnectionLimits {
+        ConnectionLimits {
+            max_connections: self.max_connections.max(1),
+            header_read_timeout: self.header_read_timeout.0,
+            max_header_bytes: usize::try_from(self.max_header_bytes).unwrap_or(usize::MAX),
+            shutdown_grace: self.shutdown_grace.0,
+        }
+    }
+}
+
+/// A duration given in seconds on the command line, fractions allowed (`0.5`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Seconds(pub Duration);
+
+impl std::str::FromStr for Seconds {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let seconds: f64 = s
+            .parse()
+            .map_err(|_| format!("expected a number of seconds, got \"{s}\""))?;
+        Duration::try_from_secs_f64(seconds)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .map(Self)
+            .ok_or_else(|| format!("expected a positive number of seconds, got \"{s}\""))
+    }
+}
+
+impl std::fmt::Display for Seconds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0.as_secs_f64())
+    }
 }
 
 #[derive(Debug, Args)]
@@ -100,16 +179,21 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
     let local = listener.local_addr()?;
-    let public_url = args.public_url.unwrap_or_else(|| format!("http://{local}"));
+    let public_url = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{local}"));
+    let limits = args.limits();
+    let connection_limits = args.connection_limits();
+    tracing::info!(?limits, ?connection_limits, "limits");
     tracing::info!("tradewatch is serving at http://{local}");
-    axum::serve(
-        listener,
-        app(AppState::new(pool.clone())
+    let app = app_with_limits(
+        AppState::new(pool.clone())
             .with_static_dir(args.static_dir)
-            .with_public_url(&public_url)),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+            .with_public_url(&public_url),
+        &limits,
+    );
+    crate::server::serve(listener, app, &connection_limits, shutdown_signal()).await;
     pool.close().await;
     tracing::info!("tradewatch stopped");
     Ok(())
@@ -120,18 +204,24 @@ async fn open_and_migrate(url: &str) -> anyhow::Result<sqlx::SqlitePool> {
     let pool = crate::db::connect(url)
         .await
         .with_context(|| format!("cannot open the database {url}"))?;
-    crate::db::migrate(&pool)
-        .await
-        .with_context(|| format!("cannot migrate the database {url}"))?;
+    crate::migrate(&pool, url).await?;
     Ok(pool)
 }
 
 async fn import(args: ImportArgs) -> anyhow::Result<()> {
     let files = dataset::read_paths(&args.paths)?;
-    let pool = open_and_migrate(&args.database_url).await?;
+    let url = &args.database_url;
+    if crate::db::is_read_only(url) {
+        anyhow::bail!(
+            "the database {url} is read-only: an import writes to it, so make it writable (check its permissions and mount) and import again"
+        );
+    }
+    let pool = open_and_migrate(url).await?;
     let existing = dataset::existing_records(&pool).await?;
     let data = dataset::parse_and_validate(&files, &existing)?;
-    let s = dataset::import(&pool, &data, &files).await?;
+    let s = dataset::import(&pool, &data, &files)
+        .await
+        .with_context(|| format!("the import failed and the database {url} is unchanged"))?;
     pool.close().await;
     println!(
         "imported {} file(s) as revision {} ({} records added, {} updated): {} sources, {} people, {} organisations, {} topics, {} events, {} agreements, {} quotes",
@@ -228,5 +318,4 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-    tracing::info!("shutting down: finishing requests in flight");
 }

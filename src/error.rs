@@ -18,7 +18,19 @@ pub enum Error {
     Render(#[from] askama::Error),
     #[error("internal: {0}")]
     Internal(String),
+    /// The request carries a body, which no route reads.
+    #[error("request body of {0} bytes is over the limit")]
+    BodyTooLarge(u64),
+    /// The address (path and query) is longer than any the site links to.
+    #[error("address of {0} bytes is over the limit")]
+    UriTooLong(usize),
+    /// Shed or timed out: the reason is ours to say, not an error's text.
+    #[error("unavailable: {0}")]
+    Unavailable(&'static str),
 }
+
+/// How long an overloaded server asks a client to wait before trying again, in seconds.
+pub const RETRY_AFTER_SECONDS: &str = "1";
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -27,43 +39,75 @@ impl Error {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::BodyTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UriTooLong(_) => StatusCode::URI_TOO_LONG,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Database(_) | Self::Render(_) | Self::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
         }
+    }
+
+    /// What a reader is told, when it is not the generic message of a failure.
+    pub fn message(&self) -> Option<String> {
+        match self {
+            Self::NotFound => Some(
+                "There is no page at this address. It may have been mistyped, or the record it named is not in the dataset.".into(),
+            ),
+            Self::BadRequest(e) => Some(e.message.clone()),
+            Self::BodyTooLarge(_) => Some(
+                "This site is read-only: a request carries no body, and this one was too large.".into(),
+            ),
+            Self::UriTooLong(_) => Some(
+                "This address is longer than any the site links to; shorten its query.".into(),
+            ),
+            Self::Unavailable(reason) => Some(format!("{reason} Please try again in a moment.")),
+            Self::Database(_) | Self::Render(_) | Self::Internal(_) => None,
+        }
+    }
+
+    /// The response with the headers this error calls for (`Retry-After` on 503).
+    pub fn with_headers(&self, mut response: Response) -> Response {
+        if let Self::Unavailable(_) = self {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static(RETRY_AFTER_SECONDS),
+            );
+        }
+        response
     }
 }
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = self.status();
-        if status.is_server_error() {
+        if self.message().is_none() {
             // The detail goes to the log; the reader gets a generic message.
             tracing::error!(error = %self, "request failed");
         }
-        let page = match &self {
-            Self::NotFound => ErrorPage::new(
-                status,
-                "Page not found",
-                "There is no page at this address. It may have been mistyped, or the record it named is not in the dataset.",
-                None,
-            ),
-            Self::BadRequest(e) => {
-                ErrorPage::new(status, "Bad request", &e.message, Some(e.param.clone()))
-            }
-            _ => ErrorPage::new(
-                status,
-                "Something went wrong",
-                "The server could not answer this request. Please try again in a moment.",
-                None,
-            ),
+        let param = match &self {
+            Self::BadRequest(e) => Some(e.param.clone()),
+            _ => None,
         };
-        match askama::Template::render(&page) {
+        let heading = match &self {
+            Self::NotFound => "Page not found",
+            Self::BadRequest(_) => "Bad request",
+            Self::BodyTooLarge(_) => "Request too large",
+            Self::UriTooLong(_) => "Address too long",
+            Self::Unavailable(_) => "Busy",
+            _ => "Something went wrong",
+        };
+        let message = self.message().unwrap_or_else(|| {
+            "The server could not answer this request. Please try again in a moment.".into()
+        });
+        let page = ErrorPage::new(status, heading, &message, param);
+        let response = match askama::Template::render(&page) {
             Ok(body) => (status, Html(body)).into_response(),
             Err(e) => {
                 tracing::error!(error = %e, "error page failed to render");
                 (status, status.canonical_reason().unwrap_or("Error")).into_response()
             }
-        }
+        };
+        self.with_headers(response)
     }
 }

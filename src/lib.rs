@@ -7,6 +7,7 @@ pub mod dataset;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod server;
 pub mod state;
 pub mod telemetry;
 pub mod web;
@@ -21,8 +22,16 @@ use tracing::Level;
 
 pub use state::AppState;
 
-/// The whole application: pages, assets and middleware. Tests build exactly this router.
+/// The whole application: pages, assets and middleware, with the default limits. Tests build
+/// exactly this router.
 pub fn app(state: AppState) -> Router {
+    app_with_limits(state, &web::limits::Limits::default())
+}
+
+/// The application with the given limits on requests. HSTS is sent when the public URL is
+/// `https`: the site then says it is served over TLS, and browsers heed the header only there.
+pub fn app_with_limits(state: AppState, limits: &web::limits::Limits) -> Router {
+    let hsts = state.public_url.starts_with("https://");
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request| {
         let matched_path = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
         tracing::info_span!("request", method = %request.method(), matched_path, uri = %request.uri())
@@ -40,22 +49,25 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state,
             web::caching::conditional,
-        ))
+        ));
+    let router = web::limits::with_limits(router, limits)
         .layer(trace)
         .layer(CatchPanicLayer::new());
-    web::security::with_security_headers(router)
+    web::security::with_security_headers(router, hsts)
 }
 
 /// Opens the database, applies migrations and, when it holds no events yet, imports the dataset
-/// bundled into the binary.
+/// bundled into the binary. A database file this process cannot write is served as it is, if
+/// its migrations are up to date.
 pub async fn prepare_database(url: &str) -> anyhow::Result<SqlitePool> {
     use anyhow::Context as _;
+    if db::is_read_only(url) {
+        return open_read_only(url).await;
+    }
     let pool = db::connect(url)
         .await
         .with_context(|| format!("cannot open the database {url}"))?;
-    db::migrate(&pool)
-        .await
-        .with_context(|| format!("cannot migrate the database {url}"))?;
+    migrate(&pool, url).await?;
     if db::is_empty(&pool).await? {
         let files = dataset::bundled_files();
         let existing = dataset::existing_records(&pool).await?;
@@ -71,5 +83,40 @@ pub async fn prepare_database(url: &str) -> anyhow::Result<SqlitePool> {
             "seeded the database with the bundled dataset"
         );
     }
+    Ok(pool)
+}
+
+/// Applies the migrations, explaining a database made by another version.
+pub async fn migrate(pool: &SqlitePool, url: &str) -> anyhow::Result<()> {
+    db::migrate(pool).await.map_err(|e| {
+        let context = match db::migration_advice(&e) {
+            Some(advice) => format!("cannot migrate the database {url} ({advice})"),
+            None => format!("cannot migrate the database {url}"),
+        };
+        anyhow::Error::new(e).context(context)
+    })
+}
+
+async fn open_read_only(url: &str) -> anyhow::Result<SqlitePool> {
+    use anyhow::Context as _;
+    let pool = db::connect_read_only(url)
+        .await
+        .with_context(|| format!("cannot open the read-only database {url}"))?;
+    let unapplied = db::unapplied_migrations(&pool)
+        .await
+        .with_context(|| format!("cannot read the read-only database {url}"))?;
+    if !unapplied.is_empty() {
+        anyhow::bail!(
+            "the database {url} is read-only and lacks migrations {unapplied:?} of this tradewatch: make it writable once so they can be applied"
+        );
+    }
+    if db::is_empty(&pool).await? {
+        anyhow::bail!(
+            "the database {url} is read-only and empty: make it writable once so the dataset can be imported"
+        );
+    }
+    tracing::warn!(
+        "the database {url} is read-only: serving it as it is (imports need it writable; changes made to it meanwhile are seen after a restart)"
+    );
     Ok(pool)
 }

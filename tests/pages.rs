@@ -431,7 +431,7 @@ async fn pages_name_their_canonical_address_and_open_graph_tags() {
     for (path, canonical, og_type) in [
         ("/officials", "/officials", "website"),
         (
-            "/events/raimondo-meets-li-qiang?utm_source=x",
+            "/events/raimondo-meets-li-qiang",
             "/events/raimondo-meets-li-qiang",
             "article",
         ),

@@ -1,49 +1,22 @@
 //! The real binary: it starts from any directory on a new database, serves, and stops cleanly
 //! on SIGTERM.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
-fn http_get(addr: &str, path: &str) -> String {
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("timeout");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("write");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    response
-}
+use std::process::Command;
+
+use common::{http_get, serve};
 
 #[test]
 fn the_binary_serves_from_any_directory_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().expect("temporary directory");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tradewatch"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tradewatch"));
+    command
         .current_dir(dir.path())
         .args(["--bind", "127.0.0.1:0"])
-        .env("NO_COLOR", "1")
-        .env_remove("DATABASE_URL")
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
-
-    // The log names the address it listens on.
-    let mut addr = None;
-    let mut line = String::new();
-    while addr.is_none() && stderr.read_line(&mut line).expect("log line") > 0 {
-        if let Some(rest) = line.split("serving at http://").nth(1) {
-            addr = Some(rest.trim().to_owned());
-        }
-        line.clear();
-    }
-    let addr = addr.expect("the server logs its address");
+        .env_remove("DATABASE_URL");
+    let server = serve(command);
+    let addr = server.addr.clone();
 
     // The default database was created in the working directory and seeded.
     assert!(dir.path().join("tradewatch.db").exists());
@@ -56,24 +29,35 @@ fn the_binary_serves_from_any_directory_and_stops_on_sigterm() {
         "the bundled stylesheet is served"
     );
 
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(status.success());
-    let started = Instant::now();
-    let exit = loop {
-        if let Some(exit) = child.try_wait().expect("wait") {
-            break exit;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "the server did not stop within 10 s"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let (exit, rest) = server.stop();
     assert!(exit.success(), "{exit:?}");
-    let mut rest = String::new();
-    stderr.read_to_string(&mut rest).expect("log");
     assert!(rest.contains("tradewatch stopped"), "{rest}");
+}
+
+#[test]
+fn help_lists_every_limit_with_its_default() {
+    let output = Command::new(env!("CARGO_BIN_EXE_tradewatch"))
+        .arg("--help")
+        .output()
+        .expect("the binary runs");
+    let help = String::from_utf8_lossy(&output.stdout);
+    for (flag, default) in [
+        ("--max-connections", "1024"),
+        ("--max-in-flight", "64"),
+        ("--request-timeout", "10"),
+        ("--header-read-timeout", "10"),
+        ("--max-header-bytes", "32768"),
+        ("--max-uri-bytes", "16384"),
+        ("--max-body-bytes", "1024"),
+        ("--shutdown-grace", "10"),
+    ] {
+        let line = help
+            .split("\n  -")
+            .find(|entry| entry.contains(flag))
+            .unwrap_or_else(|| panic!("{flag} is not in --help: {help}"));
+        assert!(
+            line.contains(&format!("[default: {default}]")),
+            "{flag}: {line}"
+        );
+    }
 }

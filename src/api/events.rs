@@ -64,7 +64,7 @@ pub async fn list(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Json<EventList>> {
-    let (own, rest) = split_query(query.as_deref().unwrap_or_default(), &["cursor", "limit"]);
+    let (own, rest) = split_query(query.as_deref().unwrap_or_default(), &["cursor", "limit"])?;
     let limit = match single(&own, "limit")? {
         None => DEFAULT_LIMIT,
         Some(text) => text

@@ -12,6 +12,7 @@ mod sources;
 use axum::Json;
 use axum::Router;
 use axum::http::Method;
+use axum::middleware::from_fn;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
@@ -19,22 +20,25 @@ use tower_http::cors::{Any, CorsLayer};
 
 use crate::error::Error;
 use crate::state::AppState;
+use crate::web::no_parameters;
 
 pub fn router() -> Router<AppState> {
     let api = Router::new()
-        .route("/events", get(events::list))
-        .route("/events/facets", get(events::facets))
         .route("/events/{slug}", get(events::show))
         .route("/officials", get(records::officials))
         .route("/officials/{slug}", get(records::official))
         .route("/topics", get(records::topics))
         .route("/topics/{slug}", get(records::topic))
         .route("/organizations/{slug}", get(records::organization))
-        .route("/agreements", get(records::agreements))
         .route("/agreements/{slug}", get(records::agreement))
         .route("/sources/{slug}", get(sources::source))
-        .route("/search", get(sources::search))
         .route("/openapi.json", get(openapi::openapi_json))
+        // The routes above take no parameters; those below parse their own.
+        .route_layer(from_fn(no_parameters))
+        .route("/events", get(events::list))
+        .route("/events/facets", get(events::facets))
+        .route("/agreements", get(records::agreements))
+        .route("/search", get(sources::search))
         .fallback(api_not_found)
         .layer(
             CorsLayer::new()
@@ -42,8 +46,9 @@ pub fn router() -> Router<AppState> {
                 .allow_methods([Method::GET, Method::HEAD]),
         );
     Router::new()
-        .route("/events.csv", get(exports::events))
         .route("/officials.csv", get(exports::officials))
+        .route_layer(from_fn(no_parameters))
+        .route("/events.csv", get(exports::events))
         .route("/agreements.csv", get(exports::agreements))
         .route("/feed.atom", get(feeds::atom))
         .route("/calendar.ics", get(feeds::calendar))
@@ -79,10 +84,13 @@ impl IntoResponse for ApiError {
         let (parameter, message) = match &self.0 {
             Error::NotFound => (None, "no such record or endpoint".to_owned()),
             Error::BadRequest(e) => (Some(e.param.clone()), e.message.clone()),
-            other => {
-                tracing::error!(error = %other, "API request failed");
-                (None, "the server could not answer this request".to_owned())
-            }
+            other => match other.message() {
+                Some(message) => (None, message),
+                None => {
+                    tracing::error!(error = %other, "API request failed");
+                    (None, "the server could not answer this request".to_owned())
+                }
+            },
         };
         let body = ErrorBody {
             error: ErrorDetail {
@@ -91,7 +99,35 @@ impl IntoResponse for ApiError {
                 message,
             },
         };
-        (status, Json(body)).into_response()
+        self.0.with_headers((status, Json(body)).into_response())
+    }
+}
+
+/// Whether a request's errors are answered as JSON: the API's, and the CSV, Atom and
+/// iCalendar documents', which a program reads.
+pub fn wants_json(path: &str) -> bool {
+    path == "/api/v1"
+        || path.starts_with("/api/v1/")
+        || [".csv", ".atom", ".ics"]
+            .iter()
+            .any(|ext| path.ends_with(ext) && !path.starts_with("/static/"))
+}
+
+/// The path a request was made to, before any nesting stripped a prefix from it.
+pub fn request_path(request: &axum::extract::Request) -> &str {
+    request
+        .extensions()
+        .get::<axum::extract::OriginalUri>()
+        .map_or_else(|| request.uri().path(), |original| original.path())
+}
+
+/// `error` as the kind of response the path answers with: JSON for programs, an HTML page for
+/// people.
+pub fn error_response(path: &str, error: Error) -> Response {
+    if wants_json(path) {
+        ApiError(error).into_response()
+    } else {
+        error.into_response()
     }
 }
 
@@ -102,17 +138,20 @@ async fn api_not_found() -> ApiError {
 }
 
 /// Splits API-only parameters (`cursor`, `limit`) from the timeline filter's.
-pub(crate) fn split_query(query: &str, api_params: &[&str]) -> (Vec<(String, String)>, String) {
+pub(crate) fn split_query(
+    query: &str,
+    api_params: &[&str],
+) -> Result<(Vec<(String, String)>, String), crate::domain::FilterError> {
     let mut own = Vec::new();
     let mut rest = form_urlencoded::Serializer::new(String::new());
-    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
-        if api_params.contains(&key.as_ref()) {
-            own.push((key.into_owned(), value.into_owned()));
+    for (key, value) in crate::domain::query::pairs(query)? {
+        if api_params.contains(&key.as_str()) {
+            own.push((key, value));
         } else {
             rest.append_pair(&key, &value);
         }
     }
-    (own, rest.finish())
+    Ok((own, rest.finish()))
 }
 
 /// A single-valued API parameter, given at most once.

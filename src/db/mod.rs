@@ -39,6 +39,74 @@ pub async fn migrate(pool: &SqlitePool) -> Result<(), sqlx::migrate::MigrateErro
     MIGRATOR.run(pool).await
 }
 
+/// What an operator can do about a migration error, beyond its own words.
+pub fn migration_advice(error: &sqlx::migrate::MigrateError) -> Option<&'static str> {
+    use sqlx::migrate::MigrateError;
+    match error {
+        MigrateError::VersionMissing(_) => Some(
+            "the database was migrated by a newer tradewatch: run that version, or import the dataset into a new database",
+        ),
+        MigrateError::VersionMismatch(_) => Some(
+            "the database was migrated by a different build of tradewatch: run that build, or import the dataset into a new database",
+        ),
+        MigrateError::Dirty(_) => Some(
+            "a migration failed part-way: restore the database from a backup, or import the dataset into a new database",
+        ),
+        _ => None,
+    }
+}
+
+/// Whether the database file exists but cannot be written by this process (its permissions,
+/// an immutable attribute, a read-only mount). An in-memory or missing database is writable.
+pub fn is_read_only(url: &str) -> bool {
+    let Ok(options) = SqliteConnectOptions::from_str(url) else {
+        return false;
+    };
+    let path = options.get_filename();
+    path.exists()
+        && std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .is_err_and(|e| {
+                matches!(
+                    e.kind(),
+                    std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+                )
+            })
+}
+
+/// Opens a database file this process cannot write. It is opened immutable: SQLite could not
+/// create the shared-memory file WAL readers need beside a file it may not write, and nothing
+/// else can change a file no one may write.
+pub async fn connect_read_only(url: &str) -> Result<SqlitePool, sqlx::Error> {
+    let options = SqliteConnectOptions::from_str(url)?
+        .read_only(true)
+        .immutable(true);
+    SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+}
+
+/// The migrations this build has that the database lacks or holds differently, for a database
+/// that cannot be migrated; empty when it is up to date.
+pub async fn unapplied_migrations(pool: &SqlitePool) -> Result<Vec<i64>, sqlx::Error> {
+    let applied: Vec<(i64, Vec<u8>, bool)> =
+        sqlx::query_as("SELECT version, checksum, success FROM _sqlx_migrations")
+            .fetch_all(pool)
+            .await?;
+    Ok(MIGRATOR
+        .iter()
+        .filter(|m| m.migration_type.is_up_migration())
+        .filter(|m| {
+            !applied.iter().any(|(version, checksum, success)| {
+                *version == m.version && *success && checksum.as_slice() == &*m.checksum
+            })
+        })
+        .map(|m| m.version)
+        .collect())
+}
+
 /// Whether the database holds no events yet (a fresh database is seeded on start).
 pub async fn is_empty(pool: &SqlitePool) -> Result<bool, sqlx::Error> {
     let any: Option<i64> = sqlx::query_scalar("SELECT 1 FROM events LIMIT 1")

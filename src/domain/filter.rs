@@ -260,7 +260,7 @@ impl TimelineFilter {
 
     /// Parses a raw (percent-encoded) query string.
     pub fn from_query(query: &str) -> Result<Self, FilterError> {
-        Self::parse(form_urlencoded::parse(query.as_bytes()))
+        Self::parse(super::query::pairs(query)?)
     }
 
     /// Whether any filter (not the sort order) narrows the timeline.
@@ -331,14 +331,14 @@ impl AgreementFilter {
     /// unknown parameters and malformed values are errors naming the parameter).
     pub fn from_query(query: &str) -> Result<Self, FilterError> {
         let mut filter = Self::default();
-        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+        for (key, value) in super::query::pairs(query)? {
             let value = value.trim();
             let param = AGREEMENT_PARAMETERS
                 .iter()
                 .find(|p| **p == key)
                 .ok_or_else(|| {
                     FilterError::new(
-                        key.as_ref(),
+                        key.as_str(),
                         format!(
                             "is not an agreements parameter: expected one of {}",
                             AGREEMENT_PARAMETERS.join(", ")

@@ -3,6 +3,7 @@
 pub mod commitment;
 pub mod date;
 pub mod filter;
+pub mod query;
 pub mod slug;
 pub mod vocabulary;
 

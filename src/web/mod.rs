@@ -10,6 +10,7 @@ pub mod charts;
 pub mod cite;
 pub mod events;
 pub mod head;
+pub mod limits;
 pub mod links;
 pub mod network;
 pub mod officials;
@@ -26,6 +27,8 @@ pub mod views;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::Response;
 use axum::routing::get;
 
 use crate::error::Error;
@@ -33,7 +36,6 @@ use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(timeline::show))
         .route("/events/{slug}", get(events::show))
         .route("/officials", get(officials::index))
         .route("/officials/{slug}", get(officials::show))
@@ -42,10 +44,8 @@ pub fn router() -> Router<AppState> {
         .route("/topics/{slug}", get(topics::show))
         .route("/organizations", get(organizations::index))
         .route("/organizations/{slug}", get(organizations::show))
-        .route("/agreements", get(agreements::index))
         .route("/agreements/{slug}", get(agreements::show))
         .route("/changes", get(changes::index))
-        .route("/search", get(search::show))
         .route("/sources", get(sources::index))
         .route("/sources/{slug}", get(sources::show))
         .route("/about", get(about::show))
@@ -53,7 +53,23 @@ pub fn router() -> Router<AppState> {
         .route("/healthz", get(healthz))
         .route("/robots.txt", get(robots))
         .route("/static/{*path}", get(assets::serve))
+        // The routes above take no parameters; those below parse their own.
+        .route_layer(axum::middleware::from_fn(no_parameters))
+        .route("/", get(timeline::show))
+        .route("/agreements", get(agreements::index))
+        .route("/search", get(search::show))
         .fallback(not_found)
+}
+
+/// A route that takes no parameters answers any with a `400` naming it, as the routes that
+/// take some answer an unknown one: a misspelt or stray parameter is reported, never ignored.
+pub async fn no_parameters(request: axum::extract::Request, next: Next) -> Response {
+    match crate::domain::query::none(request.uri().query().unwrap_or_default()) {
+        Ok(()) => next.run(request).await,
+        Err(e) => {
+            crate::api::error_response(crate::api::request_path(&request), Error::BadRequest(e))
+        }
+    }
 }
 
 /// 200 when the database answers, 503 when it does not.

@@ -60,14 +60,15 @@ fn without_markers(text: &str) -> String {
 
 /// Reads the query string: at most one `q`, nothing else. `Ok(None)` when nothing was asked.
 pub fn parse_query(query: &str) -> Result<Option<SearchText>, FilterError> {
-    let mut q: Option<String> = None;
-    let unknown: Vec<String> = form_urlencoded::parse(query.as_bytes())
-        .filter(|(key, _)| !PARAMETERS.contains(&key.as_ref()))
-        .map(|(key, _)| key.into_owned())
+    let pairs = crate::domain::query::pairs(query)?;
+    let unknown: Vec<&str> = pairs
+        .iter()
+        .map(|(key, _)| key.as_str())
+        .filter(|key| !PARAMETERS.contains(key))
         .collect();
     if let Some(first) = unknown.first() {
         return Err(FilterError::new(
-            first.clone(),
+            *first,
             format!(
                 "is not a search parameter ({}): the search page takes only q, the words to search for",
                 unknown
@@ -78,14 +79,15 @@ pub fn parse_query(query: &str) -> Result<Option<SearchText>, FilterError> {
             ),
         ));
     }
-    for (_, value) in form_urlencoded::parse(query.as_bytes()) {
+    let mut q: Option<String> = None;
+    for (_, value) in pairs {
         if q.is_some() {
             return Err(FilterError::new(
                 "q",
                 "was given more than once; give it once",
             ));
         }
-        q = Some(value.into_owned());
+        q = Some(value);
     }
     let text = without_markers(q.as_deref().unwrap_or_default());
     if text.trim().is_empty() {

@@ -1,6 +1,7 @@
 //! Security headers on every response: a strict Content-Security-Policy (the site has no
 //! scripts and no inline styles), no MIME sniffing, no framing, a conservative referrer policy,
-//! no powerful browser features, and a separate browsing context group.
+//! no powerful browser features, and a separate browsing context group; and, for a site served
+//! over TLS, HSTS.
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue};
@@ -24,8 +25,18 @@ pub const HEADERS: &[(&str, &str)] = &[
     ("cross-origin-opener-policy", "same-origin"),
 ];
 
-/// Adds every header of `HEADERS` to the router's responses.
-pub fn with_security_headers(mut router: Router) -> Router {
+/// `Strict-Transport-Security`, for a site served over TLS: a year, this host only (other hosts
+/// of the domain may not be on TLS).
+pub const HSTS: &str = "max-age=31536000";
+
+/// Adds every header of `HEADERS` to the router's responses, and HSTS when `hsts`.
+pub fn with_security_headers(mut router: Router, hsts: bool) -> Router {
+    if hsts {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            axum::http::header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        ));
+    }
     for (name, value) in HEADERS {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static(name),

@@ -195,26 +195,29 @@ fn with_param(query: &str, key: &str, value: &str) -> String {
 pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response> {
     let query = query.unwrap_or_default();
     let typed = TypedValues::from_query(&query);
-    let (own, rest) = crate::api::split_query(&query, &["after", "before", "stack"]);
-    let stack = page_stack(&own);
-    let parsed = match (
-        TimelineFilter::from_query(&rest),
-        page_cursor(&own),
-        stack.clone(),
-    ) {
-        (Ok(filter), Ok(cursor), Ok(_)) => match events::resolve(&state.db, &filter).await {
-            Ok(resolved) => Ok((filter, resolved, cursor)),
+    let own_and_filter =
+        crate::api::split_query(&query, &["after", "before", "stack"]).and_then(|(own, rest)| {
+            Ok((
+                TimelineFilter::from_query(&rest)?,
+                page_cursor(&own)?,
+                page_stack(&own)?,
+            ))
+        });
+    let parsed = match own_and_filter {
+        Ok((filter, cursor, stack)) => match events::resolve(&state.db, &filter).await {
+            Ok(resolved) => Ok((filter, resolved, cursor, stack)),
             Err(Error::BadRequest(e)) => Err(e),
             Err(e) => return Err(e),
         },
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => Err(e),
+        Err(e) => Err(e),
     };
-    let (filter, resolved, cursor, error) = match parsed {
-        Ok((filter, resolved, cursor)) => (filter, resolved, cursor, None),
+    let (filter, resolved, cursor, stack, error) = match parsed {
+        Ok((filter, resolved, cursor, stack)) => (filter, resolved, cursor, stack, None),
         Err(e) => (
             TimelineFilter::default(),
             EventQuery::default(),
             None,
+            Stack::default(),
             Some(e),
         ),
     };
@@ -251,7 +254,6 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
     }
     // Links that change the page or the filters keep the chart's stacking; the canonical
     // address does not.
-    let stack = stack.unwrap_or_default();
     let mut paged = filter.query_string();
     if stack != Stack::Class {
         paged = form_urlencoded::Serializer::new(paged)

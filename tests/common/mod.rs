@@ -128,3 +128,100 @@ pub async fn count(pool: &SqlitePool, table: &str) -> i64 {
         .await
         .expect("count")
 }
+
+/// The real binary, serving: its address and process.
+pub struct Served {
+    pub child: std::process::Child,
+    pub addr: String,
+    /// The rest of the log, read as it comes so that a full pipe never blocks the server.
+    log: Option<std::thread::JoinHandle<String>>,
+}
+
+/// Spawns `command` (the real binary with its arguments, binding 127.0.0.1:0) and waits for the
+/// address it logs.
+pub fn serve(mut command: std::process::Command) -> Served {
+    use std::io::BufRead as _;
+    let mut child = command
+        .env("NO_COLOR", "1")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut log = std::io::BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    let mut seen = String::new();
+    while log.read_line(&mut line).expect("log line") > 0 {
+        if let Some(rest) = line.split("serving at http://").nth(1) {
+            let addr = rest.trim().to_owned();
+            let log = std::thread::spawn(move || {
+                use std::io::Read as _;
+                let mut rest = String::new();
+                let _ = log.read_to_string(&mut rest);
+                rest
+            });
+            return Served {
+                child,
+                addr,
+                log: Some(log),
+            };
+        }
+        seen.push_str(&line);
+        line.clear();
+    }
+    let exit = child.wait();
+    panic!("the server exited ({exit:?}) without serving: {seen}");
+}
+
+impl Drop for Served {
+    /// A test that fails part-way leaves no server behind.
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+impl Served {
+    /// Sends SIGTERM and waits (at most 15 s) for the exit; returns the rest of the log.
+    pub fn stop(mut self) -> (std::process::ExitStatus, String) {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+        let started = std::time::Instant::now();
+        let exit = loop {
+            if let Some(exit) = self.child.try_wait().expect("wait") {
+                break exit;
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(15),
+                "the server did not stop within 15 s"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
+        let rest = self
+            .log
+            .take()
+            .map(|log| log.join().expect("log reader"))
+            .unwrap_or_default();
+        (exit, rest)
+    }
+}
+
+/// One `GET` over a new connection (`Connection: close`); the whole raw response.
+pub fn http_get(addr: &str, path: &str) -> String {
+    use std::io::{Read as _, Write as _};
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("write");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).expect("read");
+    String::from_utf8_lossy(&response).into_owned()
+}
