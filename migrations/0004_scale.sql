@@ -33,8 +33,34 @@ CREATE TABLE event_pair_counts (
 -- range is one bounded walk of events_date instead of everything before its end.
 CREATE TABLE event_date_bounds (
     id            INTEGER PRIMARY KEY CHECK (id = 1),
-    max_span_days INTEGER NOT NULL
+    max_span_days INTEGER NOT NULL,
+    -- The first and last day any event may have fallen on (NULL when there are none).
+    first_day     TEXT,
+    last_day      TEXT
 );
+
+-- Derived with the counts above, for the timeline's chart of the whole archive: the events known
+-- to lie within one month (bin 'month', period '2023-08') or one year (bin 'year', period
+-- '2023'), per class and per kind; and those that are not, per span of possible dates. Their
+-- size follows the calendar, never the events.
+CREATE TABLE event_period_counts (
+    bin    TEXT NOT NULL CHECK (bin IN ('month', 'year')),
+    stack  TEXT NOT NULL CHECK (stack IN ('class', 'kind')),
+    period TEXT NOT NULL,
+    series TEXT NOT NULL,
+    count  INTEGER NOT NULL,
+    PRIMARY KEY (bin, stack, period, series)
+) WITHOUT ROWID;
+
+CREATE TABLE event_span_counts (
+    bin        TEXT NOT NULL CHECK (bin IN ('month', 'year')),
+    date_start TEXT NOT NULL,
+    date_end   TEXT NOT NULL,
+    label      TEXT NOT NULL,
+    count      INTEGER NOT NULL,
+    PRIMARY KEY (bin, date_start, date_end)
+) WITHOUT ROWID;
+CREATE INDEX event_span_counts_most ON event_span_counts (bin, count DESC, date_start, date_end);
 
 -- A topic's agreements (the topic page), without reading every agreement's topics.
 CREATE INDEX agreement_topics_topic ON agreement_topics (topic_id, agreement_id);
@@ -69,5 +95,12 @@ SELECT 'kind', g.a, 'country', lb.slug, g.n FROM (SELECT x.kind AS a, y.country_
 INSERT INTO event_pair_counts (facet, slug, other_facet, other_slug, count)
 SELECT other_facet, other_slug, facet, slug, count FROM event_pair_counts WHERE facet <> other_facet;
 
-INSERT INTO event_date_bounds (id, max_span_days)
-SELECT 1, CAST(coalesce(MAX(julianday(date_end) - julianday(date_start)), 0) AS INTEGER) + 1 FROM events;
+INSERT INTO event_date_bounds (id, max_span_days, first_day, last_day)
+SELECT 1, CAST(coalesce(MAX(julianday(date_end) - julianday(date_start)), 0) AS INTEGER) + 1, MIN(date_start), MAX(date_end) FROM events;
+
+INSERT INTO event_period_counts (bin, stack, period, series, count) SELECT 'month', 'class', substr(date_start, 1, 7), class, COUNT(*) FROM events WHERE substr(date_start, 1, 7) = substr(date_end, 1, 7) GROUP BY 3, 4;
+INSERT INTO event_period_counts (bin, stack, period, series, count) SELECT 'month', 'kind', substr(date_start, 1, 7), kind, COUNT(*) FROM events WHERE substr(date_start, 1, 7) = substr(date_end, 1, 7) GROUP BY 3, 4;
+INSERT INTO event_period_counts (bin, stack, period, series, count) SELECT 'year', 'class', substr(date_start, 1, 4), class, COUNT(*) FROM events WHERE substr(date_start, 1, 4) = substr(date_end, 1, 4) GROUP BY 3, 4;
+INSERT INTO event_period_counts (bin, stack, period, series, count) SELECT 'year', 'kind', substr(date_start, 1, 4), kind, COUNT(*) FROM events WHERE substr(date_start, 1, 4) = substr(date_end, 1, 4) GROUP BY 3, 4;
+INSERT INTO event_span_counts (bin, date_start, date_end, label, count) SELECT 'month', date_start, date_end, min(date_label), COUNT(*) FROM events WHERE substr(date_start, 1, 7) <> substr(date_end, 1, 7) GROUP BY date_start, date_end;
+INSERT INTO event_span_counts (bin, date_start, date_end, label, count) SELECT 'year', date_start, date_end, min(date_label), COUNT(*) FROM events WHERE substr(date_start, 1, 4) <> substr(date_end, 1, 4) GROUP BY date_start, date_end;

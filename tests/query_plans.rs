@@ -228,6 +228,8 @@ async fn no_request_path_scans_a_large_table() {
 
     let paths = [
         "/".to_owned(),
+        "/?stack=kind".to_owned(),
+        "/network".to_owned(),
         format!("/?official={busiest}&topic={topic}"),
         "/?from=1990-01&to=1990-12".to_owned(),
         "/?q=tariffs".to_owned(),

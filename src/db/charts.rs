@@ -50,8 +50,51 @@ pub struct Extent {
     pub total: i64,
 }
 
+/// Whether the query has no conditions at all: the whole archive, whose chart figures are
+/// maintained at import (`event_period_counts`, `event_span_counts`, `event_date_bounds`) and
+/// read rather than counted, so the unfiltered timeline costs the same at any size.
+fn is_unfiltered(q: &EventQuery) -> bool {
+    q.officials.is_empty()
+        && q.topics.is_empty()
+        && q.countries.is_empty()
+        && q.kinds.is_empty()
+        && q.from.is_none()
+        && q.to.is_none()
+        && q.fts.is_none()
+}
+
+impl Period {
+    /// The period's name in the maintained counts.
+    fn bin(self) -> &'static str {
+        match self {
+            Period::Month => "month",
+            Period::Year => "year",
+        }
+    }
+}
+
+impl Stack {
+    /// The stacking's name in the maintained counts.
+    fn name(self) -> &'static str {
+        match self {
+            Stack::Class => "class",
+            Stack::Kind => "kind",
+        }
+    }
+}
+
 #[tracing::instrument(skip(pool))]
 pub async fn extent(pool: &SqlitePool, q: &EventQuery) -> Result<Extent, sqlx::Error> {
+    if is_unfiltered(q) {
+        let maintained = sqlx::query_as(
+            "SELECT b.first_day AS first, b.last_day AS last,
+                    coalesce((SELECT count FROM event_value_counts WHERE facet = 'all' AND slug = 'all'), 0) AS total
+               FROM event_date_bounds b WHERE b.id = 1",
+        )
+        .fetch_optional(pool)
+        .await?;
+        return Ok(maintained.unwrap_or_default());
+    }
     let mut qb = QueryBuilder::new(
         "SELECT min(e.date_start) AS first, max(e.date_end) AS last, COUNT(*) AS total FROM events e",
     );
@@ -93,6 +136,16 @@ pub async fn per_period(
     period: Period,
     stack: Stack,
 ) -> Result<Vec<PeriodCount>, sqlx::Error> {
+    if is_unfiltered(q) {
+        return sqlx::query_as(
+            "SELECT period, series, count FROM event_period_counts
+              WHERE bin = ?1 AND stack = ?2 ORDER BY period, series",
+        )
+        .bind(period.bin())
+        .bind(stack.name())
+        .fetch_all(pool)
+        .await;
+    }
     let n = period.prefix();
     let series = stack.column();
     let mut qb = QueryBuilder::new(format!(
@@ -123,6 +176,16 @@ pub async fn spans(
     period: Period,
     limit: i64,
 ) -> Result<Vec<SpanCount>, sqlx::Error> {
+    if is_unfiltered(q) {
+        return sqlx::query_as(
+            "SELECT date_start, date_end, label, count FROM event_span_counts
+              WHERE bin = ?1 ORDER BY count DESC, date_start, date_end LIMIT ?2",
+        )
+        .bind(period.bin())
+        .bind(limit)
+        .fetch_all(pool)
+        .await;
+    }
     let mut qb = QueryBuilder::new(
         "SELECT e.date_start, e.date_end, min(e.date_label) AS label, COUNT(*) AS count FROM events e",
     );
@@ -155,26 +218,56 @@ pub struct GraphEdge {
     pub shared: i64,
 }
 
-/// Every official who took part in an event, with how many.
+/// The `limit` officials with the most events, with their countries, read from the maintained
+/// counts; and how many officials took part in any event.
 #[tracing::instrument(skip(pool))]
-pub async fn graph_nodes(pool: &SqlitePool) -> Result<Vec<GraphNode>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT p.id, p.slug, p.name, c.slug AS country_slug, c.name AS country, COUNT(*) AS events
-           FROM event_people ep JOIN people p ON p.id = ep.person_id JOIN countries c ON c.id = p.country_id
-          GROUP BY p.id ORDER BY c.name, events DESC, p.name",
+pub async fn graph_nodes(
+    pool: &SqlitePool,
+    limit: i64,
+) -> Result<(Vec<GraphNode>, i64), sqlx::Error> {
+    let mut nodes: Vec<GraphNode> = sqlx::query_as(
+        "SELECT p.id, p.slug, p.name, c.slug AS country_slug, c.name AS country, v.count AS events
+           FROM event_value_counts v JOIN people p ON p.id = v.value_id JOIN countries c ON c.id = p.country_id
+          WHERE v.facet = 'official'
+          ORDER BY v.count DESC, p.name LIMIT ?1",
     )
+    .bind(limit)
     .fetch_all(pool)
-    .await
+    .await?;
+    nodes.sort_by(|a, b| (&a.country, -a.events, &a.name).cmp(&(&b.country, -b.events, &b.name)));
+    let all: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM event_value_counts WHERE facet = 'official'")
+            .fetch_one(pool)
+            .await?;
+    Ok((nodes, all))
 }
 
-/// Every pair of officials who shared an event, with how many they shared.
-#[tracing::instrument(skip(pool))]
-pub async fn graph_edges(pool: &SqlitePool) -> Result<Vec<GraphEdge>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT a.person_id AS a, b.person_id AS b, COUNT(*) AS shared
-           FROM event_people a JOIN event_people b ON b.event_id = a.event_id AND b.person_id > a.person_id
-          GROUP BY a.person_id, b.person_id ORDER BY shared DESC, a.person_id, b.person_id",
-    )
-    .fetch_all(pool)
-    .await
+/// The `limit` pairs among `nodes` who shared the most events, read from the maintained pair
+/// counts (one index range per official).
+#[tracing::instrument(skip(pool, nodes))]
+pub async fn graph_edges(
+    pool: &SqlitePool,
+    nodes: &[GraphNode],
+    limit: i64,
+) -> Result<Vec<GraphEdge>, sqlx::Error> {
+    if nodes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut qb = QueryBuilder::<Sqlite>::new(
+        "SELECT pa.id AS a, pb.id AS b, x.count AS shared
+           FROM event_pair_counts x JOIN people pa ON pa.slug = x.slug JOIN people pb ON pb.slug = x.other_slug
+          WHERE x.facet = 'official' AND x.other_facet = 'official' AND pa.id < pb.id AND x.slug IN (",
+    );
+    let mut list = qb.separated(", ");
+    for node in nodes {
+        list.push_bind(node.slug.clone());
+    }
+    qb.push(") AND x.other_slug IN (");
+    let mut list = qb.separated(", ");
+    for node in nodes {
+        list.push_bind(node.slug.clone());
+    }
+    qb.push(") ORDER BY shared DESC, a, b LIMIT ")
+        .push_bind(limit);
+    qb.build_query_as().fetch_all(pool).await
 }

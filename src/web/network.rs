@@ -15,15 +15,24 @@ pub struct NetworkPage {
     pub title: String,
     pub section: &'static str,
     pub network: Option<Network>,
+    /// How many officials took part in any event, of whom the busiest are drawn.
+    pub officials: i64,
 }
 
+/// The most officials drawn: beyond this the picture stops being readable (and its cost would
+/// grow with the record). The rest are on `/officials`.
+pub const MAX_OFFICIALS: i64 = 40;
+/// The most pairs drawn, the strongest first.
+pub const MAX_PAIRS: i64 = 150;
+
 pub async fn show(State(state): State<AppState>) -> Result<Html<String>> {
-    let nodes = charts::graph_nodes(&state.db).await?;
-    let edges = charts::graph_edges(&state.db).await?;
+    let (nodes, officials) = charts::graph_nodes(&state.db, MAX_OFFICIALS).await?;
+    let edges = charts::graph_edges(&state.db, &nodes, MAX_PAIRS).await?;
     let page = NetworkPage {
         title: "Who met whom".into(),
         section: "officials",
         network: network::lay_out(&nodes, &edges),
+        officials,
     };
     Ok(Html(page.render()?))
 }

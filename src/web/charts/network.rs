@@ -72,13 +72,12 @@ pub fn lay_out(nodes: &[GraphNode], edges: &[GraphEdge]) -> Option<Network> {
     if countries.is_empty() {
         return None;
     }
-    let weight = |a: i64, b: i64| -> i64 {
-        edges
-            .iter()
-            .filter(|e| (e.a == a && e.b == b) || (e.a == b && e.b == a))
-            .map(|e| e.shared)
-            .sum()
-    };
+    // Each official's partners and the events they shared, both ways round.
+    let mut partners: HashMap<i64, Vec<(i64, i64)>> = HashMap::new();
+    for e in edges {
+        partners.entry(e.a).or_default().push((e.b, e.shared));
+        partners.entry(e.b).or_default().push((e.a, e.shared));
+    }
     let mut row_of: HashMap<i64, f64> = HashMap::new();
     let mut columns: Vec<Vec<&GraphNode>> = Vec::new();
     for (i, (country, _)) in countries.iter().enumerate() {
@@ -86,21 +85,28 @@ pub fn lay_out(nodes: &[GraphNode], edges: &[GraphEdge]) -> Option<Network> {
             .iter()
             .filter(|n| n.country_slug == *country)
             .collect();
-        let barycentre = |n: &GraphNode| -> f64 {
-            let (mut sum, mut total) = (0.0, 0.0);
-            for (&other, &row) in &row_of {
-                let w = weight(n.id, other) as f64;
-                sum += w * row;
-                total += w;
-            }
-            if total > 0.0 { sum / total } else { f64::MAX }
-        };
+        // The mean row of the official's partners already placed, weighted by shared events;
+        // computed once per official, before sorting.
+        let barycentre: HashMap<i64, f64> = members
+            .iter()
+            .map(|n| {
+                let (mut sum, mut total) = (0.0, 0.0);
+                for &(other, shared) in partners.get(&n.id).map(Vec::as_slice).unwrap_or(&[]) {
+                    if let Some(&row) = row_of.get(&other) {
+                        sum += shared as f64 * row;
+                        total += shared as f64;
+                    }
+                }
+                (n.id, if total > 0.0 { sum / total } else { f64::MAX })
+            })
+            .collect();
+        let centre = |n: &GraphNode| barycentre.get(&n.id).copied().unwrap_or(f64::MAX);
         members.sort_by(|a, b| {
             let by_rank = b.events.cmp(&a.events).then_with(|| a.name.cmp(&b.name));
             if i == 0 {
                 by_rank
             } else {
-                barycentre(a).total_cmp(&barycentre(b)).then(by_rank)
+                centre(a).total_cmp(&centre(b)).then(by_rank)
             }
         });
         for (row, n) in members.iter().enumerate() {
@@ -148,7 +154,8 @@ pub fn lay_out(nodes: &[GraphNode], edges: &[GraphEdge]) -> Option<Network> {
         }
     }
     let max_shared = edges.iter().map(|e| e.shared).max().unwrap_or(1).max(1) as f64;
-    let name_of = |id: i64| nodes.iter().find(|n| n.id == id);
+    let by_id: HashMap<i64, &GraphNode> = nodes.iter().map(|n| (n.id, n)).collect();
+    let name_of = |id: i64| by_id.get(&id).copied();
     let edge_views: Vec<EdgeView> = edges
         .iter()
         .filter_map(|e| {
