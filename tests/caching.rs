@@ -163,3 +163,46 @@ async fn a_page_is_kept_rendered_until_the_data_changes() {
     let (status, _, _) = app.get("/healthz").await;
     assert_eq!(status, StatusCode::OK);
 }
+
+/// A handler that commits a new revision while its first build is under way, as an import
+/// committing mid-page would, and says which build it is.
+async fn import_during_first_build(
+    axum::extract::State(state): axum::extract::State<tradewatch::AppState>,
+) -> String {
+    let builds: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM revisions")
+        .fetch_one(&state.db)
+        .await
+        .unwrap();
+    if builds == 1 {
+        sqlx::query(
+            "INSERT INTO revisions (imported_at, files, digest) VALUES ('2030-01-01T00:00:00Z', '[]', 'x')",
+        )
+        .execute(&state.db)
+        .await
+        .unwrap();
+    }
+    format!("built on revision count {builds}")
+}
+
+#[tokio::test]
+async fn a_page_whose_data_changed_while_it_was_built_is_built_again() {
+    let app = seeded().await;
+    let state = tradewatch::AppState::new(app.pool.clone());
+    let router = axum::Router::new()
+        .route("/page", axum::routing::get(import_during_first_build))
+        .with_state(state.clone())
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            tradewatch::web::caching::conditional,
+        ));
+    let mut app = app;
+    app.router = router;
+    let (status, headers, body) = app.get("/page").await;
+    assert_eq!(status, StatusCode::OK);
+    // The first build read the data before the commit; only the second, wholly after it, is
+    // served, with the new revision's date.
+    assert_eq!(body, "built on revision count 2");
+    assert_eq!(headers["last-modified"], "Tue, 01 Jan 2030 00:00:00 GMT");
+    // And it is what the cache keeps for the new revision.
+    assert_eq!(app.get("/page").await.2, "built on revision count 2");
+}

@@ -244,11 +244,15 @@ fn existing_sources(files: &[(String, String)]) -> i64 {
 #[tokio::test]
 async fn readers_see_the_old_data_or_the_new_never_a_mix_during_an_import() {
     let app = seeded().await;
-    // The new dataset retitles every event and adds a big source, so the import takes a while.
+    // The new dataset retitles every event and renames every official, and adds a big source,
+    // so the import takes a while.
     let mut files = bundled_plus_big_source(300);
     for (name, text) in &mut files {
         if name == "data/events.toml" {
             *text = text.replace("\ntitle = \"", "\ntitle = \"Revised: ");
+        }
+        if name == "data/people.toml" {
+            *text = text.replace("\nname = \"", "\nname = \"Revised ");
         }
     }
     let pool = app.pool.clone();
@@ -283,8 +287,20 @@ async fn readers_see_the_old_data_or_the_new_never_a_mix_during_an_import() {
         }
         if !finished {
             during += 1;
-            // Pages keep answering while the import runs.
+            // Pages keep answering while the import runs, and a page built from several queries
+            // (the event, then its participants) shows one revision: a retitled event with
+            // renamed officials, or neither.
             assert_eq!(app.get("/").await.0, StatusCode::OK);
+            let (status, _, page) = app.get("/events/raimondo-meets-li-qiang").await;
+            assert_eq!(status, StatusCode::OK);
+            let page = scraper::Html::parse_document(&page);
+            let title = text_of(&page, "h1");
+            let participants = text_of(&page, "section[aria-labelledby=participants-heading] li");
+            assert_eq!(
+                title.starts_with("Revised: "),
+                participants.contains("Revised "),
+                "a mix on one page: {title:?} with {participants:?}"
+            );
             assert_eq!(app.get("/sources").await.0, StatusCode::OK);
         } else {
             break;
@@ -295,4 +311,13 @@ async fn readers_see_the_old_data_or_the_new_never_a_mix_during_an_import() {
         during > 0 && old > 0 && new > 0,
         "old {old}, new {new}, during {during}"
     );
+}
+
+/// The text of every element matching `selector`, joined.
+fn text_of(page: &scraper::Html, selector: &str) -> String {
+    let selector = scraper::Selector::parse(selector).unwrap();
+    page.select(&selector)
+        .flat_map(|e| e.text())
+        .collect::<Vec<_>>()
+        .join(" ")
 }

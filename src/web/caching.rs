@@ -23,6 +23,19 @@ pub const DEFAULT_CACHE_CONTROL: &str = "public, max-age=60";
 /// Responses larger than this are passed through without an ETag rather than buffered.
 const MAX_BUFFERED: usize = 8 * 1024 * 1024;
 
+/// How many times a page is built while imports keep committing under it, before giving up.
+const MAX_BUILDS: u32 = 3;
+
+/// The data changed under every build of a page: ask the client to come back in a moment.
+fn data_changing() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, "1")],
+        "The data is being updated; try again in a moment.\n",
+    )
+        .into_response()
+}
+
 fn etag_of(bytes: &[u8], encoding: Option<&HeaderValue>) -> String {
     let mut hasher = DefaultHasher::new();
     hasher.write(bytes);
@@ -99,13 +112,13 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
     // Health must ask the database every time; static files are already in memory (or read
     // from a directory being edited).
     let cacheable = !is_static && path != "/healthz";
-    let revision = if is_static {
+    let mut revision = if is_static {
         None
     } else {
         last_revision(&state).await
     };
-    let modified = revision.and_then(|(_, at)| at);
-    let key = revision.filter(|_| cacheable).map(|(id, _)| Key {
+    let mut modified = revision.and_then(|(_, at)| at);
+    let mut key = revision.filter(|_| cacheable).map(|(id, _)| Key {
         revision: id,
         day: OffsetDateTime::now_utc().date(),
         method: request.method().to_string(),
@@ -121,17 +134,44 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
     let (headers, bytes) = match cached {
         Some(entry) => (entry.headers, entry.body),
         None => {
-            let response = next.run(request).await;
-            if response.status() != StatusCode::OK {
-                return response;
-            }
-            let (mut parts, body) = response.into_parts();
-            let bytes = match axum::body::to_bytes(body, MAX_BUFFERED).await {
-                Ok(bytes) => bytes,
-                Err(e) => {
-                    tracing::error!(error = %e, "cannot buffer a response for its ETag");
-                    return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            // A page is built from several queries, each reading the data as it stands when it
+            // starts. An import commits a new revision in one transaction; if the revision read
+            // after building differs from the one read before, the import committed in between
+            // and the page may mix old and new data, so it is built again on the new revision.
+            // Read-only requests carry no body worth keeping, so each build gets an empty one.
+            let (request, _) = request.into_parts();
+            let mut builds = 0;
+            let (mut parts, bytes) = loop {
+                builds += 1;
+                let response = next
+                    .clone()
+                    .run(Request::from_parts(request.clone(), Body::empty()))
+                    .await;
+                if response.status() != StatusCode::OK {
+                    return response;
                 }
+                let (parts, body) = response.into_parts();
+                let bytes = match axum::body::to_bytes(body, MAX_BUFFERED).await {
+                    Ok(bytes) => bytes,
+                    Err(e) => {
+                        tracing::error!(error = %e, "cannot buffer a response for its ETag");
+                        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                    }
+                };
+                if is_static {
+                    break (parts, bytes);
+                }
+                let after = last_revision(&state).await;
+                if after.map(|(id, _)| id) == revision.map(|(id, _)| id) {
+                    break (parts, bytes);
+                }
+                if builds == MAX_BUILDS {
+                    tracing::warn!(builds, "the data kept changing while a page was built");
+                    return data_changing();
+                }
+                revision = after;
+                modified = revision.and_then(|(_, at)| at);
+                key = key.and_then(|k| revision.map(|(id, _)| Key { revision: id, ..k }));
             };
             let etag = etag_of(&bytes, parts.headers.get(header::CONTENT_ENCODING));
             if let Ok(value) = HeaderValue::from_str(&etag) {
