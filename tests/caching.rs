@@ -206,3 +206,28 @@ async fn a_page_whose_data_changed_while_it_was_built_is_built_again() {
     // And it is what the cache keeps for the new revision.
     assert_eq!(app.get("/page").await.2, "built on revision count 2");
 }
+
+#[tokio::test]
+async fn a_page_too_large_to_buffer_is_still_served_in_full() {
+    let app = seeded().await;
+    let state = tradewatch::AppState::new(app.pool.clone());
+    let size = tradewatch::web::caching::MAX_BUFFERED + 1000;
+    let router = axum::Router::new()
+        .route(
+            "/big",
+            axum::routing::get(move || async move { "x".repeat(size) }),
+        )
+        .with_state(state.clone())
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            tradewatch::web::caching::conditional,
+        ));
+    let mut app = app;
+    app.router = router;
+    let (status, headers, body) = app.get("/big").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body.len(), size);
+    assert!(body.bytes().all(|b| b == b'x'));
+    // Not buffered, so no ETag is promised for it.
+    assert!(headers.get("etag").is_none());
+}

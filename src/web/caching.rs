@@ -5,11 +5,13 @@
 
 use std::hash::{DefaultHasher, Hasher};
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt as _;
+use http_body_util::BodyExt as _;
 use time::OffsetDateTime;
 use time::format_description::well_known::{Rfc2822, Rfc3339};
 
@@ -21,7 +23,34 @@ use crate::state::AppState;
 pub const DEFAULT_CACHE_CONTROL: &str = "public, max-age=60";
 
 /// Responses larger than this are passed through without an ETag rather than buffered.
-const MAX_BUFFERED: usize = 8 * 1024 * 1024;
+pub const MAX_BUFFERED: usize = 8 * 1024 * 1024;
+
+/// A response body read into memory, or, past the limit, the same body to send on as it comes.
+enum Buffered {
+    Whole(Bytes),
+    TooLarge(Body),
+}
+
+/// Reads `body` into memory up to `limit` bytes. Past it, the bytes read so far and the rest of
+/// the body are joined again into one body, so a very large page is still served in full.
+async fn buffer(mut body: Body, limit: usize) -> Result<Buffered, axum::Error> {
+    let mut read = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame?.into_data() else {
+            continue; // trailers: responses here carry none
+        };
+        read.extend_from_slice(&data);
+        if read.len() > limit {
+            let head = futures_util::stream::once(std::future::ready(Ok::<_, axum::Error>(
+                Bytes::from(read),
+            )));
+            return Ok(Buffered::TooLarge(Body::from_stream(
+                head.chain(body.into_data_stream()),
+            )));
+        }
+    }
+    Ok(Buffered::Whole(Bytes::from(read)))
+}
 
 /// How many times a page is built while imports keep committing under it, before giving up.
 const MAX_BUILDS: u32 = 3;
@@ -151,10 +180,12 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
                     return response;
                 }
                 let (parts, body) = response.into_parts();
-                let bytes = match axum::body::to_bytes(body, MAX_BUFFERED).await {
-                    Ok(bytes) => bytes,
+                let bytes = match buffer(body, MAX_BUFFERED).await {
+                    Ok(Buffered::Whole(bytes)) => bytes,
+                    // Too large to keep: sent on as it comes, without an ETag or a cache entry.
+                    Ok(Buffered::TooLarge(body)) => return Response::from_parts(parts, body),
                     Err(e) => {
-                        tracing::error!(error = %e, "cannot buffer a response for its ETag");
+                        tracing::error!(error = %e, "cannot read a response to buffer it");
                         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
                     }
                 };
