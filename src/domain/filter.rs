@@ -130,7 +130,10 @@ fn parse_bound(value: &str, bound: Bound) -> Result<Date, String> {
         };
         Date::from_calendar_date(year, month, day).map_err(|_| expected())
     };
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
+    // Checked byte by byte: the value may hold any text, and slicing it as a string would
+    // split a multi-byte character. Once the shape matches, it is all ASCII.
+    let bytes = value.as_bytes();
     match value.len() {
         10 => parse_day(value).map_err(|e| {
             if e.contains("real date") {
@@ -139,7 +142,7 @@ fn parse_bound(value: &str, bound: Bound) -> Result<Date, String> {
                 expected()
             }
         }),
-        7 if digits(&value[..4]) && &value[4..5] == "-" && digits(&value[5..]) => {
+        7 if digits(&bytes[..4]) && bytes[4] == b'-' && digits(&bytes[5..]) => {
             let year = value[..4].parse().map_err(|_| expected())?;
             let month = value[5..]
                 .parse::<u8>()
@@ -150,7 +153,7 @@ fn parse_bound(value: &str, bound: Bound) -> Result<Date, String> {
                 month.ok_or_else(|| format!("\"{value}\" is not a real month"))?,
             )
         }
-        4 if digits(value) => {
+        4 if digits(bytes) => {
             let year = value.parse().map_err(|_| expected())?;
             first_or_last(
                 year,
@@ -410,6 +413,18 @@ mod tests {
         let officials: Vec<&str> = filter.officials.iter().map(Slug::as_str).collect();
         assert_eq!(officials, ["gina-raimondo", "wang-wentao"]);
         assert_eq!(filter.kinds, [EventKind::Meeting, EventKind::Visit]);
+    }
+
+    #[test]
+    fn dates_with_multi_byte_characters_are_rejected_not_split() {
+        // Seven and four bytes long, the lengths of "2023-08" and "2023", with a character
+        // that a byte slice would cut in two (found by the property tests).
+        for value in ["2023%E6%9D%8E", "202%E6%9D%8Ex", "2%E6%9D%8E"] {
+            for param in ["from", "to"] {
+                let error = parse(&format!("{param}={value}")).unwrap_err();
+                assert_eq!(error.param, param, "{param}={value}");
+            }
+        }
     }
 
     #[test]
