@@ -184,19 +184,26 @@ async fn import_during_first_build(
     format!("built on revision count {builds}")
 }
 
-#[tokio::test]
-async fn a_page_whose_data_changed_while_it_was_built_is_built_again() {
-    let app = seeded().await;
+/// A seeded app whose router is one route behind the caching middleware alone.
+async fn behind_caching(
+    path: &str,
+    route: axum::routing::MethodRouter<tradewatch::AppState>,
+) -> TestApp {
+    let mut app = seeded().await;
     let state = tradewatch::AppState::new(app.pool.clone());
-    let router = axum::Router::new()
-        .route("/page", axum::routing::get(import_during_first_build))
+    app.router = axum::Router::new()
+        .route(path, route)
         .with_state(state.clone())
         .layer(axum::middleware::from_fn_with_state(
             state,
             tradewatch::web::caching::conditional,
         ));
-    let mut app = app;
-    app.router = router;
+    app
+}
+
+#[tokio::test]
+async fn a_page_whose_data_changed_while_it_was_built_is_built_again() {
+    let app = behind_caching("/page", axum::routing::get(import_during_first_build)).await;
     let (status, headers, body) = app.get("/page").await;
     assert_eq!(status, StatusCode::OK);
     // The first build read the data before the commit; only the second, wholly after it, is
@@ -209,21 +216,12 @@ async fn a_page_whose_data_changed_while_it_was_built_is_built_again() {
 
 #[tokio::test]
 async fn a_page_too_large_to_buffer_is_still_served_in_full() {
-    let app = seeded().await;
-    let state = tradewatch::AppState::new(app.pool.clone());
     let size = tradewatch::web::caching::MAX_BUFFERED + 1000;
-    let router = axum::Router::new()
-        .route(
-            "/big",
-            axum::routing::get(move || async move { "x".repeat(size) }),
-        )
-        .with_state(state.clone())
-        .layer(axum::middleware::from_fn_with_state(
-            state,
-            tradewatch::web::caching::conditional,
-        ));
-    let mut app = app;
-    app.router = router;
+    let app = behind_caching(
+        "/big",
+        axum::routing::get(move || async move { "x".repeat(size) }),
+    )
+    .await;
     let (status, headers, body) = app.get("/big").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body.len(), size);
