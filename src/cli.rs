@@ -83,6 +83,14 @@ pub struct ServeArgs {
     #[arg(long, env = "TRADEWATCH_SHUTDOWN_GRACE", value_name = "SECONDS",
         default_value_t = Seconds(ConnectionLimits::default().shutdown_grace))]
     pub shutdown_grace: Seconds,
+    /// Memory in MiB for rendered pages kept until the data changes; 0 renders every request
+    /// (for measuring first views).
+    #[arg(long, env = "TRADEWATCH_PAGE_CACHE_MIB", default_value_t = crate::web::page_cache::DEFAULT_MAX_BYTES / (1024 * 1024))]
+    pub page_cache_mib: usize,
+    /// Answer every query from SQLite alone, without the in-memory event index (it takes about
+    /// 40 MiB and a few seconds to read per million events).
+    #[arg(long, env = "TRADEWATCH_NO_INDEX")]
+    pub no_index: bool,
 }
 
 impl ServeArgs {
@@ -187,12 +195,16 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let connection_limits = args.connection_limits();
     tracing::info!(?limits, ?connection_limits, "limits");
     tracing::info!("tradewatch is serving at http://{local}");
-    let app = app_with_limits(
-        AppState::new(pool.clone())
-            .with_static_dir(args.static_dir)
-            .with_public_url(&public_url),
-        &limits,
-    );
+    let mut state = AppState::new(pool.clone())
+        .with_static_dir(args.static_dir)
+        .with_public_url(&public_url)
+        .with_page_cache_bytes(args.page_cache_mib.saturating_mul(1024 * 1024));
+    if args.no_index {
+        state = state.without_index();
+    }
+    // The event index is read in the background; until it is ready, SQLite answers alone.
+    state.index.for_latest(&pool).await;
+    let app = app_with_limits(state, &limits);
     crate::server::serve(listener, app, &connection_limits, shutdown_signal()).await;
     pool.close().await;
     tracing::info!("tradewatch stopped");

@@ -18,6 +18,8 @@ pub struct AppState {
     pub public_url: Arc<str>,
     /// Rendered pages, until the data changes.
     pub pages: Arc<crate::web::page_cache::PageCache>,
+    /// The events of the latest revision, indexed in memory for the timeline's queries.
+    pub index: Arc<crate::db::index::SharedIndex>,
 }
 
 impl AppState {
@@ -27,7 +29,19 @@ impl AppState {
             static_dir: None,
             public_url: Arc::from(DEFAULT_PUBLIC_URL),
             pages: Arc::default(),
+            index: Arc::default(),
         }
+    }
+
+    pub fn with_page_cache_bytes(mut self, bytes: usize) -> Self {
+        self.pages = Arc::new(crate::web::page_cache::PageCache::with_max_bytes(bytes));
+        self
+    }
+
+    /// Answers every query from SQLite alone, without the in-memory event index.
+    pub fn without_index(mut self) -> Self {
+        self.index = Arc::new(crate::db::index::SharedIndex::disabled());
+        self
     }
 
     pub fn with_static_dir(mut self, dir: Option<PathBuf>) -> Self {

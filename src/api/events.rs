@@ -52,7 +52,7 @@ fn with_query(path: &str, query: &str) -> String {
 /// Parses the filters shared with the timeline, and resolves their slugs.
 async fn resolve(state: &AppState, query: &str) -> ApiResult<(TimelineFilter, events::EventQuery)> {
     let filter = TimelineFilter::from_query(query)?;
-    let resolved = events::resolve(&state.db, &filter).await?;
+    let resolved = events::resolve(&state.db, &state.index, &filter).await?;
     Ok((filter, resolved))
 }
 

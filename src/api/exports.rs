@@ -50,7 +50,7 @@ pub async fn events(
     RawQuery(query): RawQuery,
 ) -> ApiResult<Response> {
     let filter = TimelineFilter::from_query(query.as_deref().unwrap_or_default())?;
-    let resolved = events::resolve(&state.db, &filter).await?;
+    let resolved = events::resolve(&state.db, &state.index, &filter).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let csv_err = |e: csv::Error| Error::Internal(e.to_string());
     out.write_record([

@@ -53,7 +53,7 @@ async fn filtered(
     query: &str,
 ) -> ApiResult<(TimelineFilter, events::EventQuery)> {
     let filter = TimelineFilter::from_query(query)?;
-    let resolved = events::resolve(&state.db, &filter).await?;
+    let resolved = events::resolve(&state.db, &state.index, &filter).await?;
     Ok((filter, resolved))
 }
 

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use super::ApiResult;
 use super::dto::{AgreementDto, CitedParagraphDto, EventSummary, Link, NoteDto};
 use crate::db::annotations::{self, Subject};
+use crate::db::index::Link as IndexLink;
 use crate::db::{Counted, Named, agreements, events, organizations, people, topics};
 use crate::domain::filter::AgreementFilter;
 use crate::error::Error;
@@ -148,11 +149,16 @@ pub async fn official(
                 basis: r.basis,
             })
             .collect(),
-        events: events::of_person(db, id)
-            .await?
-            .into_iter()
-            .map(EventSummary::from)
-            .collect(),
+        events: events::of_record(
+            db,
+            state.index.for_latest(db).await.as_deref(),
+            IndexLink::Person,
+            id,
+        )
+        .await?
+        .into_iter()
+        .map(EventSummary::from)
+        .collect(),
         met_with: people::met_with(db, id)
             .await?
             .into_iter()
@@ -237,11 +243,16 @@ pub async fn topic(
     let topic = topics::by_slug(db, &slug).await?.ok_or(Error::NotFound)?;
     let id = topic.id;
     Ok(Json(TopicDetail {
-        events: events::of_topic(db, id)
-            .await?
-            .into_iter()
-            .map(EventSummary::from)
-            .collect(),
+        events: events::of_record(
+            db,
+            state.index.for_latest(db).await.as_deref(),
+            IndexLink::Topic,
+            id,
+        )
+        .await?
+        .into_iter()
+        .map(EventSummary::from)
+        .collect(),
         officials: topics::officials(db, id)
             .await?
             .into_iter()
@@ -302,11 +313,16 @@ pub async fn organization(
     let id = org.id;
     Ok(Json(OrganizationDetail {
         aliases: annotations::aliases(db, Subject::Organization, id).await?,
-        events: events::of_organization(db, id)
-            .await?
-            .into_iter()
-            .map(EventSummary::from)
-            .collect(),
+        events: events::of_record(
+            db,
+            state.index.for_latest(db).await.as_deref(),
+            IndexLink::Organization,
+            id,
+        )
+        .await?
+        .into_iter()
+        .map(EventSummary::from)
+        .collect(),
         agreements: judged(db, agreements::of_organization(db, id).await?)
             .await?
             .into_iter()

@@ -95,6 +95,9 @@ pub async fn extent(pool: &SqlitePool, q: &EventQuery) -> Result<Extent, sqlx::E
         .await?;
         return Ok(maintained.unwrap_or_default());
     }
+    if let Some(indexed) = &q.index {
+        return Ok(indexed.index.extent(&indexed.matching(q, None)));
+    }
     let mut qb = QueryBuilder::new(
         "SELECT min(e.date_start) AS first, max(e.date_end) AS last, COUNT(*) AS total FROM events e",
     );
@@ -146,6 +149,11 @@ pub async fn per_period(
         .fetch_all(pool)
         .await;
     }
+    if let Some(indexed) = &q.index {
+        return Ok(indexed
+            .index
+            .per_period(&indexed.matching(q, None), q, period, stack));
+    }
     let n = period.prefix();
     let series = stack.column();
     let mut qb = QueryBuilder::new(format!(
@@ -185,6 +193,12 @@ pub async fn spans(
         .bind(limit)
         .fetch_all(pool)
         .await;
+    }
+    if let Some(indexed) = &q.index {
+        let limit = usize::try_from(limit).unwrap_or(0);
+        return Ok(indexed
+            .index
+            .spans(&indexed.matching(q, None), q, period, limit));
     }
     let mut qb = QueryBuilder::new(
         "SELECT e.date_start, e.date_end, min(e.date_label) AS label, COUNT(*) AS count FROM events e",

@@ -1,7 +1,11 @@
 //! Events: the filtered timeline, its facet counts, and everything an event page shows.
 
+use std::sync::Arc;
+
+use roaring::RoaringBitmap;
 use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite, SqlitePool};
 
+use super::index::{EventIndex, Link, SharedIndex};
 use super::{Counted, Named};
 use crate::domain::filter::{RangeMatch, Sort};
 use crate::domain::{FilterError, TimelineFilter, date::iso};
@@ -30,6 +34,45 @@ pub struct EventQuery {
     /// The id facets in use, fewest events first: the first (not left out) drives the query
     /// through its index, the others are checked per event by primary key.
     pub selectivity: Vec<Facet>,
+    /// The in-memory index of the latest revision, when it is built: the query is then answered
+    /// from it, and SQLite only reads the rows of a page.
+    pub index: Option<Indexed>,
+}
+
+/// An event index with what a query's text matched in it.
+#[derive(Clone)]
+pub struct Indexed {
+    pub index: Arc<EventIndex>,
+    /// The events matching the query's text, read once per request.
+    pub text: Option<Arc<RoaringBitmap>>,
+}
+
+impl std::fmt::Debug for Indexed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Indexed")
+            .field("revision", &self.index.revision)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Indexed {
+    /// Indexes `q` on `index`, reading the events its text matches.
+    pub async fn new(
+        pool: &SqlitePool,
+        index: Arc<EventIndex>,
+        q: &EventQuery,
+    ) -> Result<Self, sqlx::Error> {
+        let text = match &q.fts {
+            Some(fts) => Some(Arc::new(index.text_matches(pool, fts).await?)),
+            None => None,
+        };
+        Ok(Self { index, text })
+    }
+
+    /// The events matching `q`, leaving out `except`'s condition.
+    pub fn matching(&self, q: &EventQuery, except: Option<Facet>) -> RoaringBitmap {
+        self.index.matching(q, except, self.text.as_deref())
+    }
 }
 
 /// A facet of the timeline; its own values are left out when counting its options.
@@ -68,9 +111,26 @@ async fn resolve_slugs(
     Ok(ids)
 }
 
-/// Resolves a parsed filter against the database; an unknown slug is a bad request.
-#[tracing::instrument(skip(pool))]
-pub async fn resolve(pool: &SqlitePool, filter: &TimelineFilter) -> Result<EventQuery, Error> {
+/// Resolves a parsed filter against the database; an unknown slug is a bad request. The query
+/// is answered from the event index when the index has caught up with the data.
+#[tracing::instrument(skip(pool, index))]
+pub async fn resolve(
+    pool: &SqlitePool,
+    index: &Arc<SharedIndex>,
+    filter: &TimelineFilter,
+) -> Result<EventQuery, Error> {
+    let mut q = resolve_without_index(pool, filter).await?;
+    if let Some(built) = index.for_latest(pool).await {
+        q.index = Some(Indexed::new(pool, built, &q).await?);
+    }
+    Ok(q)
+}
+
+/// Resolves a parsed filter for SQLite alone.
+pub async fn resolve_without_index(
+    pool: &SqlitePool,
+    filter: &TimelineFilter,
+) -> Result<EventQuery, Error> {
     Ok(EventQuery {
         officials: resolve_slugs(pool, "people", "official", "official", &filter.officials).await?,
         topics: resolve_slugs(pool, "topics", "topic", "topic", &filter.topics).await?,
@@ -83,6 +143,7 @@ pub async fn resolve(pool: &SqlitePool, filter: &TimelineFilter) -> Result<Event
         range: filter.range,
         sort: filter.sort,
         selectivity: Vec::new(),
+        index: None,
     }
     .with_selectivity(pool)
     .await?)
@@ -323,7 +384,7 @@ impl EventListRow {
     }
 }
 
-const LIST_COLUMNS: &str = "SELECT e.slug, e.title, e.kind, e.date_start, e.date_end, e.date_precision, e.date_label,
+const LIST_COLUMNS: &str = "SELECT e.id, e.slug, e.title, e.kind, e.date_start, e.date_end, e.date_precision, e.date_label,
         e.status, e.location, e.summary,
         (SELECT json_group_array(json_object('slug', p.slug, 'name', p.name) ORDER BY ep.position)
            FROM event_people ep JOIN people p ON p.id = ep.person_id WHERE ep.event_id = e.id) AS participants,
@@ -396,6 +457,9 @@ pub async fn page(
     cursor: Option<(&Cursor, Side)>,
     limit: i64,
 ) -> Result<Vec<EventListRow>, sqlx::Error> {
+    if let Some(indexed) = &q.index {
+        return page_indexed(pool, q, indexed, cursor, limit).await;
+    }
     // The page's ids are chosen first and only they get their participants, topics and
     // citations: a sort before the limit would otherwise build every matching row in full.
     let mut qb = QueryBuilder::new(LIST_COLUMNS);
@@ -429,9 +493,68 @@ pub async fn page(
     Ok(rows)
 }
 
+/// One page from the index: its ranks are walked in memory, then its rows read by id.
+async fn page_indexed(
+    pool: &SqlitePool,
+    q: &EventQuery,
+    indexed: &Indexed,
+    cursor: Option<(&Cursor, Side)>,
+    limit: i64,
+) -> Result<Vec<EventListRow>, sqlx::Error> {
+    let set = indexed.matching(q, None);
+    let backwards = matches!(cursor, Some((_, Side::Before)));
+    let ascending = matches!((q.sort, backwards), (Sort::Asc, false) | (Sort::Desc, true));
+    let bound = match cursor {
+        Some((c, _)) => {
+            let (before, through) = indexed.index.position(pool, c).await?;
+            // Ascending, the page starts after the cursor; descending, it ends before it.
+            Some(if ascending { through } else { before })
+        }
+        None => None,
+    };
+    let limit = usize::try_from(limit).unwrap_or(0);
+    let ids = indexed.index.walk(&set, ascending, bound, limit);
+    let mut rows = rows_by_id(pool, &ids).await?;
+    if backwards {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
+/// The list rows of `ids`, in the order of `ids`.
+async fn rows_by_id(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<EventListRow>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut qb = QueryBuilder::new(LIST_COLUMNS);
+    qb.push(" WHERE e.id IN (");
+    push_ids(&mut qb, ids);
+    qb.push(")");
+    let rows: Vec<(i64, EventListRow)> = qb
+        .build_query_as::<IdRow>()
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.row))
+        .collect();
+    let mut by_id: std::collections::HashMap<i64, EventListRow> = rows.into_iter().collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+/// A list row with its event's id.
+#[derive(sqlx::FromRow)]
+struct IdRow {
+    id: i64,
+    #[sqlx(flatten)]
+    row: EventListRow,
+}
+
 /// How many events match the query. Unfiltered, the maintained total is read, not counted.
 #[tracing::instrument(skip(pool))]
 pub async fn count_matching(pool: &SqlitePool, q: &EventQuery) -> Result<i64, sqlx::Error> {
+    if let Some(indexed) = &q.index {
+        return Ok(indexed.matching(q, None).len() as i64);
+    }
     if q.is_unfiltered_except(None) {
         let total: Option<i64> = sqlx::query_scalar(
             "SELECT count FROM event_value_counts WHERE facet = 'all' AND slug = 'all'",
@@ -467,6 +590,11 @@ pub async fn facet_counts(
         .bind(name)
         .fetch_all(pool)
         .await;
+    }
+    if let Some(indexed) = &q.index {
+        return Ok(indexed
+            .index
+            .facet_counts(facet, &indexed.matching(q, Some(facet))));
     }
     if let Some((other, value)) = q.single_value(Some(facet)) {
         let mut qb = QueryBuilder::new(
@@ -512,61 +640,52 @@ pub async fn facet_counts(
     qb.build_query_as().fetch_all(pool).await
 }
 
-/// The latest `RECORD_EVENTS` events a person took part in, in date order.
-#[tracing::instrument(skip(pool))]
-pub async fn of_person(
+impl Link {
+    /// The link table and its record column.
+    fn table(self) -> (&'static str, &'static str) {
+        match self {
+            Link::Person => ("event_people", "person_id"),
+            Link::Topic => ("event_topics", "topic_id"),
+            Link::Organization => ("event_organizations", "organization_id"),
+            Link::Country => ("event_countries", "country_id"),
+        }
+    }
+}
+
+/// The latest `RECORD_EVENTS` events of a record (a person, topic or organisation), in date
+/// order: walked in the index when it is built, else through the link table.
+#[tracing::instrument(skip(pool, index))]
+pub async fn of_record(
     pool: &SqlitePool,
-    person_id: i64,
+    index: Option<&EventIndex>,
+    link: Link,
+    id: i64,
 ) -> Result<Vec<EventListRow>, sqlx::Error> {
-    of_join(pool, "event_people", "person_id", person_id).await
+    if let Some(index) = index {
+        let none = RoaringBitmap::new();
+        let set = index.events_of(link, id).unwrap_or(&none);
+        let limit = usize::try_from(RECORD_EVENTS).unwrap_or(0);
+        let mut ids = index.walk(set, false, None, limit);
+        ids.reverse();
+        return rows_by_id(pool, &ids).await;
+    }
+    let (table, column) = link.table();
+    of_join(pool, table, column, id).await
 }
 
-/// The latest `RECORD_EVENTS` events about a topic, in date order.
-#[tracing::instrument(skip(pool))]
-pub async fn of_topic(pool: &SqlitePool, topic_id: i64) -> Result<Vec<EventListRow>, sqlx::Error> {
-    of_join(pool, "event_topics", "topic_id", topic_id).await
-}
-
-/// The latest `RECORD_EVENTS` events an organisation took part in, in date order.
-#[tracing::instrument(skip(pool))]
-pub async fn of_organization(
+/// How many events a record has.
+#[tracing::instrument(skip(pool, index))]
+pub async fn count_of_record(
     pool: &SqlitePool,
-    organization_id: i64,
-) -> Result<Vec<EventListRow>, sqlx::Error> {
-    of_join(
-        pool,
-        "event_organizations",
-        "organization_id",
-        organization_id,
-    )
-    .await
-}
-
-/// How many events a person took part in.
-#[tracing::instrument(skip(pool))]
-pub async fn count_of_person(pool: &SqlitePool, person_id: i64) -> Result<i64, sqlx::Error> {
-    count_join(pool, "event_people", "person_id", person_id).await
-}
-
-/// How many events are about a topic.
-#[tracing::instrument(skip(pool))]
-pub async fn count_of_topic(pool: &SqlitePool, topic_id: i64) -> Result<i64, sqlx::Error> {
-    count_join(pool, "event_topics", "topic_id", topic_id).await
-}
-
-/// How many events an organisation took part in.
-#[tracing::instrument(skip(pool))]
-pub async fn count_of_organization(
-    pool: &SqlitePool,
-    organization_id: i64,
+    index: Option<&EventIndex>,
+    link: Link,
+    id: i64,
 ) -> Result<i64, sqlx::Error> {
-    count_join(
-        pool,
-        "event_organizations",
-        "organization_id",
-        organization_id,
-    )
-    .await
+    if let Some(index) = index {
+        return Ok(index.events_of(link, id).map_or(0, |set| set.len() as i64));
+    }
+    let (table, column) = link.table();
+    count_join(pool, table, column, id).await
 }
 
 /// Counts the entries of the join table's covering index for one id.

@@ -5,6 +5,7 @@ pub mod agreements;
 pub mod annotations;
 pub mod charts;
 pub mod events;
+pub mod index;
 pub mod organizations;
 pub mod people;
 pub mod revisions;

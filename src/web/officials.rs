@@ -13,6 +13,7 @@ use crate::db::Counted;
 use crate::db::agreements;
 use crate::db::annotations::{self, Subject};
 use crate::db::events::{self, QuoteRow};
+use crate::db::index::Link;
 use crate::db::people::{self, OfficialListRow, PersonRow, RoleRow};
 use crate::domain::{Slug, TimelineFilter};
 use crate::error::{Error, Result};
@@ -97,6 +98,7 @@ pub struct OfficialPage {
 
 pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>> {
     let db = &state.db;
+    let index = state.index.for_latest(db).await;
     let person = people::by_slug(db, &slug).await?.ok_or(Error::NotFound)?;
     let roles = people::roles(db, person.id).await?;
     let met_with = people::met_with(db, person.id).await?;
@@ -109,6 +111,7 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
     );
     let activity = time_chart::for_record(
         db,
+        &state.index,
         TimelineFilter {
             officials: vec![Slug::parse(&person.slug).map_err(|_| Error::NotFound)?],
             ..TimelineFilter::default()
@@ -136,9 +139,10 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
                 row,
             })
             .collect(),
-        events_total: events::count_of_person(db, person.id).await?,
+        events_total: events::count_of_record(db, index.as_deref(), Link::Person, person.id)
+            .await?,
         events_href: Some(format!("/?official={}", person.slug)),
-        events: events::of_person(db, person.id)
+        events: events::of_record(db, index.as_deref(), Link::Person, person.id)
             .await?
             .into_iter()
             .map(EventCard::from)

@@ -9,6 +9,7 @@ use super::views::{self, EventCard, NoteView, SourceCitations};
 use crate::db::agreements;
 use crate::db::annotations::{self, Subject};
 use crate::db::events;
+use crate::db::index::Link;
 use crate::db::organizations::{self, MemberRow, OrganizationListRow, OrganizationRow};
 use crate::domain::OrganizationKind;
 use crate::error::{Error, Result};
@@ -71,6 +72,7 @@ pub struct OrganizationPage {
 
 pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>> {
     let db = &state.db;
+    let index = state.index.for_latest(db).await;
     let organization = organizations::by_slug(db, &slug)
         .await?
         .ok_or(Error::NotFound)?;
@@ -81,9 +83,9 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
         kind_label: kind_label(&organization.kind),
         aliases: annotations::aliases(db, Subject::Organization, id).await?,
         members: organizations::members(db, id).await?,
-        events_total: events::count_of_organization(db, id).await?,
+        events_total: events::count_of_record(db, index.as_deref(), Link::Organization, id).await?,
         events_href: None,
-        events: events::of_organization(db, id)
+        events: events::of_record(db, index.as_deref(), Link::Organization, id)
             .await?
             .into_iter()
             .map(EventCard::from)

@@ -9,9 +9,10 @@ use std::sync::Mutex;
 use axum::body::Bytes;
 use axum::http::HeaderMap;
 
-/// The most responses kept, and the most bytes: the memory the cache may use is bounded.
+/// The most responses kept, and by default the most bytes: the memory the cache may use is
+/// bounded.
 const MAX_ENTRIES: usize = 512;
-const MAX_BYTES: usize = 24 * 1024 * 1024;
+pub const DEFAULT_MAX_BYTES: usize = 24 * 1024 * 1024;
 /// A larger response is not kept.
 const MAX_ENTRY_BYTES: usize = 1024 * 1024;
 
@@ -39,12 +40,27 @@ struct Inner {
 }
 
 /// A bounded map of rendered responses, oldest evicted first.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct PageCache {
     inner: Mutex<Inner>,
+    max_bytes: usize,
+}
+
+impl Default for PageCache {
+    fn default() -> Self {
+        Self::with_max_bytes(DEFAULT_MAX_BYTES)
+    }
 }
 
 impl PageCache {
+    /// A cache of at most `max_bytes` of responses; none are kept at zero.
+    pub fn with_max_bytes(max_bytes: usize) -> Self {
+        Self {
+            inner: Mutex::default(),
+            max_bytes,
+        }
+    }
+
     pub fn get(&self, key: &Key) -> Option<Entry> {
         let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         inner.entries.get(key).cloned()
@@ -52,14 +68,14 @@ impl PageCache {
 
     pub fn insert(&self, key: Key, entry: Entry) {
         let size = entry.body.len();
-        if size > MAX_ENTRY_BYTES {
+        if size > MAX_ENTRY_BYTES.min(self.max_bytes) || self.max_bytes == 0 {
             return;
         }
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         if inner.entries.contains_key(&key) {
             return;
         }
-        while inner.order.len() >= MAX_ENTRIES || inner.bytes + size > MAX_BYTES {
+        while inner.order.len() >= MAX_ENTRIES || inner.bytes + size > self.max_bytes {
             let Some(oldest) = inner.order.pop_front() else {
                 break;
             };
@@ -125,6 +141,19 @@ mod tests {
             Entry {
                 headers: HeaderMap::new(),
                 body: Bytes::from(vec![0u8; MAX_ENTRY_BYTES + 1]),
+            },
+        );
+        assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn a_cache_of_zero_bytes_keeps_nothing() {
+        let cache = PageCache::with_max_bytes(0);
+        cache.insert(
+            key("/"),
+            Entry {
+                headers: HeaderMap::new(),
+                body: Bytes::from_static(b"x"),
             },
         );
         assert!(cache.is_empty());

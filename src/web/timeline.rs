@@ -204,11 +204,13 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
             ))
         });
     let parsed = match own_and_filter {
-        Ok((filter, cursor, stack)) => match events::resolve(&state.db, &filter).await {
-            Ok(resolved) => Ok((filter, resolved, cursor, stack)),
-            Err(Error::BadRequest(e)) => Err(e),
-            Err(e) => return Err(e),
-        },
+        Ok((filter, cursor, stack)) => {
+            match events::resolve(&state.db, &state.index, &filter).await {
+                Ok(resolved) => Ok((filter, resolved, cursor, stack)),
+                Err(Error::BadRequest(e)) => Err(e),
+                Err(e) => return Err(e),
+            }
+        }
         Err(e) => Err(e),
     };
     let (filter, resolved, cursor, stack, error) = match parsed {

@@ -12,6 +12,7 @@ use crate::db::Counted;
 use crate::db::agreements;
 use crate::db::annotations::{self, Subject};
 use crate::db::events;
+use crate::db::index::Link;
 use crate::db::topics::{self, TopicListRow, TopicRow};
 use crate::domain::{Slug, TimelineFilter};
 use crate::error::{Error, Result};
@@ -55,6 +56,7 @@ pub struct TopicPage {
 
 pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>> {
     let db = &state.db;
+    let index = state.index.for_latest(db).await;
     let topic = topics::by_slug(db, &slug).await?.ok_or(Error::NotFound)?;
     let officials = topics::officials(db, topic.id).await?;
     let officials_chart = ranked::lay_out(
@@ -66,6 +68,7 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
     );
     let activity = time_chart::for_record(
         db,
+        &state.index,
         TimelineFilter {
             topics: vec![Slug::parse(&topic.slug).map_err(|_| Error::NotFound)?],
             ..TimelineFilter::default()
@@ -77,9 +80,9 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
     let page = TopicPage {
         title: topic.name.clone(),
         section: "topics",
-        events_total: events::count_of_topic(db, topic.id).await?,
+        events_total: events::count_of_record(db, index.as_deref(), Link::Topic, topic.id).await?,
         events_href: Some(format!("/?topic={}", topic.slug)),
-        events: events::of_topic(db, topic.id)
+        events: events::of_record(db, index.as_deref(), Link::Topic, topic.id)
             .await?
             .into_iter()
             .map(EventCard::from)

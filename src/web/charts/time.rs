@@ -583,11 +583,12 @@ pub async fn for_filter(
 /// linking to the timeline of that record narrowed to the period.
 pub async fn for_record(
     db: &sqlx::SqlitePool,
+    index: &std::sync::Arc<crate::db::index::SharedIndex>,
     filter: TimelineFilter,
     id: &str,
     subject: &str,
 ) -> Result<Option<TimeChart>> {
-    let resolved = crate::db::events::resolve(db, &filter).await?;
+    let resolved = crate::db::events::resolve(db, index, &filter).await?;
     let mut chart = for_filter(db, &filter, &resolved, Stack::Class, id, subject).await?;
     // The toggle belongs to the timeline; a record's page keeps its chart by class.
     if let Some(c) = chart.as_mut() {
