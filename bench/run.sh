@@ -3,6 +3,10 @@
 # events by default), serves each on a loopback port and drives it with wrk at concurrency 1
 # and 64. Prints a table and writes it, with the machine and the command, to bench/RESULTS.md.
 #
+# Each archive is measured twice: as served (repeat views come from the in-memory page cache)
+# and with the page cache off (`--page-cache-mib 0`), where every request builds its page from
+# the database, as a first view does.
+#
 #   bench/run.sh
 #   BENCH_SIZES="10000 100000" BENCH_DURATION=5 bench/run.sh
 #
@@ -75,18 +79,25 @@ stop_nginx() {
 }
 trap 'stop_server; stop_nginx' EXIT
 
-# start_server DB STATIC_DIR: starts the server, sets PORT, SERVER_PID and COLD_MS (the time
-# until /healthz answers).
+# start_server DB STATIC_DIR [ARGS...]: starts the server, sets PORT, SERVER_PID, COLD_MS (the
+# time until /healthz answers), then waits for the event index: INDEX_MS is the time until
+# /healthz reports it ready, INDEX_MIB its size as the server logged it.
 start_server() {
     PORT=$(free_port)
-    local started
+    local started db=$1 static=$2
+    shift 2
     started=$(now_ms)
-    RUST_LOG=warn "$BIN" --bind "127.0.0.1:$PORT" --database-url "sqlite:$1" \
-        --static-dir "$2" >"$DIR/server.log" 2>&1 &
+    RUST_LOG=warn,tradewatch::db::index=info "$BIN" --bind "127.0.0.1:$PORT" --database-url "sqlite:$db" \
+        --static-dir "$static" "$@" >"$DIR/server.log" 2>&1 &
     SERVER_PID=$!
-    for _ in $(seq 1 3000); do
-        if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null; then
+    COLD_MS=""
+    for _ in $(seq 1 30000); do
+        if [ -z "$COLD_MS" ] && curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null; then
             COLD_MS=$(($(now_ms) - started))
+        fi
+        if [ -n "$COLD_MS" ] && curl -fsS "http://127.0.0.1:$PORT/healthz" 2>/dev/null | grep -q 'index: ready'; then
+            INDEX_MS=$(($(now_ms) - started))
+            INDEX_MIB=$(sed -n 's/.*event index built.* mib=\([0-9]*\).*/\1/p' "$DIR/server.log" | tail -1)
             return 0
         fi
         if ! kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -94,7 +105,7 @@ start_server() {
         fi
         sleep 0.01
     done
-    log "the server did not answer within 30 s"; exit 1
+    log "the server or its event index was not ready within 300 s"; exit 1
 }
 
 # to_ms VALUE: wrk's "812.00us", "1.23ms" or "1.01s" in milliseconds.
@@ -121,9 +132,9 @@ measure() {
         p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$output")")
         max=$(to_ms "$(awk '$1 == "Latency" { print $4 }' <<<"$output")")
         errors=$(awk '/Non-2xx|Socket errors/ { print }' <<<"$output" | tr '\n' ' ')
-        ROWS+=("| $SIZE_LABEL | $label | $c | $rps | $p50 | $p99 | $max | ${errors:-} |")
-        printf '%-10s %-44s c=%-3s %8s req/s  p50 %8s ms  p99 %8s ms  max %8s ms %s\n' \
-            "$SIZE_LABEL" "$label" "$c" "$rps" "$p50" "$p99" "$max" "${errors:-}" >&2
+        ROWS+=("| $SIZE_LABEL | $MODE | $label | $c | $rps | $p50 | $p99 | $max | ${errors:-} |")
+        printf '%-10s %-8s %-44s c=%-3s %8s req/s  p50 %8s ms  p99 %8s ms  max %8s ms %s\n' \
+            "$SIZE_LABEL" "$MODE" "$label" "$c" "$rps" "$p50" "$p99" "$max" "${errors:-}" >&2
     done
 }
 
@@ -163,7 +174,22 @@ EOF
 
 sql() { sqlite3 -readonly "$1" "$2"; }
 
+# endpoints: the requests of the issue, against $base.
+endpoints() {
+    measure "/" "$base/"
+    measure "/?official&topic" "$base/?official=$busiest&topic=$topic"
+    measure "/?from&to (one month)" "$base/?from=$year-03&to=$year-03"
+    measure "/?q=" "$base/?q=tariffs"
+    measure "/events/{slug}" "$base/events/$event"
+    measure "/officials/{busiest}" "$base/officials/$busiest"
+    measure "/topics/{slug}" "$base/topics/$topic"
+    measure "/api/v1/events?official&kind" "$base/api/v1/events?official=$busiest&kind=meeting&limit=50"
+    measure "/api/v1/events?cursor (deep)" "$base/api/v1/events?cursor=$deep&limit=50"
+    measure "/search?q=" "$base/search?q=export+controls"
+}
+
 SUMMARY=()
+MODE=cached
 # --- the real dataset ------------------------------------------------------------------------
 SIZE_LABEL="real"
 REAL_DB=$DIR/real.db
@@ -174,7 +200,7 @@ log "real dataset: seeded"
 start_server "$REAL_DB" "$DIR/static"
 measure "/" "http://127.0.0.1:$PORT/"
 static_reference "http://127.0.0.1:$PORT/" "/"
-SUMMARY+=("| real (33 events) | – | $COLD_MS | $(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status") |")
+SUMMARY+=("| real (33 events) | – | $COLD_MS | $INDEX_MS | ${INDEX_MIB:-–} | $(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status") | – |")
 stop_server
 
 # --- synthetic archives ----------------------------------------------------------------------
@@ -198,22 +224,21 @@ for SIZE in $SIZES; do
     deep=$(sql "$DB" "SELECT date_start || '.' || date_end || '.' || slug FROM events WHERE id = (SELECT MAX(id) * 9 / 10 FROM events)")
     year=$(sql "$DB" "SELECT substr(date_start, 1, 4) FROM events WHERE id = (SELECT MAX(id) / 2 FROM events)")
 
-    measure "/" "$base/"
-    measure "/?official&topic" "$base/?official=$busiest&topic=$topic"
-    measure "/?from&to (one month)" "$base/?from=$year-03&to=$year-03"
-    measure "/?q=" "$base/?q=tariffs"
-    measure "/events/{slug}" "$base/events/$event"
-    measure "/officials/{busiest}" "$base/officials/$busiest"
-    measure "/topics/{slug}" "$base/topics/$topic"
-    measure "/api/v1/events?official&kind" "$base/api/v1/events?official=$busiest&kind=meeting&limit=50"
-    measure "/api/v1/events?cursor (deep)" "$base/api/v1/events?cursor=$deep&limit=50"
-    measure "/search?q=" "$base/search?q=export+controls"
+    endpoints
     static_reference "$base/" "/"
     rss=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status")
     stop_server
+    # Every request builds its page: the cost of first views.
+    MODE=rendered
+    start_server "$DB" "$DIR/static" --page-cache-mib 0
+    base="http://127.0.0.1:$PORT"
+    endpoints
+    rendered_rss=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status")
+    stop_server
+    MODE=cached
     # Cold start on the existing database.
     start_server "$DB" "$DIR/static"
-    SUMMARY+=("| $SIZE | $LOAD | $COLD_MS | $rss |")
+    SUMMARY+=("| $SIZE | $LOAD | $COLD_MS | $INDEX_MS | ${INDEX_MIB:-–} | $rss | $rendered_rss |")
     stop_server
 done
 
@@ -238,14 +263,17 @@ done
     echo
     echo "## Requests"
     echo
-    echo "| events | request | c | req/s | p50 | p99 | max | errors |"
-    echo "|---|---|---|---|---|---|---|---|"
+    echo "\`cached\`: as served, repeat views from the page cache. \`rendered\`: the page cache off, every"
+    echo "request built from the database as a first view is."
+    echo
+    echo "| events | pages | request | c | req/s | p50 | p99 | max | errors |"
+    echo "|---|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${ROWS[@]}"
     echo
     echo "## Archive, start and memory"
     echo
-    echo "| events | generator load time | cold start to /healthz (ms) | peak RSS under load (MB) |"
-    echo "|---|---|---|---|"
+    echo "| events | generator load time | cold start to /healthz (ms) | event index ready (ms) | index (MiB) | peak RSS, cached (MB) | peak RSS, rendered (MB) |"
+    echo "|---|---|---|---|---|---|---|"
     printf '%s\n' "${SUMMARY[@]}"
     # The reading of these figures against the targets, kept by hand beside the script.
     if [ -f "$ROOT/bench/notes.md" ]; then

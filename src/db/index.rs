@@ -780,6 +780,23 @@ impl SharedIndex {
         None
     }
 
+    /// `ready` when the index has caught up with the latest revision, `building` while it is
+    /// read (starting a build if none runs), `failed` when reading it failed, `off` without one.
+    pub async fn status(self: &Arc<Self>, pool: &SqlitePool) -> &'static str {
+        if self.disabled {
+            return "off";
+        }
+        if self.for_latest(pool).await.is_some() {
+            return "ready";
+        }
+        let slot = self.slot();
+        if slot.building.is_none() && slot.failed.is_some() {
+            "failed"
+        } else {
+            "building"
+        }
+    }
+
     /// Builds the index of the latest revision now (start-up and tests).
     pub async fn build_now(self: &Arc<Self>, pool: &SqlitePool) -> Option<Arc<EventIndex>> {
         if self.disabled {

@@ -144,10 +144,13 @@ impl Kind {
             ),
         };
         let table = from.split_whitespace().next().unwrap_or_default();
+        let joins = from.get(table.len()..).unwrap_or_default();
         // The latest `CANDIDATES` (+1, to tell "more") matches are scored in rowid order, which
         // FTS5 walks without reading the rest; the best are then highlighted. FTS5's auxiliary
         // functions cannot run in a query with a window function, so each step is its own
-        // subquery.
+        // subquery. The best are highlighted in one pass over the matches between the lowest
+        // and highest of their rowids (FTS5 walks that range of the doclist once): looked up
+        // one by one, a prefix query would build its whole doclist again for each.
         format!(
             "WITH candidates (id, score, tie) AS (
                  SELECT {table}.rowid, {rank}, {tie} FROM {from} WHERE {table} MATCH ?1
@@ -156,8 +159,9 @@ impl Kind {
                  SELECT id, score, tie, COUNT(*) OVER () FROM candidates ORDER BY score, tie LIMIT ?2),
              hits (link_type, link_slug, anchor, title, snippet, detail, total, score, tie) AS (
                  SELECT {select}, best.total, best.score, best.tie
-                   FROM {from} JOIN best ON best.id = {table}.rowid
-                  WHERE {table} MATCH ?1)
+                   FROM {table} CROSS JOIN best ON best.id = {table}.rowid {joins}
+                  WHERE {table} MATCH ?1
+                    AND {table}.rowid BETWEEN (SELECT min(id) FROM best) AND (SELECT max(id) FROM best))
              SELECT link_type, link_slug, anchor, title, snippet, detail, total
                FROM hits ORDER BY score, tie"
         )

@@ -73,12 +73,20 @@ pub async fn no_parameters(request: axum::extract::Request, next: Next) -> Respo
 }
 
 /// 200 when the database answers, 503 when it does not.
-async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+/// `ok` while the database answers, with the event index's state on a second line: the
+/// timeline answers from SQLite alone until it is `ready`.
+async fn healthz(State(state): State<AppState>) -> (StatusCode, String) {
     match crate::db::ping(&state.db).await {
-        Ok(()) => (StatusCode::OK, "ok\n"),
+        Ok(()) => (
+            StatusCode::OK,
+            format!("ok\nindex: {}\n", state.index.status(&state.db).await),
+        ),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database unavailable\n".to_owned(),
+            )
         }
     }
 }
