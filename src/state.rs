@@ -18,6 +18,8 @@ pub struct AppState {
     pub public_url: Arc<str>,
     /// Rendered pages, until the data changes.
     pub pages: Arc<crate::web::page_cache::PageCache>,
+    /// Every agreement judged, until the data or the day changes.
+    pub agreements: Arc<crate::web::agreement_index::AgreementIndex>,
 }
 
 impl AppState {
@@ -27,6 +29,7 @@ impl AppState {
             static_dir: None,
             public_url: Arc::from(DEFAULT_PUBLIC_URL),
             pages: Arc::default(),
+            agreements: Arc::default(),
         }
     }
 
