@@ -511,7 +511,7 @@ async fn oracle_slugs(app: &TestApp, query: &str) -> Vec<String> {
     )))
     .fetch_all(&app.pool)
     .await
-    .unwrap()
+    .expect("oracle slugs")
 }
 
 fn listed(html: &scraper::Html) -> Vec<String> {
