@@ -204,6 +204,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     // The event index is read in the background; until it is ready, SQLite answers alone.
     state.index.for_latest(&pool).await;
+    // The agreements are judged once per revision; do it now rather than in a first request.
+    let (agreements, warm) = (state.agreements.clone(), pool.clone());
+    tokio::spawn(async move {
+        if let Err(error) = agreements.judged(&warm, crate::web::agreements::today()).await {
+            tracing::warn!(%error, "cannot judge the agreements ahead of the first request");
+        }
+    });
     let app = app_with_limits(state, &limits);
     crate::server::serve(listener, app, &connection_limits, shutdown_signal()).await;
     pool.close().await;

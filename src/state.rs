@@ -20,6 +20,8 @@ pub struct AppState {
     pub pages: Arc<crate::web::page_cache::PageCache>,
     /// The events of the latest revision, indexed in memory for the timeline's queries.
     pub index: Arc<crate::db::index::SharedIndex>,
+    /// Every agreement judged, until the data or the day changes.
+    pub agreements: Arc<crate::web::agreement_index::AgreementIndex>,
 }
 
 impl AppState {
@@ -30,6 +32,7 @@ impl AppState {
             public_url: Arc::from(DEFAULT_PUBLIC_URL),
             pages: Arc::default(),
             index: Arc::default(),
+            agreements: Arc::default(),
         }
     }
 

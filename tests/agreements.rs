@@ -180,6 +180,9 @@ async fn each_status_follows_from_follow_ups_and_due_dates() {
     )
     .await
     .expect("imported");
+    // The list, judged before this import, judges again.
+    let (_, html) = app.get_html("/agreements").await;
+    assert_eq!(status_of(&html, "tourism-meeting-early-2024"), "Broken");
     let (_, html) = app.get_html("/agreements/tourism-meeting-early-2024").await;
     assert_eq!(select(&html, ".record__kicker .tag--status"), ["Broken"]);
     assert!(
@@ -431,5 +434,346 @@ async fn each_import_records_a_revision_of_what_it_changed() {
         select(&html, ".cite .facts")
             .join(" ")
             .contains("Last changedin revision 1,")
+    );
+}
+
+/// A generated archive of 10,000 events (about 330 agreements: several pages of the list) and
+/// the app over it, with every agreement's status as of today judged by SQL alone in the table
+/// `oracle` (slug, status, parties, topics, position in the list's order), for the tests to count
+/// against.
+async fn archive() -> (TestApp, tempfile::TempDir) {
+    let (pool, dir) = empty().await;
+    dataset::synthetic::generate(&pool, 10_000, 1)
+        .await
+        .expect("generated");
+    let today = day(0);
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "CREATE TABLE oracle AS
+         WITH latest AS (
+           SELECT f.agreement_id, f.effect,
+                  row_number() OVER (PARTITION BY f.agreement_id
+                                     ORDER BY e.date_end DESC, e.date_start DESC, e.slug DESC) AS n
+             FROM agreement_followups f JOIN events e ON e.id = f.event_id)
+         SELECT a.slug,
+                CASE l.effect WHEN 'fulfils' THEN 'fulfilled' WHEN 'partly-fulfils' THEN 'in-progress'
+                              WHEN 'breaks' THEN 'broken'
+                  ELSE CASE WHEN a.due_end < '{today}' THEN 'overdue'
+                            WHEN a.due_start <= '{today}' THEN 'due' ELSE 'agreed' END END AS status,
+                ' ' || (SELECT group_concat(coalesce(o.slug, c.slug), ' ') FROM agreement_parties ap
+                          LEFT JOIN organizations o ON o.id = ap.organization_id
+                          LEFT JOIN countries c ON c.id = ap.country_id
+                         WHERE ap.agreement_id = a.id) || ' ' AS parties,
+                ' ' || (SELECT group_concat(t.slug, ' ') FROM agreement_topics at
+                          JOIN topics t ON t.id = at.topic_id WHERE at.agreement_id = a.id) || ' ' AS topics,
+                row_number() OVER (ORDER BY coalesce(e.date_start, a.due_start), a.slug) AS position
+           FROM agreements a LEFT JOIN events e ON e.id = a.event_id
+           LEFT JOIN latest l ON l.agreement_id = a.id AND l.n = 1"
+    )))
+    .execute(&pool)
+    .await
+    .expect("oracle");
+    let app = TestApp::over(
+        pool.clone(),
+        tradewatch::app(tradewatch::AppState::new(pool)),
+    );
+    (app, dir)
+}
+
+/// The SQL condition for an agreements filter over `oracle`, leaving out one parameter.
+fn oracle_condition(query: &str, except: Option<&str>) -> String {
+    let mut by_param: Vec<(String, Vec<String>)> = Vec::new();
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+        if Some(key.as_ref()) == except {
+            continue;
+        }
+        let (column, test) = match key.as_ref() {
+            "status" => ("status", format!("status = '{value}'")),
+            "party" => ("parties", format!("parties LIKE '% {value} %'")),
+            _ => ("topics", format!("topics LIKE '% {value} %'")),
+        };
+        match by_param.iter_mut().find(|(c, _)| c == column) {
+            Some((_, tests)) => tests.push(test),
+            None => by_param.push((column.to_owned(), vec![test])),
+        }
+    }
+    let mut condition = "1 = 1".to_owned();
+    for (_, tests) in by_param {
+        condition.push_str(&format!(" AND ({})", tests.join(" OR ")));
+    }
+    condition
+}
+
+/// The slugs matching a filter, in the list's order, by SQL.
+async fn oracle_slugs(app: &TestApp, query: &str) -> Vec<String> {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT slug FROM oracle WHERE {} ORDER BY position",
+        oracle_condition(query, None)
+    )))
+    .fetch_all(&app.pool)
+    .await
+    .expect("oracle slugs")
+}
+
+fn listed(html: &scraper::Html) -> Vec<String> {
+    statuses(html).into_iter().map(|(slug, _)| slug).collect()
+}
+
+fn link(html: &scraper::Html, rel: &str) -> Option<String> {
+    attrs(html, &format!(".pager a[rel={rel}]"), "href")
+        .into_iter()
+        .next()
+}
+
+#[tokio::test]
+async fn pages_walk_every_agreement_once_both_ways_keeping_the_filters() {
+    let (app, _dir) = archive().await;
+    let busy_topic: String = sqlx::query_scalar(
+        "SELECT t.slug FROM agreement_topics at JOIN topics t ON t.id = at.topic_id
+          GROUP BY t.id ORDER BY COUNT(*) DESC, t.slug LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    for query in [
+        String::new(),
+        "status=agreed&status=overdue".to_owned(),
+        "party=china".to_owned(),
+        format!("status=agreed&status=fulfilled&topic={busy_topic}"),
+    ] {
+        let expected = oracle_slugs(&app, &query).await;
+        assert!(!expected.is_empty(), "{query}");
+        let first = if query.is_empty() {
+            "/agreements".to_owned()
+        } else {
+            format!("/agreements?{query}")
+        };
+
+        // Forwards from the first page by the Next links.
+        let mut seen: Vec<String> = Vec::new();
+        let mut pages = Vec::new();
+        let mut at = Some(first.clone());
+        while let Some(path) = at {
+            let (status, html) = app.get_html(&path).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            let shown = listed(&html);
+            assert!(shown.len() <= 50, "{path}");
+            assert_eq!(
+                select(&html, ".results__range"),
+                [format!(
+                    "Showing {}–{} of {}{}.",
+                    seen.len() + 1,
+                    seen.len() + shown.len(),
+                    expected.len(),
+                    if expected.len() > 50 {
+                        ", oldest first"
+                    } else {
+                        ""
+                    }
+                )],
+                "{path}"
+            );
+            assert_eq!(
+                link(&html, "prev").is_some(),
+                !seen.is_empty(),
+                "{path}: a Previous link exactly when there are earlier agreements"
+            );
+            seen.extend(shown);
+            pages.push(path);
+            at = link(&html, "next");
+            if let Some(next) = &at {
+                assert!(
+                    next.starts_with(&format!(
+                        "/agreements?{query}{}after=",
+                        if query.is_empty() { "" } else { "&" }
+                    )),
+                    "the Next link keeps the filters: {next}"
+                );
+            }
+        }
+        assert_eq!(seen, expected, "{query}: forwards");
+        assert_eq!(pages.len(), expected.len().div_ceil(50), "{query}");
+
+        // Backwards from the last page by the Previous links.
+        let mut back: Vec<String> = Vec::new();
+        let mut at = pages.last().cloned();
+        while let Some(path) = at {
+            let (_, html) = app.get_html(&path).await;
+            let mut shown = listed(&html);
+            shown.extend(back);
+            back = shown;
+            at = link(&html, "prev");
+            if let Some(previous) = &at {
+                assert!(previous.contains("before="), "{previous}");
+                assert!(previous.contains(&query), "{previous} keeps {query}");
+            }
+        }
+        assert_eq!(back, expected, "{query}: backwards");
+    }
+}
+
+#[tokio::test]
+async fn facet_counts_are_those_of_the_whole_filtered_set() {
+    let (app, _dir) = archive().await;
+    for query in [
+        "",
+        "status=overdue",
+        "status=due&status=agreed&party=united-states",
+        "topic=tariffs&topic=semiconductors",
+    ] {
+        let path = format!("/agreements?{query}");
+        let (status, html) = app.get_html(&path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM oracle WHERE {}",
+            oracle_condition(query, None)
+        )))
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        assert!(
+            select(&html, "#results-heading")[0].starts_with(&format!("{total} agreement")),
+            "{path}: {:?}",
+            select(&html, "#results-heading")
+        );
+        for (param, column) in [
+            ("status", "status"),
+            ("party", "parties"),
+            ("topic", "topics"),
+        ] {
+            let values = attrs(&html, &format!("input[name={param}]"), "value");
+            assert!(!values.is_empty(), "{path}: {param}");
+            for value in values {
+                let test = if param == "status" {
+                    format!("{column} = '{value}'")
+                } else {
+                    format!("{column} LIKE '% {value} %'")
+                };
+                let counted: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                    "SELECT COUNT(*) FROM oracle WHERE {} AND {test}",
+                    oracle_condition(query, Some(param))
+                )))
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+                assert_eq!(
+                    facet_count(&html, param, &value),
+                    Some(counted),
+                    "{path}: {param}={value}"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_api_pages_by_cursor_and_the_csv_exports_every_match() {
+    let (app, _dir) = archive().await;
+    let query = "status=agreed&status=overdue&status=fulfilled";
+    let expected = oracle_slugs(&app, query).await;
+    assert!(expected.len() > 80, "{}", expected.len());
+    let mut seen: Vec<String> = Vec::new();
+    let mut at = Some(format!("/api/v1/agreements?{query}&limit=40"));
+    let mut pages = 0;
+    while let Some(path) = at {
+        let (status, _, body) = app.get(&path).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(page["meta"]["total"], expected.len(), "{path}");
+        assert_eq!(page["meta"]["limit"], 40);
+        assert_eq!(page["links"]["html"], format!("/agreements?{query}"));
+        let data = page["data"].as_array().unwrap();
+        assert!(data.len() <= 40);
+        for a in data {
+            assert!(a["status"] != "due" && a["status"] != "broken", "{a}");
+            seen.push(a["slug"].as_str().unwrap().to_owned());
+        }
+        at = page["links"]["next"].as_str().map(str::to_owned);
+        pages += 1;
+    }
+    assert_eq!(seen, expected);
+    assert_eq!(pages, expected.len().div_ceil(40));
+
+    let (status, headers, body) = app.get(&format!("/agreements.csv?{query}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[axum::http::header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let slugs: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+    assert_eq!(slugs, expected);
+    let statuses: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT status FROM oracle WHERE {} ORDER BY position",
+        oracle_condition(query, None)
+    )))
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(rows.iter().map(|r| &r[9]).collect::<Vec<_>>(), statuses);
+}
+
+#[tokio::test]
+async fn the_chart_draws_the_page_and_says_so() {
+    let (app, _dir) = archive().await;
+    let total = count(&app.pool, "agreements").await;
+    let (_, _, body) = app.get("/agreements").await;
+    let html = scraper::Html::parse_document(&body);
+    let note = select(&html, "#commitments-chart .chart__note").join(" ");
+    assert!(
+        note.contains(&format!("listed on this page, 1–50 of {total}")),
+        "{note}"
+    );
+    let drawn = attrs(&html, "#commitments-chart a[data-slug]", "data-slug");
+    let shown = listed(&html);
+    assert!(!drawn.is_empty());
+    assert!(drawn.iter().all(|slug| shown.contains(slug)), "{drawn:?}");
+}
+
+#[tokio::test]
+async fn a_bad_page_position_is_a_400_naming_the_parameter() {
+    let app = seeded().await;
+    for (path, param) in [
+        ("/agreements?after=Not%20A%20Place", "after"),
+        ("/agreements?before=2023-02-30.tourism", "before"),
+        ("/agreements?status=due&after=2023.x", "after"),
+        ("/agreements?after=tourism&before=tourism", "before"),
+        ("/agreements?after=a&after=b", "after"),
+        ("/agreements?cursor=tourism", "cursor"),
+        ("/agreements?limit=5", "limit"),
+    ] {
+        let (status, html) = app.get_html(path).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(
+            select(&html, "[role=alert]")
+                .join(" ")
+                .contains(&format!("“{param}”")),
+            "{path}"
+        );
+        assert!(listed(&html).is_empty(), "{path}");
+    }
+    for (path, param) in [
+        ("/api/v1/agreements?cursor=%00", "cursor"),
+        ("/api/v1/agreements?cursor=a&cursor=b", "cursor"),
+        ("/api/v1/agreements?limit=0", "limit"),
+        ("/api/v1/agreements?after=tourism", "after"),
+        ("/agreements.csv?after=tourism", "after"),
+        ("/agreements.csv?cursor=tourism", "cursor"),
+    ] {
+        let (status, _, body) = app.get(path).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
+        let error: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(error["error"]["parameter"], param, "{path}");
+    }
+    // A well-formed place that no agreement holds still pages from where it would be.
+    let (status, html) = app
+        .get_html("/agreements?after=1900-01-01.nothing-here")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        listed(&html).len() as i64,
+        count(&app.pool, "agreements").await
     );
 }

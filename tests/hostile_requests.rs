@@ -168,7 +168,7 @@ async fn bad_values_are_rejected_naming_the_parameter_on_the_filtered_routes() {
             assert_names_parameter(&url[..url.len().min(80)], json, status, &body, param);
         }
     }
-    for (path, json) in [("/api/v1/events", true)] {
+    for (path, json) in [("/api/v1/events", true), ("/api/v1/agreements", true)] {
         for (query, param) in [
             ("limit=0", "limit"),
             ("limit=ten", "limit"),
@@ -195,6 +195,22 @@ async fn bad_values_are_rejected_naming_the_parameter_on_the_filtered_routes() {
             let url = with_query(path, query);
             let (status, _, body) = app.get(&url).await;
             assert_names_parameter(&url[..url.len().min(80)], json, status, &body, param);
+        }
+    }
+    // Each list takes its own page position and rejects the other's.
+    for (path, json, own, other) in [
+        ("/agreements", false, "after", "cursor"),
+        ("/agreements", false, "before", "limit"),
+        ("/api/v1/agreements", true, "cursor", "after"),
+        ("/agreements.csv", true, "status", "before"),
+    ] {
+        for (query, param) in [
+            (format!("{own}=%00%01"), own),
+            (format!("{other}=x"), other),
+        ] {
+            let url = with_query(path, &query);
+            let (status, _, body) = app.get(&url).await;
+            assert_names_parameter(&url, json, status, &body, param);
         }
     }
     for (path, json) in [("/search", false), ("/api/v1/search", true)] {

@@ -63,6 +63,16 @@ const CASES: &[(&str, &str, u16)] = &[
         404,
     ),
     ("/api/v1/agreements", "/api/v1/agreements", 200),
+    (
+        "/api/v1/agreements?limit=2&cursor=2023-08-28.a&status=agreed",
+        "/api/v1/agreements",
+        200,
+    ),
+    (
+        "/api/v1/agreements?cursor=2023.x",
+        "/api/v1/agreements",
+        400,
+    ),
     ("/api/v1/agreements?status=late", "/api/v1/agreements", 400),
     (
         "/api/v1/agreements/biden-xi-bali-understanding",

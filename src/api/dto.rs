@@ -43,6 +43,24 @@ impl Link {
     }
 }
 
+/// Where a paged list stands.
+#[derive(Serialize, ToSchema)]
+pub struct ListMeta {
+    /// How many records match the filters, across all pages.
+    pub total: i64,
+    pub limit: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ListLinks {
+    #[serde(rename = "self")]
+    pub this: String,
+    /// The next page, or null on the last.
+    pub next: Option<String>,
+    /// The same view in the browser.
+    pub html: String,
+}
+
 /// A date known to a precision: the range of days it may denote.
 #[derive(Serialize, ToSchema)]
 pub struct DateDto {

@@ -5,48 +5,22 @@ use axum::extract::{Path, RawQuery, State};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::dto::{AgreementDto, CitedParagraphDto, DateDto, EventSummary, Link, NoteDto};
-use super::{ApiResult, single, split_query};
+use super::dto::{
+    AgreementDto, CitedParagraphDto, DateDto, EventSummary, Link, ListLinks, ListMeta, NoteDto,
+};
+use super::{ApiResult, DEFAULT_LIMIT, page_cursor, page_limit, split_query, with_query};
 use crate::db::annotations::{self, Subject};
 use crate::db::events::{self, Cursor, Facet, Side};
 use crate::db::{Counted, agreements};
-use crate::domain::{FilterError, TimelineFilter};
+use crate::domain::TimelineFilter;
 use crate::error::Error;
 use crate::state::AppState;
-
-pub const DEFAULT_LIMIT: i64 = 100;
-pub const MAX_LIMIT: i64 = 1000;
 
 #[derive(Serialize, ToSchema)]
 pub struct EventList {
     pub data: Vec<EventSummary>,
     pub meta: ListMeta,
     pub links: ListLinks,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ListMeta {
-    /// How many events match the filters, across all pages.
-    pub total: i64,
-    pub limit: i64,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ListLinks {
-    #[serde(rename = "self")]
-    pub this: String,
-    /// The next page, or null on the last.
-    pub next: Option<String>,
-    /// The same view in the browser.
-    pub html: String,
-}
-
-fn with_query(path: &str, query: &str) -> String {
-    if query.is_empty() {
-        path.to_owned()
-    } else {
-        format!("{path}?{query}")
-    }
 }
 
 /// Parses the filters shared with the timeline, and resolves their slugs.
@@ -65,28 +39,8 @@ pub async fn list(
     RawQuery(query): RawQuery,
 ) -> ApiResult<Json<EventList>> {
     let (own, rest) = split_query(query.as_deref().unwrap_or_default(), &["cursor", "limit"])?;
-    let limit = match single(&own, "limit")? {
-        None => DEFAULT_LIMIT,
-        Some(text) => text
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=MAX_LIMIT).contains(n))
-            .ok_or_else(|| {
-                FilterError::new(
-                    "limit",
-                    format!("expected a whole number from 1 to {MAX_LIMIT}, got \"{text}\""),
-                )
-            })?,
-    };
-    let cursor = match single(&own, "cursor")? {
-        None => None,
-        Some(text) => Some(Cursor::decode(text).ok_or_else(|| {
-            FilterError::new(
-                "cursor",
-                "is not a cursor from this API: use the `next` link of a page",
-            )
-        })?),
-    };
+    let limit = page_limit(&own)?;
+    let cursor = page_cursor(&own, Cursor::decode)?;
     let (filter, resolved) = resolve(&state, &rest).await?;
     let total = events::count_matching(&state.db, &resolved).await?;
     // One extra row says whether there is a next page.

@@ -1,23 +1,25 @@
 //! CSV exports (RFC 4180, UTF-8, header row) of the filtered timeline, officials and agreements.
 
+use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use super::ApiResult;
 use crate::db::events::{self, Cursor};
-use crate::db::{agreements, people};
+use crate::db::people;
 use crate::domain::TimelineFilter;
 use crate::domain::filter::AgreementFilter;
 use crate::error::Error;
 use crate::state::AppState;
-use crate::web::agreements::{check_slugs, judged, matches};
+use crate::web::agreements::{check_slugs, judged_in_order, today};
+use futures_util::{StreamExt as _, stream};
 
 /// Events are read in keyset pages of this size, so an export never holds a huge result at once
 /// in the database layer.
 const PAGE: i64 = 1000;
 
-fn csv_response(filename: &str, body: Vec<u8>) -> Response {
+fn csv_response(filename: &str, body: impl IntoResponse) -> Response {
     (
         [
             (
@@ -141,35 +143,60 @@ pub async fn officials(State(state): State<AppState>) -> ApiResult<Response> {
     Ok(csv_response("officials.csv", finish(out)?))
 }
 
-/// `/agreements.csv?…`: the agreements page's filters, with each status as judged today.
+/// The columns of `/agreements.csv`.
+const AGREEMENT_COLUMNS: [&str; 13] = [
+    "slug",
+    "title",
+    "kind",
+    "parties",
+    "terms",
+    "cadence",
+    "due_start",
+    "due_end",
+    "due_label",
+    "status",
+    "status_reason",
+    "agreed_at",
+    "url",
+];
+
+/// Agreements are read, judged and written this many at a time while the export streams out.
+const AGREEMENT_CHUNK: usize = 500;
+
+/// `/agreements.csv?…`: every agreement matching the agreements page's filters, in its order,
+/// with each status as judged today. Streamed: the matching ids are chosen first (from the
+/// judged agreements in memory), then each chunk of them is read and written as it is sent.
 pub async fn agreements(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Response> {
     let filter = AgreementFilter::from_query(query.as_deref().unwrap_or_default())?;
     check_slugs(&state.db, &filter).await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let csv_err = |e: csv::Error| Error::Internal(e.to_string());
-    out.write_record([
-        "slug",
-        "title",
-        "kind",
-        "parties",
-        "terms",
-        "cadence",
-        "due_start",
-        "due_end",
-        "due_label",
-        "status",
-        "status_reason",
-        "agreed_at",
-        "url",
-    ])
-    .map_err(csv_err)?;
-    for v in judged(&state.db, agreements::all(&state.db).await?).await? {
-        if !matches(&v, &filter, None) {
-            continue;
+    let judged = state.agreements.judged(&state.db, today()).await?;
+    let ids: Vec<i64> = judged.select(&filter).ids().collect();
+    let day = judged.day;
+    let mut header = csv::Writer::from_writer(Vec::new());
+    header
+        .write_record(AGREEMENT_COLUMNS)
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let header = Bytes::from(finish(header)?);
+    let chunks: Vec<Vec<i64>> = ids.chunks(AGREEMENT_CHUNK).map(<[i64]>::to_vec).collect();
+    let rows = stream::iter(chunks).then(move |chunk| {
+        let state = state.clone();
+        async move {
+            agreement_rows(&state, &chunk, day).await.inspect_err(
+                |e| tracing::error!(error = %e, "the agreements export stopped part-way"),
+            )
         }
+    });
+    let body = stream::once(std::future::ready(Ok(header))).chain(rows);
+    Ok(csv_response("agreements.csv", Body::from_stream(body)))
+}
+
+/// The CSV rows of the agreements with these ids, in their order.
+async fn agreement_rows(state: &AppState, ids: &[i64], day: time::Date) -> Result<Bytes, Error> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    for v in judged_in_order(&state.db, ids, day).await? {
         out.write_record([
             v.row.slug.as_str(),
             &v.row.title,
@@ -185,7 +212,7 @@ pub async fn agreements(
             v.row.event_slug.as_deref().unwrap_or(""),
             &format!("{}/agreements/{}", state.public_url, v.row.slug),
         ])
-        .map_err(csv_err)?;
+        .map_err(|e| Error::Internal(e.to_string()))?;
     }
-    Ok(csv_response("agreements.csv", finish(out)?))
+    Ok(Bytes::from(finish(out)?))
 }

@@ -170,3 +170,49 @@ fn single<'a>(own: &'a [(String, String)], name: &str) -> Result<Option<&'a str>
     }
     Ok(first.filter(|v| !v.is_empty()))
 }
+
+/// The `limit` of a paged list: 1 to `MAX_LIMIT`, `DEFAULT_LIMIT` when not given.
+pub const DEFAULT_LIMIT: i64 = 100;
+pub const MAX_LIMIT: i64 = 1000;
+
+fn page_limit(own: &[(String, String)]) -> Result<i64, ApiError> {
+    match single(own, "limit")? {
+        None => Ok(DEFAULT_LIMIT),
+        Some(text) => text
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=MAX_LIMIT).contains(n))
+            .ok_or_else(|| {
+                crate::domain::FilterError::new(
+                    "limit",
+                    format!("expected a whole number from 1 to {MAX_LIMIT}, got \"{text}\""),
+                )
+                .into()
+            }),
+    }
+}
+
+/// A paged list's `cursor`, read by `decode`.
+fn page_cursor<T>(
+    own: &[(String, String)],
+    decode: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, ApiError> {
+    match single(own, "cursor")? {
+        None => Ok(None),
+        Some(text) => Ok(Some(decode(text).ok_or_else(|| {
+            crate::domain::FilterError::new(
+                "cursor",
+                "is not a cursor from this API: use the `next` link of a page",
+            )
+        })?)),
+    }
+}
+
+/// `path?query`, or the path alone.
+fn with_query(path: &str, query: &str) -> String {
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    }
+}

@@ -33,12 +33,12 @@ pub struct TimelineParams {
     pub sort: Option<String>,
 }
 
-/// Pagination of `/api/v1/events`.
+/// Pagination of `/api/v1/events` and `/api/v1/agreements`.
 #[allow(dead_code)]
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
-    /// Events per page, 1 to 1000 (default 100).
+    /// Records per page, 1 to 1000 (default 100).
     pub limit: Option<i64>,
     /// Where the page starts: the `cursor` of a `next` link.
     pub cursor: Option<String>,

@@ -5,15 +5,19 @@ use axum::extract::{Path, RawQuery, State};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::ApiResult;
-use super::dto::{AgreementDto, CitedParagraphDto, EventSummary, Link, NoteDto};
+use super::dto::{
+    AgreementDto, CitedParagraphDto, EventSummary, Link, ListLinks, ListMeta, NoteDto,
+};
+use super::{ApiResult, DEFAULT_LIMIT, page_cursor, page_limit, split_query, with_query};
 use crate::db::annotations::{self, Subject};
+use crate::db::events::Side;
 use crate::db::index::Link as IndexLink;
 use crate::db::{Counted, Named, agreements, events, organizations, people, topics};
 use crate::domain::filter::AgreementFilter;
 use crate::error::Error;
 use crate::state::AppState;
-use crate::web::agreements::{check_slugs, judged, matches};
+use crate::web::agreement_index::Cursor;
+use crate::web::agreements::{check_slugs, judged, judged_in_order, today};
 
 #[derive(Serialize, ToSchema)]
 pub struct OfficialList {
@@ -28,6 +32,8 @@ pub struct TopicList {
 #[derive(Serialize, ToSchema)]
 pub struct AgreementList {
     pub data: Vec<AgreementDto>,
+    pub meta: ListMeta,
+    pub links: ListLinks,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -349,23 +355,46 @@ pub async fn organization(
     }))
 }
 
-/// Agreements, with the agreements page's filters (`status`, `party`, `topic`).
+/// A page of the agreements matching the agreements page's filters (`status`, `party`,
+/// `topic`), in the list's order: by the day each was reached, then by slug.
 #[utoipa::path(get, path = "/api/v1/agreements", tag = "records",
-    params(super::openapi::AgreementParams),
+    params(super::openapi::AgreementParams, super::openapi::PageParams),
     responses((status = 200, body = AgreementList), (status = 400, body = super::ErrorBody)))]
 pub async fn agreements(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Json<AgreementList>> {
-    let filter = AgreementFilter::from_query(query.as_deref().unwrap_or_default())?;
+    let query = query.unwrap_or_default();
+    let (own, rest) = split_query(&query, &["cursor", "limit"])?;
+    let limit = page_limit(&own)?;
+    let cursor = page_cursor(&own, Cursor::decode)?;
+    let filter = AgreementFilter::from_query(&rest)?;
     check_slugs(&state.db, &filter).await?;
-    let all = judged(&state.db, agreements::all(&state.db).await?).await?;
+    let judged = state.agreements.judged(&state.db, today()).await?;
+    let selection = judged.select(&filter);
+    let page = selection.page(
+        cursor.as_ref().map(|c| (c, Side::After)),
+        usize::try_from(limit).unwrap_or(1),
+    );
+    let canonical = filter.query_string();
+    let next = page.after.as_ref().map(|after| {
+        let mut pairs = form_urlencoded::Serializer::new(canonical.clone());
+        pairs.append_pair("cursor", &after.encode());
+        if limit != DEFAULT_LIMIT {
+            pairs.append_pair("limit", &limit.to_string());
+        }
+        with_query("/api/v1/agreements", &pairs.finish())
+    });
+    let total = selection.total() as i64;
+    let data = judged_in_order(&state.db, &page.ids, judged.day).await?;
     Ok(Json(AgreementList {
-        data: all
-            .into_iter()
-            .filter(|v| matches(v, &filter, None))
-            .map(AgreementDto::from)
-            .collect(),
+        data: data.into_iter().map(AgreementDto::from).collect(),
+        meta: ListMeta { total, limit },
+        links: ListLinks {
+            this: with_query("/api/v1/agreements", &query),
+            next,
+            html: with_query("/agreements", &canonical),
+        },
     }))
 }
 

@@ -1,6 +1,6 @@
 //! Agreements and commitments, with the follow-up events their status is judged from.
 
-use sqlx::{AssertSqlSafe, SqlitePool};
+use sqlx::{AssertSqlSafe, SqliteConnection, SqlitePool};
 
 use super::Named;
 
@@ -83,6 +83,22 @@ pub async fn all(pool: &SqlitePool) -> Result<Vec<AgreementRow>, sqlx::Error> {
     sqlx::query_as(AssertSqlSafe(format!("{COLUMNS}{ORDER}")))
         .fetch_all(pool)
         .await
+}
+
+/// The agreements with these ids, in no particular order (a page chosen elsewhere).
+#[tracing::instrument(skip(pool))]
+pub async fn by_ids(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<AgreementRow>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut qb = sqlx::QueryBuilder::new(COLUMNS);
+    qb.push(" WHERE a.id IN (");
+    let mut list = qb.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    qb.push(")");
+    qb.build_query_as().fetch_all(pool).await
 }
 
 #[tracing::instrument(skip(pool))]
@@ -225,4 +241,118 @@ pub async fn party_exists(pool: &SqlitePool, slug: &str) -> Result<bool, sqlx::E
     .fetch_optional(pool)
     .await?;
     Ok(found.is_some())
+}
+
+/// Opens each statement that reads every agreement. Only the agreement index runs them, once per
+/// data revision (`web::agreement_index`); tests/query_plans.rs tells them apart by this mark.
+pub const ONCE_PER_REVISION: &str = "/* once per data revision */";
+
+/// What the status and the list's filters need of one agreement.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AgreementFacts {
+    pub id: i64,
+    pub slug: String,
+    /// The first day it may have been reached on, else the first day it falls due: the list's
+    /// order.
+    pub list_date: Option<String>,
+    pub due_start: Option<String>,
+    pub due_end: Option<String>,
+}
+
+/// One party of one agreement: an organisation or a country.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PartyLink {
+    pub agreement_id: i64,
+    pub organization_id: Option<i64>,
+    pub country_id: Option<i64>,
+}
+
+/// One topic of one agreement.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TopicLink {
+    pub agreement_id: i64,
+    pub topic_id: i64,
+}
+
+/// A record a filter names, by id.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Vocable {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+}
+
+/// One follow-up as the status rules need it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FollowUpFact {
+    pub agreement_id: i64,
+    pub effect: String,
+    pub event_date_end: String,
+}
+
+/// Every agreement's facts, as of one revision. Each list is in the order of agreement ids.
+#[derive(Debug, Clone, Default)]
+pub struct EveryFact {
+    pub revision: i64,
+    pub agreements: Vec<AgreementFacts>,
+    /// Each agreement's in its order of parties.
+    pub parties: Vec<PartyLink>,
+    pub topics: Vec<TopicLink>,
+    /// Each agreement's in date order, as `followups` lists them.
+    pub followups: Vec<FollowUpFact>,
+    pub organizations: Vec<Vocable>,
+    pub countries: Vec<Vocable>,
+    pub topic_names: Vec<Vocable>,
+}
+
+/// Every agreement's facts, parties, topics and follow-ups. Run inside a transaction, they agree
+/// with each other and with the revision returned.
+#[tracing::instrument(skip(conn))]
+pub async fn every_fact(conn: &mut SqliteConnection) -> Result<EveryFact, sqlx::Error> {
+    let mark = ONCE_PER_REVISION;
+    let revision: i64 = sqlx::query_scalar("SELECT coalesce(MAX(id), 0) FROM revisions")
+        .fetch_one(&mut *conn)
+        .await?;
+    let agreements = sqlx::query_as(AssertSqlSafe(format!(
+        "{mark} SELECT a.id, a.slug, coalesce(e.date_start, a.due_start) AS list_date, a.due_start, a.due_end
+           FROM agreements a LEFT JOIN events e ON e.id = a.event_id ORDER BY a.id"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    let parties = sqlx::query_as(AssertSqlSafe(format!(
+        "{mark} SELECT agreement_id, organization_id, country_id FROM agreement_parties
+          ORDER BY agreement_id, position"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    let topics = sqlx::query_as(AssertSqlSafe(format!(
+        "{mark} SELECT agreement_id, topic_id FROM agreement_topics ORDER BY agreement_id"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    // In the order `followups` gives them, so that the latest is chosen the same way.
+    let followups = sqlx::query_as(AssertSqlSafe(format!(
+        "{mark} SELECT f.agreement_id, f.effect, e.date_end AS event_date_end
+           FROM agreement_followups f JOIN events e ON e.id = f.event_id
+          ORDER BY f.agreement_id, e.date_start, e.date_end, e.slug"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    let vocabulary = |table: &str| format!("{mark} SELECT id, slug, name FROM {table}");
+    Ok(EveryFact {
+        revision,
+        agreements,
+        parties,
+        topics,
+        followups,
+        organizations: sqlx::query_as(AssertSqlSafe(vocabulary("organizations")))
+            .fetch_all(&mut *conn)
+            .await?,
+        countries: sqlx::query_as(AssertSqlSafe(vocabulary("countries")))
+            .fetch_all(&mut *conn)
+            .await?,
+        topic_names: sqlx::query_as(AssertSqlSafe(vocabulary("topics")))
+            .fetch_all(&mut *conn)
+            .await?,
+    })
 }

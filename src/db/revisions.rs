@@ -34,6 +34,14 @@ pub async fn latest(pool: &SqlitePool) -> Result<Option<RevisionRow>, sqlx::Erro
     .await
 }
 
+/// The latest revision's id, or 0 before any import: what data a judged page was built from.
+#[tracing::instrument(skip(pool))]
+pub async fn current_id(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT coalesce(MAX(id), 0) FROM revisions")
+        .fetch_one(pool)
+        .await
+}
+
 /// The revision that last added or changed a record.
 #[tracing::instrument(skip(pool))]
 pub async fn last_change(

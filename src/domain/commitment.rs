@@ -35,8 +35,28 @@ pub const RULES: &[(&str, &str)] = &[
 
 /// Judges an agreement's status. `due` is the range of days its due date may denote.
 pub fn judge(followups: &[FollowUp], due: Option<(Date, Date)>, today: Date) -> CommitmentStatus {
-    if let Some(latest) = followups.iter().max_by_key(|f| f.date_end) {
-        return match latest.effect {
+    judge_settled(settled_by(followups), due, today)
+}
+
+/// What the follow-ups decide, whatever the day: the effect of the latest one (by the last day
+/// it may have fallen on; of two ending the same day, the later in the list), or none.
+pub fn settled_by(followups: &[FollowUp]) -> Option<FollowUpEffect> {
+    followups
+        .iter()
+        .max_by_key(|f| f.date_end)
+        .map(|f| f.effect)
+}
+
+/// The status from what the follow-ups settled (`settled_by`) and the due date: the part of
+/// the judgement that changes with the day, so a judged record can be judged again tomorrow
+/// without reading its follow-ups.
+pub fn judge_settled(
+    settled: Option<FollowUpEffect>,
+    due: Option<(Date, Date)>,
+    today: Date,
+) -> CommitmentStatus {
+    if let Some(effect) = settled {
+        return match effect {
             FollowUpEffect::Fulfils => CommitmentStatus::Fulfilled,
             FollowUpEffect::PartlyFulfils => CommitmentStatus::InProgress,
             FollowUpEffect::Breaks => CommitmentStatus::Broken,

@@ -381,6 +381,17 @@ impl AgreementFilter {
     pub fn is_filtered(&self) -> bool {
         !(self.statuses.is_empty() && self.parties.is_empty() && self.topics.is_empty())
     }
+
+    /// The canonical query string, without the leading `?`, in `AGREEMENT_PARAMETERS` order.
+    pub fn query_string(&self) -> String {
+        let statuses = self
+            .statuses
+            .iter()
+            .map(|s| ("status", s.as_str().to_owned()));
+        let parties = self.parties.iter().map(|s| ("party", s.to_string()));
+        let topics = self.topics.iter().map(|s| ("topic", s.to_string()));
+        encode(statuses.chain(parties).chain(topics))
+    }
 }
 
 fn encode<'a>(pairs: impl IntoIterator<Item = (&'a str, String)>) -> String {
@@ -557,6 +568,12 @@ mod tests {
             "kind"
         );
         assert!(!AgreementFilter::from_query("").unwrap().is_filtered());
+        assert_eq!(
+            AgreementFilter::from_query("topic=tourism&status=due&party=china&status=due")
+                .unwrap()
+                .query_string(),
+            "status=due&party=china&topic=tourism"
+        );
     }
 
     #[test]

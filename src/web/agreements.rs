@@ -1,5 +1,8 @@
 //! `/agreements` and `/agreements/{slug}`: the commitment tracker. Each agreement's status is
-//! judged at request time from its follow-up events and due date (`domain::commitment`).
+//! judged from its follow-up events and due date against today (`domain::commitment`); the list
+//! filters, counts and pages by the judgements kept in `agreement_index`.
+
+use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
@@ -8,16 +11,18 @@ use axum::response::{Html, IntoResponse, Response};
 use sqlx::SqlitePool;
 use time::Date;
 
+use super::agreement_index::{Cursor, Selection};
 use super::cite::{CiteThis, Cited};
 use super::timeline::{FacetOption, FacetView};
 use super::views::{self, NoteView, SourceCitations};
 use crate::db::agreements::{self, AgreementRow, FollowUpRow, Party};
 use crate::db::annotations::{self, Subject};
+use crate::db::events::Side;
 use crate::db::{Named, topics};
 use crate::domain::commitment::{self, FollowUp, RULES};
 use crate::domain::date::parse_day;
 use crate::domain::filter::AgreementFilter;
-use crate::domain::{AgreementKind, CommitmentStatus, FilterError, FollowUpEffect};
+use crate::domain::{AgreementKind, CommitmentStatus, FilterError, FollowUpEffect, Slug};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
@@ -115,16 +120,24 @@ fn reason(status: CommitmentStatus, row: &AgreementRow, latest: Option<&FollowUp
 
 /// Judges each agreement against today's date, with one query for all their follow-ups.
 pub async fn judged(pool: &SqlitePool, rows: Vec<AgreementRow>) -> Result<Vec<AgreementView>> {
+    judged_on(pool, rows, today()).await
+}
+
+/// Judges each agreement as of `day`, with one query for all their follow-ups.
+pub async fn judged_on(
+    pool: &SqlitePool,
+    rows: Vec<AgreementRow>,
+    day: Date,
+) -> Result<Vec<AgreementView>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let all_followups = agreements::followups(pool, &ids).await?;
-    let today = today();
+    let mut by_agreement: HashMap<i64, Vec<FollowUpRow>> = HashMap::new();
+    for f in agreements::followups(pool, &ids).await? {
+        by_agreement.entry(f.agreement_id).or_default().push(f);
+    }
     Ok(rows
         .into_iter()
         .map(|row| {
-            let mine: Vec<&FollowUpRow> = all_followups
-                .iter()
-                .filter(|f| f.agreement_id == row.id)
-                .collect();
+            let mine = by_agreement.remove(&row.id).unwrap_or_default();
             let facts: Vec<FollowUp> = mine
                 .iter()
                 .filter_map(|f| {
@@ -138,11 +151,8 @@ pub async fn judged(pool: &SqlitePool, rows: Vec<AgreementRow>) -> Result<Vec<Ag
                 (Some(start), Some(end)) => parse_day(start).ok().zip(parse_day(end).ok()),
                 _ => None,
             };
-            let status = commitment::judge(&facts, due, today);
-            let latest = mine
-                .iter()
-                .max_by_key(|f| f.event_date_end.clone())
-                .copied();
+            let status = commitment::judge(&facts, due, day);
+            let latest = mine.iter().max_by_key(|f| f.event_date_end.clone());
             AgreementView {
                 reason: reason(status, &row, latest),
                 kind_label: row
@@ -153,7 +163,7 @@ pub async fn judged(pool: &SqlitePool, rows: Vec<AgreementRow>) -> Result<Vec<Ag
                 parties: row.parties(),
                 topics: row.topics(),
                 followups: mine
-                    .into_iter()
+                    .iter()
                     .map(|f| FollowUpView {
                         event_slug: f.event_slug.clone(),
                         event_title: f.event_title.clone(),
@@ -174,6 +184,19 @@ pub async fn judged(pool: &SqlitePool, rows: Vec<AgreementRow>) -> Result<Vec<Ag
         .collect())
 }
 
+/// The agreements with these ids, judged as of `day`, in the order of the ids. An id whose
+/// agreement an import has just removed is left out.
+pub async fn judged_in_order(
+    pool: &SqlitePool,
+    ids: &[i64],
+    day: Date,
+) -> Result<Vec<AgreementView>> {
+    let mut rows = agreements::by_ids(pool, ids).await?;
+    let order: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    rows.sort_by_key(|r| order.get(&r.id).copied());
+    judged_on(pool, rows, day).await
+}
+
 pub struct Rule {
     pub name: &'static str,
     pub text: &'static str,
@@ -186,6 +209,10 @@ pub fn rules() -> Vec<Rule> {
         .collect()
 }
 
+/// The agreements one page of `/agreements` lists; Previous and Next links page through the
+/// rest by keyset.
+pub const AGREEMENTS_PAGE: usize = 50;
+
 #[derive(Template)]
 #[template(path = "agreements.html")]
 pub struct AgreementsPage {
@@ -194,62 +221,38 @@ pub struct AgreementsPage {
     pub error: Option<FilterError>,
     pub facets: Vec<FacetView>,
     pub filtered: bool,
+    /// How many agreements match, on every page.
     pub total: usize,
+    /// The positions of the page's first and last agreements among them, from 1.
+    pub first_shown: usize,
+    pub last_shown: usize,
     pub agreements: Vec<AgreementView>,
     pub chart: Option<super::charts::commitments::CommitmentChart>,
     pub rules: Vec<Rule>,
     pub today: String,
-    /// The current query string, for the CSV and JSON equivalents.
+    /// The pages before and after this one, by keyset.
+    pub previous_href: Option<String>,
+    pub next_href: Option<String>,
+    /// The filters' query string, for the CSV and JSON equivalents.
     pub query: String,
 }
 
-/// Which of the filter's fields an agreement satisfies, leaving one out for its facet counts.
-pub(crate) fn matches(
-    view: &AgreementView,
-    filter: &AgreementFilter,
-    except: Option<&str>,
-) -> bool {
-    (except == Some("status")
-        || filter.statuses.is_empty()
-        || filter.statuses.contains(&view.status))
-        && (except == Some("party")
-            || filter.parties.is_empty()
-            || view
-                .parties
-                .iter()
-                .any(|p| filter.parties.iter().any(|s| s.as_str() == p.slug)))
-        && (except == Some("topic")
-            || filter.topics.is_empty()
-            || view
-                .topics
-                .iter()
-                .any(|t| filter.topics.iter().any(|s| s.as_str() == t.slug)))
-}
-
-/// The options of one facet, from every agreement, counted under the other filters.
+/// A facet's options from the counts, by label, each ticked when chosen.
 fn facet(
     param: &'static str,
     legend: &'static str,
-    all: &[AgreementView],
-    filter: &AgreementFilter,
-    values: impl Fn(&AgreementView) -> Vec<(String, String)>,
-    selected: &[String],
+    counts: Vec<(&Named, i64)>,
+    selected: &[Slug],
 ) -> FacetView {
-    let mut options: Vec<FacetOption> = Vec::new();
-    for view in all {
-        let counted = matches(view, filter, Some(param));
-        for (value, label) in values(view) {
-            match options.iter_mut().find(|o| o.value == value) {
-                Some(option) => option.count += i64::from(counted),
-                None => options.push(FacetOption {
-                    checked: selected.contains(&value),
-                    count: i64::from(counted),
-                    value,
-                    label,
-                }),
-            }
-        }
-    }
+    let mut options: Vec<FacetOption> = counts
+        .into_iter()
+        .map(|(value, count)| FacetOption {
+            checked: selected.iter().any(|s| s.as_str() == value.slug),
+            value: value.slug.clone(),
+            label: value.name.clone(),
+            count,
+        })
+        .collect();
     options.sort_by(|a, b| a.label.cmp(&b.label));
     FacetView {
         param,
@@ -258,99 +261,137 @@ fn facet(
     }
 }
 
-pub async fn index(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response> {
-    let db = &state.db;
-    let parsed = AgreementFilter::from_query(query.as_deref().unwrap_or_default());
-    let parsed = match parsed {
-        Ok(filter) => check_slugs(db, &filter).await.map(|()| filter),
-        Err(e) => Err(Error::BadRequest(e)),
-    };
-    let (filter, error) = match parsed {
-        Ok(filter) => (filter, None),
-        Err(Error::BadRequest(e)) => (AgreementFilter::default(), Some(e)),
-        Err(e) => return Err(e),
-    };
-    let all = judged(db, agreements::all(db).await?).await?;
-    let slugs =
-        |list: &[crate::domain::Slug]| list.iter().map(ToString::to_string).collect::<Vec<_>>();
-    let statuses: Vec<String> = filter
-        .statuses
-        .iter()
-        .map(|s| s.as_str().to_owned())
-        .collect();
-    let mut status_facet = facet(
-        "status",
-        "Status",
-        &all,
-        &filter,
-        |v| vec![(v.status.as_str().to_owned(), v.status.label().to_owned())],
-        &statuses,
-    );
+/// The status, party and topic facets of a selection.
+fn facets(selection: &Selection<'_>, filter: &AgreementFilter) -> Vec<FacetView> {
     // Every status is offered, in the order of the rules, even when none has it now.
-    status_facet.options = CommitmentStatus::ALL
-        .iter()
-        .map(|s| {
-            let count = status_facet
-                .options
-                .iter()
-                .find(|o| o.value == s.as_str())
-                .map_or(0, |o| o.count);
-            FacetOption {
+    let status = FacetView {
+        param: "status",
+        legend: "Status",
+        options: selection
+            .status_counts()
+            .into_iter()
+            .map(|(s, count)| FacetOption {
                 value: s.as_str().to_owned(),
                 label: s.label().to_owned(),
                 count,
-                checked: statuses.iter().any(|v| v == s.as_str()),
-            }
-        })
-        .collect();
-    let facets = vec![
-        status_facet,
-        facet(
-            "party",
-            "Party",
-            &all,
-            &filter,
-            |v| {
-                v.parties
-                    .iter()
-                    .map(|p| (p.slug.clone(), p.name.clone()))
-                    .collect()
-            },
-            &slugs(&filter.parties),
-        ),
-        facet(
-            "topic",
-            "Topic",
-            &all,
-            &filter,
-            |v| {
-                v.topics
-                    .iter()
-                    .map(|t| (t.slug.clone(), t.name.clone()))
-                    .collect()
-            },
-            &slugs(&filter.topics),
-        ),
-    ];
-    let agreements: Vec<AgreementView> = if error.is_some() {
+                checked: filter.statuses.contains(&s),
+            })
+            .collect(),
+    };
+    vec![
+        status,
+        facet("party", "Party", selection.party_counts(), &filter.parties),
+        facet("topic", "Topic", selection.topic_counts(), &filter.topics),
+    ]
+}
+
+/// The page's own parameters: a keyset position from its Previous or Next link.
+fn page_cursor(
+    own: &[(String, String)],
+) -> std::result::Result<Option<(Cursor, Side)>, FilterError> {
+    let mut found = None;
+    for (key, value) in own {
+        let side = if key == "after" {
+            Side::After
+        } else {
+            Side::Before
+        };
+        if found.is_some() {
+            return Err(FilterError::new(
+                key.as_str(),
+                "was given with another page position; give one of after and before, once",
+            ));
+        }
+        let cursor = Cursor::decode(value).ok_or_else(|| {
+            FilterError::new(
+                key.as_str(),
+                "is not a position in the agreements list: use the page's Previous and Next links",
+            )
+        })?;
+        found = Some((cursor, side));
+    }
+    Ok(found)
+}
+
+fn href(query: &str) -> String {
+    if query.is_empty() {
+        "/agreements".to_owned()
+    } else {
+        format!("/agreements?{query}")
+    }
+}
+
+/// `/agreements?filters&key=cursor`.
+fn page_href(filters: &str, key: &str, cursor: &Cursor) -> String {
+    let mut pairs = form_urlencoded::Serializer::new(filters.to_owned());
+    pairs.append_pair(key, &cursor.encode());
+    href(&pairs.finish())
+}
+
+/// The agreements list: a page of the agreements matching the filters, with the facets counted
+/// over all of them. A bad filter or position renders the page with status 400 and the error
+/// beside the form.
+pub async fn index(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response> {
+    let db = &state.db;
+    let query = query.unwrap_or_default();
+    let parsed = crate::api::split_query(&query, &["after", "before"])
+        .and_then(|(own, rest)| Ok((AgreementFilter::from_query(&rest)?, page_cursor(&own)?)));
+    let parsed = match parsed {
+        Ok((filter, cursor)) => check_slugs(db, &filter).await.map(|()| (filter, cursor)),
+        Err(e) => Err(Error::BadRequest(e)),
+    };
+    let (filter, cursor, error) = match parsed {
+        Ok((filter, cursor)) => (filter, cursor, None),
+        Err(Error::BadRequest(e)) => (AgreementFilter::default(), None, Some(e)),
+        Err(e) => return Err(e),
+    };
+    let judged = state.agreements.judged(db, today()).await?;
+    let selection = judged.select(&filter);
+    let page = selection.page(cursor.as_ref().map(|(c, side)| (c, *side)), AGREEMENTS_PAGE);
+    let agreements = if error.is_some() {
         Vec::new()
     } else {
-        all.into_iter()
-            .filter(|v| matches(v, &filter, None))
-            .collect()
+        judged_in_order(db, &page.ids, judged.day).await?
     };
+    let filters = filter.query_string();
+    let total = if error.is_some() {
+        0
+    } else {
+        selection.total()
+    };
+    let (first_shown, last_shown) = (page.offset + 1, page.offset + agreements.len());
+    let chart = super::charts::commitments::lay_out(&agreements).map(|mut chart| {
+        if agreements.len() < total {
+            let scope = format!(
+                "It draws the agreements listed on this page, {first_shown}–{last_shown} of {total}; each page draws its own."
+            );
+            chart.desc = format!("{scope} {}", chart.desc);
+            chart.scope = Some(scope);
+        }
+        chart
+    });
     let page = AgreementsPage {
         title: "Agreements and commitments".into(),
         section: "agreements",
-        facets,
+        facets: facets(&selection, &filter),
         filtered: filter.is_filtered(),
-        total: agreements.len(),
-        chart: super::charts::commitments::lay_out(&agreements),
+        total,
+        first_shown,
+        last_shown,
+        chart,
         agreements,
         rules: rules(),
-        today: crate::domain::date::day_label(today()),
+        today: crate::domain::date::day_label(judged.day),
+        previous_href: page
+            .before
+            .filter(|_| error.is_none())
+            .map(|c| page_href(&filters, "before", &c)),
+        next_href: page
+            .after
+            .filter(|_| error.is_none())
+            .map(|c| page_href(&filters, "after", &c)),
         query: if error.is_none() {
-            query.unwrap_or_default()
+            filters
         } else {
             String::new()
         },

@@ -1,6 +1,7 @@
 //! The HTML site: one module per page family, each with its handlers and page structs.
 
 pub mod about;
+pub mod agreement_index;
 pub mod agreements;
 pub mod api_docs;
 pub mod assets;

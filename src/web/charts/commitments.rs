@@ -48,6 +48,8 @@ pub struct CommitmentChart {
     pub axis_y: Num,
     pub rows: Vec<CommitmentRow>,
     pub ticks: Vec<Tick>,
+    /// Which agreements it draws, when not all that match: a sentence for its note.
+    pub scope: Option<String>,
 }
 
 /// Words into lines of at most `width` characters (a longer word stands alone).
@@ -224,6 +226,7 @@ pub fn lay_out(agreements: &[AgreementView]) -> Option<CommitmentChart> {
         axis_y: Num(axis_y),
         rows,
         ticks,
+        scope: None,
     })
 }
 
