@@ -207,7 +207,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // The agreements are judged once per revision; do it now rather than in a first request.
     let (agreements, warm) = (state.agreements.clone(), pool.clone());
     tokio::spawn(async move {
-        if let Err(error) = agreements.judged(&warm, crate::web::agreements::today()).await {
+        if let Err(error) = agreements
+            .judged(&warm, crate::web::agreements::today())
+            .await
+        {
             tracing::warn!(%error, "cannot judge the agreements ahead of the first request");
         }
     });

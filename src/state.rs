@@ -20,6 +20,10 @@ pub struct AppState {
     pub pages: Arc<crate::web::page_cache::PageCache>,
     /// The events of the latest revision, indexed in memory for the timeline's queries.
     pub index: Arc<crate::db::index::SharedIndex>,
+    /// Pages being built at once. Building is CPU work: more builds than about twice the cores
+    /// only hold more memory each while they wait for a core, so the rest wait here, holding
+    /// little.
+    pub builds: Arc<tokio::sync::Semaphore>,
     /// Every agreement judged, until the data or the day changes.
     pub agreements: Arc<crate::web::agreement_index::AgreementIndex>,
 }
@@ -32,6 +36,9 @@ impl AppState {
             public_url: Arc::from(DEFAULT_PUBLIC_URL),
             pages: Arc::default(),
             index: Arc::default(),
+            builds: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get() * 2),
+            )),
             agreements: Arc::default(),
         }
     }

@@ -63,7 +63,7 @@ impl Indexed {
         q: &EventQuery,
     ) -> Result<Self, sqlx::Error> {
         let text = match &q.fts {
-            Some(fts) => Some(Arc::new(index.text_matches(pool, fts).await?)),
+            Some(fts) => Some(index.text_matches(pool, fts).await?),
             None => None,
         };
         Ok(Self { index, text })

@@ -13,7 +13,6 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use futures_util::TryStreamExt as _;
 use roaring::RoaringBitmap;
 use sqlx::SqlitePool;
 
@@ -21,6 +20,15 @@ use super::Counted;
 use super::charts::{Extent, Period, PeriodCount, SpanCount, Stack};
 use super::events::{Cursor, EventQuery, Facet};
 use crate::domain::filter::RangeMatch;
+
+/// Events read per statement, in the timeline's order: about 150 KB of JSON.
+const EVENT_SLICE: i64 = 1024;
+
+/// An event as the index reads it: id, start, end, kind, class, date label and slug.
+type EventFacts = (i64, String, String, String, String, String, String);
+
+/// Event ids read per statement when reading a link table: about 4,000 links, 50 KB of text.
+const LINK_SLICE: i64 = 1024;
 
 /// An archive this large in ids per event is not indexed (ids are looked up in a dense table).
 const MAX_ID_SPREAD: i64 = 16;
@@ -177,6 +185,43 @@ pub struct EventIndex {
     facet_topics: Vec<FacetValue>,
     facet_kinds: Vec<FacetValue>,
     facet_countries: Vec<FacetValue>,
+    /// What recent text filters matched.
+    texts: Mutex<TextCache>,
+}
+
+/// The events matched by the latest `TEXTS` full-text expressions, oldest dropped first, up to
+/// `TEXT_BYTES` of bitmaps.
+#[derive(Default)]
+struct TextCache {
+    entries: std::collections::VecDeque<(String, Arc<RoaringBitmap>)>,
+    bytes: usize,
+}
+
+const TEXTS: usize = 64;
+const TEXT_BYTES: usize = 4 * 1024 * 1024;
+
+impl TextCache {
+    fn get(&self, fts: &str) -> Option<Arc<RoaringBitmap>> {
+        self.entries
+            .iter()
+            .find(|(key, _)| key == fts)
+            .map(|(_, set)| set.clone())
+    }
+
+    fn insert(&mut self, fts: &str, set: Arc<RoaringBitmap>) {
+        let size = set.serialized_size();
+        if size > TEXT_BYTES || self.get(fts).is_some() {
+            return;
+        }
+        while self.entries.len() >= TEXTS || self.bytes + size > TEXT_BYTES {
+            let Some((_, old)) = self.entries.pop_front() else {
+                break;
+            };
+            self.bytes -= old.serialized_size();
+        }
+        self.bytes += size;
+        self.entries.push_back((fts.to_owned(), set));
+    }
 }
 
 impl fmt::Debug for EventIndex {
@@ -199,6 +244,22 @@ pub enum BuildError {
     SparseIds { events: usize, max_id: i64 },
     #[error("more than 255 kinds or classes of event")]
     TooManyCodes,
+    #[error("the database answered in an unexpected shape")]
+    Shape,
+}
+
+/// A bitmap of sorted, distinct ranks, holding no more memory than its contents need: built
+/// container by container it keeps each container's spare capacity (up to half of it), so it
+/// is written out and read back at its exact size, and long runs are stored as runs.
+fn compact(ranks: impl IntoIterator<Item = u32>) -> RoaringBitmap {
+    let mut grown = RoaringBitmap::from_sorted_iter(ranks).unwrap_or_default();
+    grown.optimize();
+    let mut bytes = Vec::with_capacity(grown.serialized_size());
+    if grown.serialize_into(&mut bytes).is_err() {
+        return grown;
+    }
+    drop(grown);
+    RoaringBitmap::deserialize_unchecked_from(bytes.as_slice()).unwrap_or_default()
 }
 
 /// Parses `group_concat`'s comma-separated ids.
@@ -216,26 +277,62 @@ impl EventIndex {
         let max_id: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM events")
             .fetch_one(&mut *tx)
             .await?;
+        let events: i64 = sqlx::query_scalar("SELECT count(*) FROM events")
+            .fetch_one(&mut *tx)
+            .await?;
+        // Sized once: vectors grown by doubling would leave the allocator holding the halves.
+        let n = usize::try_from(events).unwrap_or(0);
         let (mut ids, mut start, mut end, mut kind, mut class, mut label) = (
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
         );
         let (mut kinds, mut classes, mut labels) = (
             Interner::default(),
             Interner::default(),
             Interner::default(),
         );
-        {
-            let mut rows = sqlx::query_as::<_, (i64, String, String, String, String, String)>(
-                "SELECT id, date_start, date_end, kind, class, date_label FROM events
-                  ORDER BY date_start, date_end, slug",
-            )
-            .fetch(&mut *tx);
-            while let Some((id, s, e, k, c, l)) = rows.try_next().await? {
+        // The events in the timeline's order, a slice at a time by keyset, each slice one JSON
+        // text (rows one by one through sqlx cost about a microsecond each: most of the build).
+        let mut after: Option<(String, String, String)> = None;
+        loop {
+            // Both forms walk the date index from where the last slice ended.
+            let slice: Option<String> = match &after {
+                None => sqlx::query_scalar(
+                    "SELECT json_group_array(json_array(id, date_start, date_end, kind, class, date_label, slug))
+                       FROM (SELECT id, date_start, date_end, kind, class, date_label, slug FROM events
+                              ORDER BY date_start, date_end, slug LIMIT ?1)",
+                )
+                .bind(EVENT_SLICE)
+                .fetch_one(&mut *tx)
+                .await?,
+                Some((s, e, slug)) => sqlx::query_scalar(
+                    "SELECT json_group_array(json_array(id, date_start, date_end, kind, class, date_label, slug))
+                       FROM (SELECT id, date_start, date_end, kind, class, date_label, slug FROM events
+                              WHERE (date_start, date_end, slug) > (?1, ?2, ?3)
+                              ORDER BY date_start, date_end, slug LIMIT ?4)",
+                )
+                .bind(s)
+                .bind(e)
+                .bind(slug)
+                .bind(EVENT_SLICE)
+                .fetch_one(&mut *tx)
+                .await?,
+            };
+            let rows: Vec<EventFacts> = slice
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(|_| BuildError::Shape)?
+                .unwrap_or_default();
+            let Some(last) = rows.last() else {
+                break;
+            };
+            after = Some((last.1.clone(), last.2.clone(), last.6.clone()));
+            for (id, s, e, k, c, l, _) in rows {
                 let (Some(s), Some(e)) = (day_number(&s), day_number(&e)) else {
                     return Err(BuildError::Date { id });
                 };
@@ -296,6 +393,7 @@ impl EventIndex {
             facet_topics: Vec::new(),
             facet_kinds: Vec::new(),
             facet_countries: Vec::new(),
+            texts: Mutex::default(),
         };
         index.people = index
             .read_links(&mut tx, "event_people", "person_id")
@@ -315,7 +413,7 @@ impl EventIndex {
         }
         index.kind_events = by_kind
             .into_iter()
-            .map(|ranks| Arc::new(RoaringBitmap::from_sorted_iter(ranks).unwrap_or_default()))
+            .map(|ranks| Arc::new(compact(ranks)))
             .collect();
 
         let values: Vec<(String, String, i64, String)> = sqlx::query_as(
@@ -357,18 +455,42 @@ impl EventIndex {
         table: &'static str,
         column: &'static str,
     ) -> Result<HashMap<i64, Arc<RoaringBitmap>>, sqlx::Error> {
-        // `table` and `column` are fixed names from `build`, never input. One row per value with
-        // its event ids joined keeps the rows few however many links there are.
-        let sql = format!("SELECT {column}, group_concat(event_id) FROM {table} GROUP BY {column}");
-        let mut rows = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql)).fetch(conn);
-        let mut map = HashMap::new();
-        while let Some((value, list)) = rows.try_next().await? {
-            let mut ranks: Vec<u32> = ids_in(&list).filter_map(|id| self.rank(id)).collect();
-            ranks.sort_unstable();
-            ranks.dedup();
-            let bitmap = RoaringBitmap::from_sorted_iter(ranks).unwrap_or_default();
-            map.insert(value, Arc::new(bitmap));
+        // `table` and `column` are fixed names from `build`, never input. The links are read a
+        // slice of event ids at a time along the table's primary key, each slice's pairs joined
+        // into one short text: a row at a time through sqlx costs about a microsecond, three
+        // times the whole build, and one text per record would be megabytes long, which the
+        // allocator then keeps. Each bitmap grows in place and is compacted at the end.
+        let sql = format!(
+            "SELECT group_concat(event_id || ',' || {column}, ';') FROM {table}
+              WHERE event_id >= ?1 AND event_id < ?2"
+        );
+        let mut sets: HashMap<i64, RoaringBitmap> = HashMap::new();
+        let max_id = self.rank_of.len() as i64;
+        let mut low = 0;
+        while low < max_id {
+            let high = low + LINK_SLICE;
+            let pairs: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(low)
+                .bind(high)
+                .fetch_one(&mut *conn)
+                .await?;
+            for pair in pairs.as_deref().unwrap_or_default().split(';') {
+                let Some((event, value)) = pair.split_once(',') else {
+                    continue;
+                };
+                let (Ok(event), Ok(value)) = (event.parse::<i64>(), value.parse::<i64>()) else {
+                    continue;
+                };
+                if let Some(rank) = self.rank(event) {
+                    sets.entry(value).or_default().insert(rank);
+                }
+            }
+            low = high;
         }
+        let map = sets
+            .into_iter()
+            .map(|(value, set)| (value, Arc::new(compact(set))))
+            .collect();
         Ok(map)
     }
 
@@ -412,25 +534,33 @@ impl EventIndex {
         self.ids.is_empty()
     }
 
-    /// The events whose text matches an FTS5 expression.
+    /// The events whose text matches an FTS5 expression. The latest few expressions' answers
+    /// are kept with the index (so for its revision only): a popular search is read once.
     pub async fn text_matches(
         &self,
         pool: &SqlitePool,
         fts: &str,
-    ) -> Result<RoaringBitmap, sqlx::Error> {
+    ) -> Result<Arc<RoaringBitmap>, sqlx::Error> {
+        if let Some(hit) = self.texts().get(fts) {
+            return Ok(hit);
+        }
         let list: Option<String> = sqlx::query_scalar(
             "SELECT group_concat(rowid) FROM events_fts WHERE events_fts MATCH ?1",
         )
         .bind(fts)
         .fetch_one(pool)
         .await?;
-        let mut ranks: Vec<u32> = list
+        let set: RoaringBitmap = list
             .as_deref()
             .map(|l| ids_in(l).filter_map(|id| self.rank(id)).collect())
             .unwrap_or_default();
-        ranks.sort_unstable();
-        ranks.dedup();
-        Ok(RoaringBitmap::from_sorted_iter(ranks).unwrap_or_default())
+        let set = Arc::new(set);
+        self.texts().insert(fts, set.clone());
+        Ok(set)
+    }
+
+    fn texts(&self) -> std::sync::MutexGuard<'_, TextCache> {
+        self.texts.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The first rank whose start is on or after `day`.

@@ -21,6 +21,13 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 
+/// Connections to the database. Each runs on its own thread; queries are CPU work on a small
+/// machine, and at most twice the cores' pages are built at once (`AppState::builds`).
+const POOL_SIZE: u32 = 4;
+
+/// Bytes SQLite's caches may take in all before it reuses its own pages rather than grow.
+const SOFT_HEAP_LIMIT: &str = "16777216";
+
 /// Opens (creating if missing) the database at `url` with WAL, foreign keys and a busy timeout.
 pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
     let options = SqliteConnectOptions::from_str(url)?
@@ -28,9 +35,11 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
+        .busy_timeout(Duration::from_secs(5))
+        // SQLite recycles its page caches rather than grow past this, over all connections.
+        .pragma("soft_heap_limit", SOFT_HEAP_LIMIT);
     SqlitePoolOptions::new()
-        .max_connections(8)
+        .max_connections(POOL_SIZE)
         .connect_with(options)
         .await
 }
@@ -82,9 +91,10 @@ pub fn is_read_only(url: &str) -> bool {
 pub async fn connect_read_only(url: &str) -> Result<SqlitePool, sqlx::Error> {
     let options = SqliteConnectOptions::from_str(url)?
         .read_only(true)
-        .immutable(true);
+        .immutable(true)
+        .pragma("soft_heap_limit", SOFT_HEAP_LIMIT);
     SqlitePoolOptions::new()
-        .max_connections(8)
+        .max_connections(POOL_SIZE)
         .connect_with(options)
         .await
 }

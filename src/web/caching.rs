@@ -169,6 +169,8 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
             // and the page may mix old and new data, so it is built again on the new revision.
             // Read-only requests carry no body worth keeping, so each build gets an empty one.
             let (request, _) = request.into_parts();
+            // The semaphore is never closed; were it, the page is built without a permit.
+            let _permit = state.builds.acquire().await.ok();
             let mut builds = 0;
             let (mut parts, bytes) = loop {
                 builds += 1;
