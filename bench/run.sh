@@ -217,7 +217,7 @@ for SIZE in $SIZES; do
     # The page cache holds the file after generating; cold start is measured on a warm cache.
     start_server "$DB" "$DIR/static"
     base="http://127.0.0.1:$PORT"
-    busiest=$(sql "$DB" "SELECT p.slug FROM people p JOIN event_value_counts v ON v.facet = 'official' AND v.value = p.slug ORDER BY v.count DESC LIMIT 1" 2>/dev/null ||
+    busiest=$(sql "$DB" "SELECT p.slug FROM people p JOIN event_value_counts v ON v.facet = 'official' AND v.slug = p.slug ORDER BY v.count DESC LIMIT 1" 2>/dev/null ||
         sql "$DB" "SELECT p.slug FROM event_people ep JOIN people p ON p.id = ep.person_id GROUP BY p.id ORDER BY COUNT(*) DESC LIMIT 1")
     topic=$(sql "$DB" "SELECT slug FROM topics ORDER BY id LIMIT 1 OFFSET 5")
     event=$(sql "$DB" "SELECT slug FROM events WHERE id = (SELECT MAX(id) / 2 FROM events)")

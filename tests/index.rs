@@ -129,8 +129,15 @@ async fn queries(pool: &SqlitePool, words: &[&str]) -> Vec<String> {
     let topic = &topics[0];
     let kind = &kinds[0];
     let country = &countries[0];
-    let mid_year: i32 =
-        (first[..4].parse::<i32>().unwrap() + last[..4].parse::<i32>().unwrap()) / 2;
+    // The year of the median event: where the events are densest, so the date filters' edges
+    // (an event ending on the range's last day, starting on its first) are met.
+    let mid_year: i32 = sqlx::query_scalar(
+        "SELECT CAST(substr(date_start, 1, 4) AS INTEGER) FROM events ORDER BY date_start
+          LIMIT 1 OFFSET (SELECT count(*) / 2 FROM events)",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
     let mut out = vec![
         String::new(),
         "sort=asc".to_owned(),
@@ -151,6 +158,11 @@ async fn queries(pool: &SqlitePool, words: &[&str]) -> Vec<String> {
         format!("from={mid_year}-03&to={}-09&range=within", mid_year + 1),
         format!("from={mid_year}&range=within"),
         format!("to={mid_year}-06&range=within&sort=asc"),
+        format!("to={mid_year}&range=within"),
+        format!("to={mid_year}-08&range=within"),
+        format!("from={mid_year}-08&to={mid_year}-08&range=within"),
+        format!("from={mid_year}-12-31"),
+        format!("to={mid_year}-01-01"),
         format!(
             "official={busiest}&from={mid_year}-01&to={}-12",
             mid_year + 3

@@ -1,6 +1,7 @@
 //! Properties over any input: the query parsers give a value or an error naming a parameter,
-//! never a panic; the search sanitiser's output is always a query FTS5 accepts; and the router
-//! answers any query string with 200 or 400, never a 500.
+//! never a panic; the search sanitiser's output is always a query FTS5 accepts; the router
+//! answers any query string with 200 or 400, never a 500; and the event index answers any valid
+//! filter exactly as SQLite does.
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
@@ -210,6 +211,117 @@ fn the_router_answers_any_query_string_with_200_or_400() {
                 uri,
                 status,
                 body
+            );
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// Valid timeline filters over the curated dataset's own values: any mix of officials, topics,
+/// kinds, countries, dates of every precision, both range rules, text and sorts.
+fn valid_filter() -> impl Strategy<Value = String> {
+    let pair = prop_oneof![
+        prop::sample::select(vec![
+            "gina-raimondo",
+            "li-qiang",
+            "wang-wentao",
+            "he-lifeng",
+            "joe-biden",
+            "xi-jinping",
+        ])
+        .prop_map(|v| format!("official={v}")),
+        prop::sample::select(vec![
+            "export-controls",
+            "outbound-investment",
+            "semiconductors",
+            "tourism",
+            "trade-war",
+        ])
+        .prop_map(|v| format!("topic={v}")),
+        prop::sample::select(vec![
+            "meeting",
+            "visit",
+            "talks",
+            "agreement",
+            "request",
+            "refusal",
+            "policy",
+            "statement",
+        ])
+        .prop_map(|v| format!("kind={v}")),
+        prop::sample::select(vec!["china", "united-states"]).prop_map(|v| format!("country={v}")),
+        (2022..2025i32, 1..13u32, 1..29u32, 0..3usize).prop_map(|(y, m, d, shape)| {
+            match shape {
+                0 => format!("from={y}"),
+                1 => format!("from={y}-{m:02}"),
+                _ => format!("from={y}-{m:02}-{d:02}"),
+            }
+        }),
+        (2022..2025i32, 1..13u32, 1..29u32, 0..3usize).prop_map(|(y, m, d, shape)| {
+            match shape {
+                0 => format!("to={y}"),
+                1 => format!("to={y}-{m:02}"),
+                _ => format!("to={y}-{m:02}-{d:02}"),
+            }
+        }),
+        Just("range=within".to_owned()),
+        Just("range=within".to_owned()),
+        Just("sort=asc".to_owned()),
+        prop::sample::select(vec!["export", "chips", "raimondo", "visit", "zzz"])
+            .prop_map(|w| format!("q={w}")),
+    ];
+    prop::collection::vec(pair, 0..5).prop_map(|pairs| {
+        // A parameter that takes one value is given it once.
+        let mut seen = std::collections::BTreeSet::new();
+        pairs
+            .into_iter()
+            .filter(|p| {
+                let name = p.split('=').next().unwrap_or_default();
+                matches!(name, "official" | "topic" | "kind" | "country")
+                    || seen.insert(name.to_owned())
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    })
+}
+
+#[test]
+fn the_event_index_answers_any_filter_as_sqlite_does() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (indexed, plain) = runtime.block_on(async {
+        let app = common::seeded().await;
+        let state = tradewatch::AppState::new(app.pool.clone());
+        assert!(state.index.build_now(&app.pool).await.is_some());
+        let indexed = common::TestApp::over(app.pool.clone(), tradewatch::app(state));
+        let plain = common::TestApp::over(
+            app.pool.clone(),
+            tradewatch::app(tradewatch::AppState::new(app.pool.clone()).without_index()),
+        );
+        (indexed, (plain, app))
+    });
+    let (plain, _app) = plain;
+    let mut runner = TestRunner::new(config(256));
+    let paths = prop::sample::select(vec!["/", "/api/v1/events", "/api/v1/events/facets"]);
+    runner
+        .run(&(paths, valid_filter()), |(path, query)| {
+            let uri = format!("{path}?{query}");
+            let (status, _, body) = runtime.block_on(indexed.get(&uri));
+            let (plain_status, _, plain_body) = runtime.block_on(plain.get(&uri));
+            prop_assert_eq!(status, plain_status, "{}", uri);
+            prop_assert!(
+                status == StatusCode::OK || status == StatusCode::BAD_REQUEST,
+                "{} answered {}",
+                uri,
+                status
+            );
+            prop_assert!(
+                body == plain_body,
+                "{} answers differently with the index",
+                uri
             );
             Ok(())
         })

@@ -63,22 +63,8 @@ fn day_number(iso: &str) -> Option<i32> {
     i32::try_from(era * 146_097 + doe - 719_468).ok()
 }
 
-/// The `(year, month)` of a day number.
-fn civil(day: i32) -> (i32, u32) {
-    // Howard Hinnant's civil_from_days, without the day of the month.
-    let z = i64::from(day) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y as i32, m as u32)
-}
-
-/// `YYYY-MM-DD` of a day number.
-fn iso_of(day: i32) -> String {
+/// The `(year, month, day)` of a day number (Howard Hinnant's civil_from_days).
+fn civil(day: i32) -> (i32, u32, u32) {
     let z = i64::from(day) + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -88,13 +74,19 @@ fn iso_of(day: i32) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
+    (y as i32, m as u32, d as u32)
+}
+
+/// `YYYY-MM-DD` of a day number.
+fn iso_of(day: i32) -> String {
+    let (y, m, d) = civil(day);
     format!("{y:04}-{m:02}-{d:02}")
 }
 
 impl Period {
     /// A number per period, in date order.
     fn key(self, day: i32) -> i32 {
-        let (y, m) = civil(day);
+        let (y, m, _) = civil(day);
         match self {
             Period::Month => y * 12 + (m as i32 - 1),
             Period::Year => y,
@@ -995,6 +987,6 @@ mod tests {
             Period::Year.name_of(Period::Year.key(day_number("1999-12-31").unwrap())),
             "1999"
         );
-        assert_eq!(civil(day_number("2024-02-29").unwrap()), (2024, 2));
+        assert_eq!(civil(day_number("2024-02-29").unwrap()), (2024, 2, 29));
     }
 }

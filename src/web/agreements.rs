@@ -17,7 +17,6 @@ use super::timeline::{FacetOption, FacetView};
 use super::views::{self, NoteView, SourceCitations};
 use crate::db::agreements::{self, AgreementRow, FollowUpRow, Party};
 use crate::db::annotations::{self, Subject};
-use crate::db::events::Side;
 use crate::db::{Named, topics};
 use crate::domain::commitment::{self, FollowUp, RULES};
 use crate::domain::date::parse_day;
@@ -285,34 +284,6 @@ fn facets(selection: &Selection<'_>, filter: &AgreementFilter) -> Vec<FacetView>
     ]
 }
 
-/// The page's own parameters: a keyset position from its Previous or Next link.
-fn page_cursor(
-    own: &[(String, String)],
-) -> std::result::Result<Option<(Cursor, Side)>, FilterError> {
-    let mut found = None;
-    for (key, value) in own {
-        let side = if key == "after" {
-            Side::After
-        } else {
-            Side::Before
-        };
-        if found.is_some() {
-            return Err(FilterError::new(
-                key.as_str(),
-                "was given with another page position; give one of after and before, once",
-            ));
-        }
-        let cursor = Cursor::decode(value).ok_or_else(|| {
-            FilterError::new(
-                key.as_str(),
-                "is not a position in the agreements list: use the page's Previous and Next links",
-            )
-        })?;
-        found = Some((cursor, side));
-    }
-    Ok(found)
-}
-
 fn href(query: &str) -> String {
     if query.is_empty() {
         "/agreements".to_owned()
@@ -334,8 +305,12 @@ fn page_href(filters: &str, key: &str, cursor: &Cursor) -> String {
 pub async fn index(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response> {
     let db = &state.db;
     let query = query.unwrap_or_default();
-    let parsed = crate::api::split_query(&query, &["after", "before"])
-        .and_then(|(own, rest)| Ok((AgreementFilter::from_query(&rest)?, page_cursor(&own)?)));
+    let parsed = crate::api::split_query(&query, &["after", "before"]).and_then(|(own, rest)| {
+        Ok((
+            AgreementFilter::from_query(&rest)?,
+            super::page_position(&own, Cursor::decode, "a position in the agreements list")?,
+        ))
+    });
     let parsed = match parsed {
         Ok((filter, cursor)) => check_slugs(db, &filter).await.map(|()| (filter, cursor)),
         Err(e) => Err(Error::BadRequest(e)),

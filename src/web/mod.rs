@@ -92,6 +92,39 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, String) {
     }
 }
 
+/// A page's own parameters: a keyset position (`what`) from its Previous or Next link, as
+/// `after` or `before`, given once at most.
+fn page_position<C>(
+    own: &[(String, String)],
+    decode: impl Fn(&str) -> Option<C>,
+    what: &str,
+) -> std::result::Result<Option<(C, crate::db::events::Side)>, crate::domain::FilterError> {
+    use crate::db::events::Side;
+    use crate::domain::FilterError;
+    let mut found = None;
+    for (key, value) in own {
+        let side = match key.as_str() {
+            "after" => Side::After,
+            "before" => Side::Before,
+            _ => continue,
+        };
+        if found.is_some() {
+            return Err(FilterError::new(
+                key.as_str(),
+                "was given with another page position; give one of after and before, once",
+            ));
+        }
+        let cursor = decode(value).ok_or_else(|| {
+            FilterError::new(
+                key.as_str(),
+                format!("is not {what}: use the page's Previous and Next links"),
+            )
+        })?;
+        found = Some((cursor, side));
+    }
+    Ok(found)
+}
+
 /// Every page is public and meant to be found.
 async fn robots() -> ([(axum::http::HeaderName, &'static str); 1], &'static str) {
     (

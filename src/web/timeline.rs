@@ -155,34 +155,6 @@ fn href(query: &str) -> String {
     }
 }
 
-/// The page's own parameters: a keyset position from its "Previous" or "Next" link.
-fn page_cursor(
-    own: &[(String, String)],
-) -> std::result::Result<Option<(Cursor, Side)>, FilterError> {
-    let mut found = None;
-    for (key, value) in own {
-        let side = match key.as_str() {
-            "after" => Side::After,
-            "before" => Side::Before,
-            _ => continue,
-        };
-        if found.is_some() {
-            return Err(FilterError::new(
-                key.as_str(),
-                "was given with another page position; give one of after and before, once",
-            ));
-        }
-        let cursor = Cursor::decode(value).ok_or_else(|| {
-            FilterError::new(
-                key.as_str(),
-                "is not a position on this timeline: use the page's Previous and Next links",
-            )
-        })?;
-        found = Some((cursor, side));
-    }
-    Ok(found)
-}
-
 /// `query` with one more parameter.
 fn with_param(query: &str, key: &str, value: &str) -> String {
     let mut pairs = form_urlencoded::Serializer::new(query.to_owned());
@@ -199,7 +171,7 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
         crate::api::split_query(&query, &["after", "before", "stack"]).and_then(|(own, rest)| {
             Ok((
                 TimelineFilter::from_query(&rest)?,
-                page_cursor(&own)?,
+                super::page_position(&own, Cursor::decode, "a position on this timeline")?,
                 page_stack(&own)?,
             ))
         });
