@@ -229,3 +229,57 @@ async fn a_page_too_large_to_buffer_is_still_served_in_full() {
     // Not buffered, so no ETag is promised for it.
     assert!(headers.get("etag").is_none());
 }
+
+/// How many times `slow_page` has been built, across the test binary's tests that use it.
+static SLOW_BUILDS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// A page that takes a while to build, and counts its builds.
+async fn slow_page() -> String {
+    let n = SLOW_BUILDS.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    format!("slow page, build {n}")
+}
+
+#[tokio::test]
+async fn concurrent_first_requests_wait_for_one_build() {
+    let app = std::sync::Arc::new(behind_caching("/slow", axum::routing::get(slow_page)).await);
+    let before = SLOW_BUILDS.load(std::sync::atomic::Ordering::SeqCst);
+    let requests: Vec<_> = (0..16)
+        .map(|_| {
+            let app = app.clone();
+            tokio::spawn(async move { app.get("/slow").await })
+        })
+        .collect();
+    let mut bodies = std::collections::BTreeSet::new();
+    for request in requests {
+        let (status, _, body) = request.await.unwrap();
+        assert_eq!(status, StatusCode::OK);
+        bodies.insert(body);
+    }
+    assert_eq!(
+        SLOW_BUILDS.load(std::sync::atomic::Ordering::SeqCst) - before,
+        1,
+        "sixteen concurrent first requests built the page more than once"
+    );
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+
+    // A build whose request is abandoned does not leave the others waiting: the next request
+    // builds the page itself.
+    let abandoned = {
+        let app = app.clone();
+        tokio::spawn(async move { app.get("/slow?x").await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let waiting = {
+        let app = app.clone();
+        tokio::spawn(async move { app.get("/slow?x").await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    abandoned.abort();
+    let (status, _, body) = tokio::time::timeout(std::time::Duration::from_secs(5), waiting)
+        .await
+        .expect("the waiting request was answered")
+        .unwrap();
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.starts_with("slow page"), "{body}");
+}

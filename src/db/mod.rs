@@ -26,7 +26,7 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 const POOL_SIZE: u32 = 4;
 
 /// Bytes SQLite's caches may take in all before it reuses its own pages rather than grow.
-const SOFT_HEAP_LIMIT: &str = "16777216";
+const SOFT_HEAP_LIMIT: &str = "8388608";
 
 /// Opens (creating if missing) the database at `url` with WAL, foreign keys and a busy timeout.
 pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {

@@ -15,7 +15,7 @@ use http_body_util::BodyExt as _;
 use time::OffsetDateTime;
 use time::format_description::well_known::{Rfc2822, Rfc3339};
 
-use super::page_cache::{Entry, Key};
+use super::page_cache::{Entry, Key, Turn};
 use crate::state::AppState;
 
 /// Pages and data change only when an import runs; a minute of freshness keeps repeat views
@@ -159,7 +159,25 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
             .unwrap_or_default()
             .to_owned(),
     });
-    let cached = key.as_ref().and_then(|k| state.pages.get(k));
+    // Concurrent first requests for one page wait for a single build rather than each building
+    // it (a popular page just after an import): one builds, the others then find it cached.
+    let mut flight = None;
+    let mut cached = None;
+    if let Some(k) = key.as_ref().filter(|_| state.pages.keeps_pages()) {
+        loop {
+            cached = state.pages.get(k);
+            if cached.is_some() {
+                break;
+            }
+            match state.pages.turn(k) {
+                Turn::Build(mine) => {
+                    flight = Some(mine);
+                    break;
+                }
+                Turn::Wait(done) => done.await,
+            }
+        }
+    }
     let (headers, bytes) = match cached {
         Some(entry) => (entry.headers, entry.body),
         None => {
@@ -231,6 +249,8 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
                     },
                 );
             }
+            // Kept: the requests waiting for this build find it now.
+            drop(flight);
             (parts.headers, bytes)
         }
     };

@@ -4,7 +4,7 @@
 //! popular page does not grow with the archive at all.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::http::HeaderMap;
@@ -44,6 +44,35 @@ struct Inner {
 pub struct PageCache {
     inner: Mutex<Inner>,
     max_bytes: usize,
+    /// Pages being built, so that concurrent first requests for one wait for a single build.
+    building: Arc<Mutex<HashMap<Key, Arc<tokio::sync::Notify>>>>,
+}
+
+/// What a request that missed the cache does: build the page, or wait for the request that is
+/// building it.
+pub enum Turn {
+    Build(Flight),
+    Wait(std::pin::Pin<Box<tokio::sync::futures::OwnedNotified>>),
+}
+
+/// The right to build one page. When dropped (the page kept, or failed, or its request
+/// abandoned) the requests waiting for it are woken to look in the cache again.
+pub struct Flight {
+    key: Key,
+    building: Arc<Mutex<HashMap<Key, Arc<tokio::sync::Notify>>>>,
+}
+
+impl Drop for Flight {
+    fn drop(&mut self) {
+        let done = self
+            .building
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.key);
+        if let Some(done) = done {
+            done.notify_waiters();
+        }
+    }
 }
 
 impl Default for PageCache {
@@ -58,6 +87,33 @@ impl PageCache {
         Self {
             inner: Mutex::default(),
             max_bytes,
+            building: Arc::default(),
+        }
+    }
+
+    /// Whether any page is kept (not with a size of zero).
+    pub fn keeps_pages(&self) -> bool {
+        self.max_bytes > 0
+    }
+
+    /// Whether this request builds the page at `key` or waits for the one already building it.
+    pub fn turn(&self, key: &Key) -> Turn {
+        let mut building = self.building.lock().unwrap_or_else(|e| e.into_inner());
+        match building.get(key) {
+            // Created under the lock, the waiter is woken by the builder's `notify_waiters`
+            // however soon that comes.
+            Some(done) => {
+                let mut waiting = Box::pin(done.clone().notified_owned());
+                waiting.as_mut().enable();
+                Turn::Wait(waiting)
+            }
+            None => {
+                building.insert(key.clone(), Arc::new(tokio::sync::Notify::new()));
+                Turn::Build(Flight {
+                    key: key.clone(),
+                    building: self.building.clone(),
+                })
+            }
         }
     }
 
