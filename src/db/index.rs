@@ -242,10 +242,10 @@ pub enum BuildError {
 
 /// A bitmap of sorted, distinct ranks, holding no more memory than its contents need: built
 /// container by container it keeps each container's spare capacity (up to half of it), so it
-/// is written out and read back at its exact size, and long runs are stored as runs.
+/// is written out and read back at its exact size. (Run containers would save about 1 MiB at a
+/// million events but made a first view of `/?kind=meeting` three times slower: 85 ms.)
 fn compact(ranks: impl IntoIterator<Item = u32>) -> RoaringBitmap {
-    let mut grown = RoaringBitmap::from_sorted_iter(ranks).unwrap_or_default();
-    grown.optimize();
+    let grown = RoaringBitmap::from_sorted_iter(ranks).unwrap_or_default();
     let mut bytes = Vec::with_capacity(grown.serialized_size());
     if grown.serialize_into(&mut bytes).is_err() {
         return grown;
