@@ -239,14 +239,7 @@ async fn the_agreements_list_filters_by_status_party_and_topic() {
         ("/agreements?topic=cheese", "topic"),
         ("/agreements?kind=treaty", "kind"),
     ] {
-        let (status, html) = app.get_html(path).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
-        assert!(
-            select(&html, "[role=alert]")
-                .join(" ")
-                .contains(&format!("“{param}”")),
-            "{path}"
-        );
+        assert_bad_request_naming(&app, path, param).await;
     }
 }
 
@@ -744,14 +737,7 @@ async fn a_bad_page_position_is_a_400_naming_the_parameter() {
         ("/agreements?cursor=tourism", "cursor"),
         ("/agreements?limit=5", "limit"),
     ] {
-        let (status, html) = app.get_html(path).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
-        assert!(
-            select(&html, "[role=alert]")
-                .join(" ")
-                .contains(&format!("“{param}”")),
-            "{path}"
-        );
+        let html = assert_bad_request_naming(&app, path, param).await;
         assert!(listed(&html).is_empty(), "{path}");
     }
     for (path, param) in [
@@ -776,4 +762,17 @@ async fn a_bad_page_position_is_a_400_naming_the_parameter() {
         listed(&html).len() as i64,
         count(&app.pool, "agreements").await
     );
+}
+
+/// Asserts that `path` is a 400 page whose alert names `param`; the page.
+async fn assert_bad_request_naming(app: &TestApp, path: &str, param: &str) -> scraper::Html {
+    let (status, html) = app.get_html(path).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
+    assert!(
+        select(&html, "[role=alert]")
+            .join(" ")
+            .contains(&format!("“{param}”")),
+        "{path}"
+    );
+    html
 }

@@ -278,3 +278,35 @@ async fn a_stale_index_is_never_used_and_a_fresh_one_follows() {
     assert!(off.for_latest(pool).await.is_none());
     assert!(off.build_now(pool).await.is_none());
 }
+
+#[tokio::test]
+async fn an_index_that_cannot_be_read_leaves_sqlite_answering() {
+    let app = seeded().await;
+    let pool = &app.pool;
+    // An event id far beyond the others: the index's dense id table would be mostly empty, so
+    // it refuses to build rather than take the memory.
+    let mut conn = pool.acquire().await.unwrap();
+    for sql in [
+        "CREATE TEMP TABLE one AS SELECT * FROM events LIMIT 1",
+        "UPDATE one SET id = 4000000000, slug = 'far-away-event'",
+        "INSERT INTO events SELECT * FROM one",
+    ] {
+        sqlx::query(sql).execute(&mut *conn).await.unwrap();
+    }
+    drop(conn);
+    let shared = Arc::new(SharedIndex::default());
+    assert!(shared.build_now(pool).await.is_none());
+    assert_eq!(shared.status(pool).await, "failed");
+    // The failed revision is not read again on every request.
+    assert!(shared.for_latest(pool).await.is_none());
+    assert_eq!(shared.status(pool).await, "failed");
+
+    // The pages are still answered, from SQLite.
+    let state = AppState::new(pool.clone());
+    state.index.build_now(pool).await;
+    let app = TestApp::over(pool.clone(), tradewatch::app(state));
+    let (status, _, body) = app.get("/api/v1/events?limit=100").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("far-away-event"));
+    assert_eq!(app.get("/healthz").await.2, "ok\nindex: failed\n");
+}

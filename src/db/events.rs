@@ -647,7 +647,6 @@ impl Link {
             Link::Person => ("event_people", "person_id"),
             Link::Topic => ("event_topics", "topic_id"),
             Link::Organization => ("event_organizations", "organization_id"),
-            Link::Country => ("event_countries", "country_id"),
         }
     }
 }

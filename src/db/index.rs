@@ -147,7 +147,6 @@ pub enum Link {
     Person,
     Topic,
     Organization,
-    Country,
 }
 
 pub struct EventIndex {
@@ -732,7 +731,6 @@ impl EventIndex {
             Link::Person => &self.people,
             Link::Topic => &self.topics,
             Link::Organization => &self.organizations,
-            Link::Country => &self.countries,
         };
         map.get(&id).map(AsRef::as_ref)
     }
@@ -878,10 +876,7 @@ impl SharedIndex {
         if self.disabled {
             return None;
         }
-        let revision: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM revisions")
-            .fetch_one(pool)
-            .await
-            .ok()?;
+        let revision = super::revisions::current_id(pool).await.ok()?;
         {
             let mut slot = self.slot();
             if let Some(index) = slot.current.as_ref().filter(|i| i.revision == revision) {
@@ -924,7 +919,8 @@ impl SharedIndex {
         if self.disabled {
             return None;
         }
-        self.build(pool, None).await;
+        let revision = super::revisions::current_id(pool).await.ok();
+        self.build(pool, revision).await;
         self.slot().current.clone()
     }
 

@@ -13,6 +13,17 @@ pub struct FollowUp {
     pub date_end: Date,
 }
 
+impl FollowUp {
+    /// A follow-up as the database stores it: its effect's name and its event's last possible
+    /// day (`YYYY-MM-DD`); `None` when either does not parse.
+    pub fn parse(effect: &str, date_end: &str) -> Option<Self> {
+        Some(Self {
+            effect: effect.parse().ok()?,
+            date_end: crate::domain::date::parse_day(date_end).ok()?,
+        })
+    }
+}
+
 /// The rules, in the order they apply; the about and agreements pages show this text.
 pub const RULES: &[(&str, &str)] = &[
     (

@@ -145,12 +145,7 @@ impl Facts {
             let followups: Vec<FollowUp> = followups
                 .of(a.id)
                 .iter()
-                .filter_map(|f| {
-                    Some(FollowUp {
-                        effect: f.effect.parse().ok()?,
-                        date_end: parse_day(&f.event_date_end).ok()?,
-                    })
-                })
+                .filter_map(|f| FollowUp::parse(&f.effect, &f.event_date_end))
                 .collect();
             entries.push(Entry {
                 id: a.id,

@@ -139,12 +139,7 @@ pub async fn judged_on(
             let mine = by_agreement.remove(&row.id).unwrap_or_default();
             let facts: Vec<FollowUp> = mine
                 .iter()
-                .filter_map(|f| {
-                    Some(FollowUp {
-                        effect: f.effect.parse().ok()?,
-                        date_end: parse_day(&f.event_date_end).ok()?,
-                    })
-                })
+                .filter_map(|f| FollowUp::parse(&f.effect, &f.event_date_end))
                 .collect();
             let due = match (row.due_start.as_deref(), row.due_end.as_deref()) {
                 (Some(start), Some(end)) => parse_day(start).ok().zip(parse_day(end).ok()),
