@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::dataset::{self, Existing};
 use crate::server::{ConnectionLimits, MIN_HEADER_BYTES};
+use crate::telemetry::LogFormat;
 use crate::web::limits::Limits;
 use crate::{AppState, app_with_limits, prepare_database};
 
@@ -34,6 +35,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Validate dataset files without writing anything.
     Check(CheckArgs),
+    /// Date the records of a dataset directory whose content changed, in its changed.toml.
+    Stamp(StampArgs),
     /// Write a synthetic archive for benchmarks into a new, empty database.
     Generate(GenerateArgs),
 }
@@ -91,6 +94,13 @@ pub struct ServeArgs {
     /// 40 MiB and a few seconds to read per million events).
     #[arg(long, env = "TRADEWATCH_NO_INDEX")]
     pub no_index: bool,
+    /// Also serve /metrics (Prometheus text format) on this address, and only there; it is
+    /// never served on the public address.
+    #[arg(long, env = "TRADEWATCH_METRICS_BIND")]
+    pub metrics_bind: Option<SocketAddr>,
+    /// How log lines are written to stderr: text, or JSON lines for a log pipeline.
+    #[arg(long, env = "TRADEWATCH_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
 }
 
 impl ServeArgs {
@@ -159,6 +169,22 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct StampArgs {
+    /// The dataset directory (its changed.toml is written).
+    pub dir: PathBuf,
+    /// The time to give new and changed records, RFC 3339 in UTC [default: now].
+    #[arg(long, value_parser = parse_utc)]
+    pub at: Option<time::OffsetDateTime>,
+}
+
+fn parse_utc(text: &str) -> Result<time::OffsetDateTime, String> {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .filter(|t| t.offset().is_utc())
+        .ok_or_else(|| format!("expected a UTC time such as 2026-11-30T09:45:00Z, got \"{text}\""))
+}
+
+#[derive(Debug, Args)]
 pub struct GenerateArgs {
     /// How many events to generate.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=crate::dataset::synthetic::MAX_EVENTS))]
@@ -171,12 +197,24 @@ pub struct GenerateArgs {
     pub database_url: String,
 }
 
+impl Cli {
+    /// How the command's log lines are written: as `serve` is told; text for the others.
+    pub fn log_format(&self) -> LogFormat {
+        match &self.command {
+            None => self.serve.log_format,
+            Some(Command::Serve(args)) => args.log_format,
+            Some(_) => LogFormat::Text,
+        }
+    }
+}
+
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         None => serve(cli.serve).await,
         Some(Command::Serve(args)) => serve(args).await,
         Some(Command::Import(args)) => import(args).await,
         Some(Command::Check(args)) => check(args).await,
+        Some(Command::Stamp(args)) => stamp(args),
         Some(Command::Generate(args)) => generate(args).await,
     }
 }
@@ -214,8 +252,34 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             tracing::warn!(%error, "cannot judge the agreements ahead of the first request");
         }
     });
+    // One shutdown for both addresses: Ctrl-C or SIGTERM stops the operators' too.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let wait_for = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = stopped.wait_for(|stop| *stop).await;
+    };
+    let metrics = match args.metrics_bind {
+        Some(bind) => {
+            let listener = tokio::net::TcpListener::bind(bind)
+                .await
+                .with_context(|| format!("cannot listen for metrics on {bind}"))?;
+            tracing::info!("metrics at http://{}/metrics", listener.local_addr()?);
+            let app = crate::web::metrics_router(state.clone());
+            let (limits, stopped) = (connection_limits.clone(), stopped.clone());
+            Some(tokio::spawn(async move {
+                crate::server::serve(listener, app, &limits, wait_for(stopped)).await;
+            }))
+        }
+        None => None,
+    };
     let app = app_with_limits(state, &limits);
-    crate::server::serve(listener, app, &connection_limits, shutdown_signal()).await;
+    let shutdown = async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    };
+    crate::server::serve(listener, app, &connection_limits, shutdown).await;
+    if let Some(metrics) = metrics {
+        let _ = metrics.await;
+    }
     pool.close().await;
     tracing::info!("tradewatch stopped");
     Ok(())
@@ -288,6 +352,30 @@ async fn check(args: CheckArgs) -> anyhow::Result<()> {
         data.events.len(),
         data.agreements.len(),
         data.quotes.len()
+    );
+    Ok(())
+}
+
+fn stamp(args: StampArgs) -> anyhow::Result<()> {
+    if !args.dir.is_dir() {
+        anyhow::bail!(
+            "{}: not a directory: stamp a dataset's directory",
+            args.dir.display()
+        );
+    }
+    let files = dataset::read_paths(std::slice::from_ref(&args.dir))?;
+    let at = args.at.unwrap_or_else(time::OffsetDateTime::now_utc);
+    let stamped = dataset::stamp(&files, at)?;
+    let path = args.dir.join(dataset::stamps::STAMPS_FILE);
+    std::fs::write(&path, &stamped.text)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    println!(
+        "{}: {} record(s) unchanged, {} dated {}, {} stamp(s) of removed records dropped",
+        path.display(),
+        stamped.kept,
+        stamped.dated,
+        dataset::stamps::utc_text(at),
+        stamped.dropped
     );
     Ok(())
 }

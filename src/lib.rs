@@ -7,6 +7,7 @@ pub mod dataset;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod metrics;
 pub mod server;
 pub mod state;
 pub mod telemetry;
@@ -37,8 +38,10 @@ pub fn app_with_limits(state: AppState, limits: &web::limits::Limits) -> Router 
         tracing::info_span!("request", method = %request.method(), matched_path, uri = %request.uri())
     })
     .on_response(DefaultOnResponse::new().level(Level::INFO));
+    let metrics = state.metrics.clone();
     let router = web::router()
         .merge(api::router())
+        .layer(axum::middleware::from_fn(metrics::remember_route))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             web::head::record_page_address,
@@ -49,10 +52,15 @@ pub fn app_with_limits(state: AppState, limits: &web::limits::Limits) -> Router 
         .layer(axum::middleware::from_fn_with_state(
             state,
             web::caching::conditional,
-        ));
+        ))
+        .layer(axum::middleware::from_fn(web::tracking::strip_tracking));
     let router = web::limits::with_limits(router, limits)
         .layer(trace)
-        .layer(CatchPanicLayer::new());
+        .layer(CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            metrics::track,
+        ));
     web::security::with_security_headers(router, hsts)
 }
 

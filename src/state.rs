@@ -26,6 +26,8 @@ pub struct AppState {
     pub builds: Arc<tokio::sync::Semaphore>,
     /// Every agreement judged, until the data or the day changes.
     pub agreements: Arc<crate::web::agreement_index::AgreementIndex>,
+    /// What `/metrics` reports.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl AppState {
@@ -40,6 +42,7 @@ impl AppState {
                 std::thread::available_parallelism().map_or(2, |n| n.get() * 2),
             )),
             agreements: Arc::default(),
+            metrics: Arc::default(),
         }
     }
 

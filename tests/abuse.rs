@@ -101,7 +101,8 @@ fn malformed() -> Vec<Probe> {
         probe("raw bytes not UTF-8", raw_utf8, Expect::Status(400)),
         probe("query not UTF-8", get("/?q=caf%E9"), Expect::Status(400)),
         probe("broken escape", get("/api/v1/events?from=%zz"), Expect::Status(400)),
-        probe("unknown parameter", get("/officials?utm_source=x"), Expect::Status(400)),
+        probe("unknown parameter", get("/officials?oficial=x"), Expect::Status(400)),
+        probe("tracking parameter", get("/officials?utm_source=x"), Expect::Status(301)),
         probe("impossible date", get("/?from=2023-02-30"), Expect::Status(400)),
         probe("thousand values", get(&format!("/?{thousand}")), Expect::Status(400)),
         probe(

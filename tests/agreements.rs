@@ -343,7 +343,7 @@ async fn each_import_records_a_revision_of_what_it_changed() {
     assert_eq!(first, records, "the first import adds every record");
 
     // A second import: one new event, one edited event, everything else unchanged.
-    let mut files = dataset::bundled_files();
+    let mut files = common::bundled_unstamped();
     let events = files
         .iter_mut()
         .find(|(n, _)| n == "data/events.toml")

@@ -183,7 +183,7 @@ async fn a_read_only_database_is_served_and_an_import_into_it_fails_clearly() {
 
 /// The bundled dataset plus a source of `paragraphs` paragraphs of 10,000 characters.
 fn bundled_plus_big_source(paragraphs: usize) -> Vec<(String, String)> {
-    let mut files = dataset::bundled_files();
+    let mut files = common::bundled_unstamped();
     let text = format!("\"{}\"", "All work and no play. ".repeat(455));
     let body = vec![text; paragraphs].join(",\n  ");
     files.push((

@@ -87,7 +87,7 @@ cites = [{{ source = "hostile-source", paragraphs = [1, 2] }}]
 }
 
 fn with_hostile(url: &str) -> Vec<(String, String)> {
-    let mut files = dataset::bundled_files();
+    let mut files = common::bundled_unstamped();
     files.push(hostile_file(url));
     files
 }

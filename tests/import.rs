@@ -76,7 +76,7 @@ async fn snapshot(pool: &SqlitePool) -> Vec<String> {
 
 /// The bundled dataset with one text replaced in one file.
 fn bundled_with(file: &str, from: &str, to: &str) -> Vec<(String, String)> {
-    let mut files = dataset::bundled_files();
+    let mut files = common::bundled_unstamped();
     let (_, text) = files
         .iter_mut()
         .find(|(name, _)| name == file)

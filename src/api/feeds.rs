@@ -63,7 +63,7 @@ pub async fn atom(State(state): State<AppState>, RawQuery(query): RawQuery) -> A
     resolved.sort = Sort::Desc;
     let rows = events::page(&state.db, &resolved, None, FEED_ENTRIES).await?;
     let updates = revisions::event_updates(&state.db).await?;
-    let latest = revisions::latest(&state.db).await?.map(|r| r.imported_at);
+    let latest = revisions::latest(&state.db).await?.map(|r| r.changed_at);
     let canonical = filter.query_string();
     let suffix = if canonical.is_empty() {
         String::new()
@@ -200,7 +200,7 @@ pub async fn calendar(
 ) -> ApiResult<Response> {
     let (filter, resolved) = filtered(&state, query.as_deref().unwrap_or_default()).await?;
     let updates = revisions::event_updates(&state.db).await?;
-    let latest = revisions::latest(&state.db).await?.map(|r| r.imported_at);
+    let latest = revisions::latest(&state.db).await?.map(|r| r.changed_at);
     let base = state.public_url.as_ref();
     let mut out = String::new();
     out.push_str("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tradewatch//US-China trade relations//EN\r\nCALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n");

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use sqlx::{AssertSqlSafe, Row, SqliteConnection, SqlitePool};
 
+use super::stamps::{Changed, RecordKey, fnv1a, utc_text};
 use super::{Citation, Dataset, DatasetError, Existing, Note};
 use crate::domain::date::iso;
 use crate::domain::{FuzzyDate, Slug};
@@ -237,16 +238,6 @@ fn date_parts(
     }
 }
 
-/// FNV-1a: a short, stable fingerprint (not a security measure: it only detects change).
-fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in bytes {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{hash:016x}")
-}
-
 /// A fingerprint of the files' names and contents: what an import read.
 fn digest(files: &[(String, String)]) -> String {
     fnv1a(
@@ -256,17 +247,25 @@ fn digest(files: &[(String, String)]) -> String {
     )
 }
 
-/// Records, for one import's revision, which records are new and which changed.
-struct Changes {
+/// Records, for one import's revision, which records are new and which changed, and when
+/// the latest of those changes was made.
+struct Changes<'a> {
     revision: i64,
     added: usize,
     updated: usize,
+    /// Each record's digest and stamp, from the dataset.
+    stamps: &'a HashMap<RecordKey, Changed>,
+    /// When an unstamped record changed: now, the import's time.
+    now: &'a str,
+    /// The latest change this import makes.
+    latest: Option<String>,
 }
 
-impl Changes {
-    /// Compares a record with its fingerprint from the last import (its validated form, which
-    /// holds every field), and notes it as added or updated unless it is unchanged. `table` is
-    /// one of the fixed table names of the import, never input.
+impl Changes<'_> {
+    /// Compares a record with its fingerprint from the last import (its digest as written in
+    /// the data), and notes it as added or updated unless it is unchanged, with the time of the
+    /// change its stamp gives. `table` is one of the fixed table names of the import, never
+    /// input.
     async fn track(
         &mut self,
         conn: &mut SqliteConnection,
@@ -275,7 +274,21 @@ impl Changes {
         slug: &Slug,
         record: &impl std::fmt::Debug,
     ) -> Result<(), sqlx::Error> {
-        let digest = fnv1a(format!("{record:?}").into_bytes());
+        let key = RecordKey {
+            record_type,
+            slug: slug.as_str().to_owned(),
+        };
+        let (digest, at) = match self.stamps.get(&key) {
+            Some(changed) => (
+                changed.digest.clone(),
+                changed.at.map_or_else(|| self.now.to_owned(), utc_text),
+            ),
+            // A dataset assembled in code rather than read from files.
+            None => (
+                fnv1a(format!("{record:?}").into_bytes()),
+                self.now.to_owned(),
+            ),
+        };
         let previous: Option<String> = sqlx::query_scalar(
             "SELECT digest FROM record_digests WHERE record_type = ?1 AND slug = ?2",
         )
@@ -308,14 +321,19 @@ impl Changes {
             .execute(&mut *conn)
             .await?;
         sqlx::query(
-            "INSERT INTO record_digests (record_type, slug, digest) VALUES (?1, ?2, ?3)
-             ON CONFLICT (record_type, slug) DO UPDATE SET digest = excluded.digest",
+            "INSERT INTO record_digests (record_type, slug, digest, changed_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (record_type, slug) DO UPDATE SET digest = excluded.digest, changed_at = excluded.changed_at",
         )
         .bind(record_type)
         .bind(slug.as_str())
         .bind(digest)
+        .bind(&at)
         .execute(&mut *conn)
         .await?;
+        // RFC 3339 times in UTC with whole seconds order as text.
+        if self.latest.as_ref().is_none_or(|latest| *latest < at) {
+            self.latest = Some(at);
+        }
         Ok(())
     }
 }
@@ -331,13 +349,11 @@ pub async fn import(
     let conn: &mut SqliteConnection = &mut tx;
     let mut ids = Ids::default();
 
-    let now = time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
+    let now = utc_text(time::OffsetDateTime::now_utc());
     let revision: i64 = sqlx::query_scalar(
         "INSERT INTO revisions (imported_at, files, digest) VALUES (?1, ?2, ?3) RETURNING id",
     )
-    .bind(now)
+    .bind(&now)
     .bind(data.files.join("\n"))
     .bind(digest(files))
     .fetch_one(&mut *conn)
@@ -346,6 +362,9 @@ pub async fn import(
         revision,
         added: 0,
         updated: 0,
+        stamps: &data.changed,
+        now: &now,
+        latest: None,
     };
 
     for country in &data.countries {
@@ -691,6 +710,21 @@ pub async fn import(
         .await?;
         replace_annotations(conn, &mut ids, "quote", id, &quote.cites, &quote.notes).await?;
     }
+
+    // The revision's time is its latest change as the data dates it, and never goes back: the
+    // same data imported on any machine, at any time, gives the same time.
+    sqlx::query(
+        "UPDATE revisions SET changed_at = (
+             SELECT MAX(t) FROM (
+                 SELECT ?1 AS t
+                 UNION ALL SELECT changed_at FROM revisions WHERE id < ?2)
+             WHERE t IS NOT NULL)
+          WHERE id = ?2",
+    )
+    .bind(changes.latest.as_deref())
+    .bind(revision)
+    .execute(&mut *conn)
+    .await?;
 
     super::search_index::rebuild(conn).await?;
     super::counts::rebuild(conn).await?;

@@ -5,6 +5,7 @@ mod counts;
 mod import;
 pub mod records;
 mod search_index;
+pub mod stamps;
 pub mod synthetic;
 mod validate;
 
@@ -182,6 +183,8 @@ pub struct Dataset {
     pub events: Vec<Event>,
     pub agreements: Vec<Agreement>,
     pub quotes: Vec<Quote>,
+    /// Every record's digest and, where the data stamps it, when its content last changed.
+    pub changed: std::collections::HashMap<stamps::RecordKey, stamps::Changed>,
 }
 
 /// The dataset files named by `paths`: files as given, directories searched for `*.toml`
@@ -232,12 +235,11 @@ pub fn read_paths(paths: &[PathBuf]) -> Result<Vec<(String, String)>, DatasetErr
         .collect()
 }
 
-/// Parses and validates named file contents against what the database already holds.
-pub fn parse_and_validate(
+/// Parses named file contents, reporting the first file that is not valid TOML of the format.
+fn parse_files(
     files: &[(String, String)],
-    existing: &Existing,
-) -> Result<Dataset, DatasetError> {
-    let parsed = files
+) -> Result<Vec<(String, records::DatasetFile)>, DatasetError> {
+    files
         .iter()
         .map(|(name, text)| {
             toml::from_str::<records::DatasetFile>(text)
@@ -247,8 +249,39 @@ pub fn parse_and_validate(
                     message: e.to_string().trim_end().to_owned(),
                 })
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    validate(&parsed, existing).map_err(DatasetError::Invalid)
+        .collect()
+}
+
+/// Parses and validates named file contents against what the database already holds.
+pub fn parse_and_validate(
+    files: &[(String, String)],
+    existing: &Existing,
+) -> Result<Dataset, DatasetError> {
+    let parsed = parse_files(files)?;
+    let digests = stamps::digests(files);
+    let changed = stamps::resolve(&parsed, &digests);
+    match (validate(&parsed, existing), changed) {
+        (Ok(mut data), Ok(changed)) => {
+            data.changed = changed;
+            Ok(data)
+        }
+        (Ok(_), Err(errors)) => Err(DatasetError::Invalid(errors)),
+        (Err(mut errors), changed) => {
+            errors.extend(changed.err().unwrap_or_default());
+            Err(DatasetError::Invalid(errors))
+        }
+    }
+}
+
+/// Parses `files` and stamps every record (see `stamps`), returning the stamps file's new
+/// text. Only the files' syntax must be right: stamping is how a changed dataset becomes
+/// valid again.
+pub fn stamp(
+    files: &[(String, String)],
+    now: time::OffsetDateTime,
+) -> Result<stamps::Stamped, DatasetError> {
+    let parsed = parse_files(files)?;
+    Ok(stamps::stamp(&parsed, &stamps::digests(files), now))
 }
 
 /// The bundled dataset, as named files.

@@ -22,6 +22,18 @@ pub struct DatasetFile {
     pub agreements: Vec<RawAgreement>,
     #[serde(default)]
     pub quotes: Vec<RawQuote>,
+    /// When each record's content last changed (`changed.toml`, written by `tradewatch stamp`).
+    #[serde(default)]
+    pub changed: Vec<RawStamp>,
+}
+
+/// One record's stamp: `{ record = "event/x", digest = "…", at = "2026-11-30T09:45:00Z" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStamp {
+    pub record: String,
+    pub digest: String,
+    pub at: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -528,12 +528,14 @@ pub async fn generate(
     let now = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
-    sqlx::query("INSERT INTO revisions (imported_at, files, digest) VALUES (?1, ?2, ?3)")
-        .bind(now)
-        .bind(format!("synthetic archive: {events} events, seed {seed}"))
-        .bind(&digest)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO revisions (imported_at, changed_at, files, digest) VALUES (?1, ?1, ?2, ?3)",
+    )
+    .bind(now)
+    .bind(format!("synthetic archive: {events} events, seed {seed}"))
+    .bind(&digest)
+    .execute(&mut *conn)
+    .await?;
     sqlx::query("COMMIT").execute(&mut *conn).await?;
 
     sqlx::query("BEGIN").execute(&mut *conn).await?;

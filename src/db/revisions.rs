@@ -5,21 +5,21 @@ use sqlx::SqlitePool;
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RevisionRow {
     pub id: i64,
-    /// RFC 3339, UTC.
-    pub imported_at: String,
+    /// When the revision's latest change was made, as the data dates it: RFC 3339, UTC.
+    pub changed_at: String,
     pub files: String,
     pub added: i64,
     pub updated: i64,
 }
 
 impl RevisionRow {
-    /// The `YYYY-MM-DD` day of the import.
+    /// The `YYYY-MM-DD` day of the revision's latest change.
     pub fn day(&self) -> &str {
-        self.imported_at.get(..10).unwrap_or(&self.imported_at)
+        self.changed_at.get(..10).unwrap_or(&self.changed_at)
     }
 }
 
-const COLUMNS: &str = "SELECT r.id, r.imported_at, r.files,
+const COLUMNS: &str = "SELECT r.id, coalesce(r.changed_at, r.imported_at) AS changed_at, r.files,
         (SELECT COUNT(*) FROM revision_changes WHERE revision_id = r.id AND change = 'added') AS added,
         (SELECT COUNT(*) FROM revision_changes WHERE revision_id = r.id AND change = 'updated') AS updated
    FROM revisions r";
@@ -98,14 +98,14 @@ pub async fn changes(pool: &SqlitePool) -> Result<Vec<ChangeRow>, sqlx::Error> {
     .await
 }
 
-/// When each event last changed (the time of the latest revision that added or updated it).
+/// When each event's content last changed, as the data dates it.
 #[tracing::instrument(skip(pool))]
 pub async fn event_updates(
     pool: &SqlitePool,
 ) -> Result<std::collections::HashMap<String, String>, sqlx::Error> {
     let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT c.slug, MAX(r.imported_at) FROM revision_changes c JOIN revisions r ON r.id = c.revision_id
-          WHERE c.record_type = 'event' GROUP BY c.slug",
+        "SELECT slug, changed_at FROM record_digests
+          WHERE record_type = 'event' AND changed_at IS NOT NULL",
     )
     .fetch_all(pool)
     .await?;

@@ -96,14 +96,15 @@ fn parse_http_date(value: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(&value.replace("GMT", "+0000"), &Rfc2822).ok()
 }
 
-/// The latest revision's id and import time.
+/// The latest revision's id and time (when its latest change was made, as the data dates it).
 async fn last_revision(state: &AppState) -> Option<(i64, Option<OffsetDateTime>)> {
-    let row: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, imported_at FROM revisions ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&state.db)
-            .await
-            .ok()
-            .flatten();
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT id, coalesce(changed_at, imported_at) FROM revisions ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_optional(&state.db)
+    .await
+    .ok()
+    .flatten();
     row.map(|(id, t)| (id, OffsetDateTime::parse(&t, &Rfc3339).ok()))
 }
 
@@ -178,8 +179,15 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
             }
         }
     }
-    let (headers, bytes) = match cached {
-        Some(entry) => (entry.headers, entry.body),
+    if cacheable {
+        if cached.is_some() {
+            state.metrics.page_cache_hit();
+        } else {
+            state.metrics.page_cache_miss();
+        }
+    }
+    let (headers, extensions, bytes) = match cached {
+        Some(entry) => (entry.headers, entry.extensions, entry.body),
         None => {
             // A page is built from several queries, each reading the data as it stands when it
             // starts. An import commits a new revision in one transaction; if the revision read
@@ -245,13 +253,14 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
                     key,
                     Entry {
                         headers: parts.headers.clone(),
+                        extensions: parts.extensions.clone(),
                         body: bytes.clone(),
                     },
                 );
             }
             // Kept: the requests waiting for this build find it now.
             drop(flight);
-            (parts.headers, bytes)
+            (parts.headers, parts.extensions, bytes)
         }
     };
     let etag = headers
@@ -266,10 +275,13 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
         _ => false,
     };
     if fresh {
-        return not_modified(&headers);
+        let mut response = not_modified(&headers);
+        *response.extensions_mut() = extensions;
+        return response;
     }
     let mut response = Response::new(Body::from(bytes));
     *response.headers_mut() = headers;
+    *response.extensions_mut() = extensions;
     response
 }
 

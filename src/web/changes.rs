@@ -69,7 +69,7 @@ pub async fn index(State(state): State<AppState>) -> Result<Html<String>> {
                 date: parse_day(row.day())
                     .map(day_label)
                     .unwrap_or_else(|_| row.day().to_owned()),
-                time: row.imported_at.get(11..16).unwrap_or_default().to_owned(),
+                time: row.changed_at.get(11..16).unwrap_or_default().to_owned(),
                 changes: mine,
                 row,
             }

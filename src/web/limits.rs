@@ -85,13 +85,20 @@ async fn refuse_malformed(State(limits): State<Limits>, request: Request, next: 
 
 /// Shed (the limit of requests in flight was reached) or timed out: `503` with `Retry-After`.
 async fn unavailable(OriginalUri(uri): OriginalUri, error: BoxError) -> Response {
-    let reason = if error.is::<tower::load_shed::error::Overloaded>() {
-        "The server is answering as many requests as it can."
+    let (reason, shed) = if error.is::<tower::load_shed::error::Overloaded>() {
+        (
+            "The server is answering as many requests as it can.",
+            Some("overloaded"),
+        )
     } else if error.is::<tower::timeout::error::Elapsed>() {
-        "The server took too long to answer."
+        ("The server took too long to answer.", Some("timeout"))
     } else {
         tracing::error!(%error, "request failed in a middleware");
-        "The server could not answer this request."
+        ("The server could not answer this request.", None)
     };
-    error_response(uri.path(), Error::Unavailable(reason))
+    let mut response = error_response(uri.path(), Error::Unavailable(reason));
+    if let Some(shed) = shed {
+        response.extensions_mut().insert(crate::metrics::Shed(shed));
+    }
+    response
 }

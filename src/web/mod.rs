@@ -23,6 +23,7 @@ pub mod security;
 pub mod sources;
 pub mod timeline;
 pub mod topics;
+pub mod tracking;
 pub mod views;
 
 use axum::Router;
@@ -71,6 +72,48 @@ pub async fn no_parameters(request: axum::extract::Request, next: Next) -> Respo
             crate::api::error_response(crate::api::request_path(&request), Error::BadRequest(e))
         }
     }
+}
+
+/// The router of the operators' address (`--metrics-bind`): `/metrics` and `/healthz`.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics))
+        .route("/healthz", get(healthz))
+        .route_layer(axum::middleware::from_fn(no_parameters))
+        .with_state(state)
+}
+
+/// `/metrics`: every counter, with the page cache, the data's revision and the background
+/// work read now.
+async fn metrics(State(state): State<AppState>) -> Response {
+    use axum::response::IntoResponse as _;
+    let revision = crate::db::revisions::latest(&state.db)
+        .await
+        .ok()
+        .flatten()
+        .map(|r| {
+            let changed = time::OffsetDateTime::parse(
+                &r.changed_at,
+                &time::format_description::well_known::Rfc3339,
+            )
+            .map_or(0, time::OffsetDateTime::unix_timestamp);
+            (r.id, changed)
+        });
+    let snapshot = crate::metrics::Snapshot {
+        page_cache_bytes: state.pages.bytes(),
+        page_cache_entries: state.pages.len(),
+        revision,
+        work: vec![("event_index", state.index.status(&state.db).await)],
+        log_lines_dropped: crate::telemetry::dropped_lines(),
+    };
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            crate::metrics::CONTENT_TYPE,
+        )],
+        state.metrics.encode(&snapshot),
+    )
+        .into_response()
 }
 
 /// 200 when the database answers, 503 when it does not.

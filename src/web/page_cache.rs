@@ -28,6 +28,8 @@ pub struct Key {
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub headers: HeaderMap,
+    /// What the handlers attached for the layers outside (the route matched, for metrics).
+    pub extensions: axum::http::Extensions,
     pub body: Bytes,
 }
 
@@ -153,6 +155,11 @@ impl PageCache {
             .len()
     }
 
+    /// Bytes of the responses held.
+    pub fn bytes(&self) -> usize {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).bytes
+    }
+
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -179,6 +186,7 @@ mod tests {
             cache.insert(
                 key(&format!("/{i}")),
                 Entry {
+                    extensions: Default::default(),
                     headers: HeaderMap::new(),
                     body: Bytes::from_static(b"x"),
                 },
@@ -195,6 +203,7 @@ mod tests {
         cache.insert(
             key("/big"),
             Entry {
+                extensions: Default::default(),
                 headers: HeaderMap::new(),
                 body: Bytes::from(vec![0u8; MAX_ENTRY_BYTES + 1]),
             },
@@ -208,6 +217,7 @@ mod tests {
         cache.insert(
             key("/"),
             Entry {
+                extensions: Default::default(),
                 headers: HeaderMap::new(),
                 body: Bytes::from_static(b"x"),
             },

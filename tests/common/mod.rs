@@ -35,6 +35,15 @@ pub async fn seeded() -> TestApp {
     }
 }
 
+/// The bundled dataset without its stamps (`data/changed.toml`), for tests that edit or add
+/// records: such files are dated by the import, as any unstamped import is.
+pub fn bundled_unstamped() -> Vec<(String, String)> {
+    tradewatch::dataset::bundled_files()
+        .into_iter()
+        .filter(|(name, _)| !name.ends_with("/changed.toml"))
+        .collect()
+}
+
 /// A fresh, migrated, empty database.
 pub async fn empty() -> (SqlitePool, TempDir) {
     let dir = tempfile::tempdir().expect("temporary directory");
@@ -151,7 +160,13 @@ pub fn serve(mut command: std::process::Command) -> Served {
     let mut seen = String::new();
     while log.read_line(&mut line).expect("log line") > 0 {
         if let Some(rest) = line.split("serving at http://").nth(1) {
-            let addr = rest.trim().to_owned();
+            // The address ends the text line, or a JSON line's string.
+            let addr = rest
+                .trim()
+                .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '[' | ']')))
+                .next()
+                .unwrap_or_default()
+                .to_owned();
             let log = std::thread::spawn(move || {
                 use std::io::Read as _;
                 let mut rest = String::new();
