@@ -29,13 +29,17 @@ pub struct AboutPage {
 
 pub async fn show(State(state): State<AppState>) -> Result<Html<String>> {
     let class_meaning = |class: EventClass| match class {
-        EventClass::VerbalCooperation => "statements, requests, offers and agreements to cooperate",
-        EventClass::MaterialCooperation => {
-            "cooperative acts: meetings held, trade opened, restrictions eased"
+        EventClass::VerbalCooperation => {
+            "meetings, visits and talks; agreements, offers and promises; concessions such as eased travel restrictions"
         }
-        EventClass::VerbalConflict => "refusals, accusations, complaints and threats",
+        EventClass::MaterialCooperation => {
+            "cooperation carried out: information exchanged, joint operations, aid given"
+        }
+        EventClass::VerbalConflict => {
+            "requests and demands to change course, complaints, accusations, investigations, refusals and threats"
+        }
         EventClass::MaterialConflict => {
-            "coercive acts: sanctions, bans, restrictions, fines, suspended talks"
+            "coercive acts: tariffs, export controls, bans, suspended talks, fines, raids and detentions"
         }
     };
     let precision_meaning = |p: Precision| match p {
