@@ -44,6 +44,7 @@ const ROUTES: &[(&str, Option<&str>, bool)] = &[
     ("/static/img/favicon.svg", None, false),
     ("/events.csv", Some("official=li-qiang"), true),
     ("/officials.csv", None, true),
+    ("/datapackage.json", None, true),
     ("/agreements.csv", Some("status=agreed"), true),
     ("/feed.atom", Some("official=li-qiang"), true),
     ("/calendar.ics", Some("official=li-qiang"), true),

@@ -1,4 +1,5 @@
 //! CSV exports (RFC 4180, UTF-8, header row) of the filtered timeline, officials and agreements.
+//! Their columns are those `datapackage` describes, in its order.
 
 use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
@@ -6,6 +7,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use super::ApiResult;
+use super::datapackage::{AGREEMENTS, EVENTS, OFFICIALS};
 use crate::db::events::{self, Cursor};
 use crate::db::people;
 use crate::domain::TimelineFilter;
@@ -55,22 +57,7 @@ pub async fn events(
     let resolved = events::resolve(&state.db, &state.index, &filter).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let csv_err = |e: csv::Error| Error::Internal(e.to_string());
-    out.write_record([
-        "slug",
-        "title",
-        "kind",
-        "date_start",
-        "date_end",
-        "date_precision",
-        "date_label",
-        "status",
-        "location",
-        "participants",
-        "topics",
-        "citations",
-        "url",
-    ])
-    .map_err(csv_err)?;
+    out.write_record(EVENTS.header()).map_err(csv_err)?;
     let mut cursor: Option<Cursor> = None;
     loop {
         let rows = events::page(
@@ -114,18 +101,7 @@ pub async fn events(
 pub async fn officials(State(state): State<AppState>) -> ApiResult<Response> {
     let mut out = csv::Writer::from_writer(Vec::new());
     let csv_err = |e: csv::Error| Error::Internal(e.to_string());
-    out.write_record([
-        "slug",
-        "name",
-        "native_name",
-        "country",
-        "title",
-        "title_from",
-        "title_to",
-        "events",
-        "url",
-    ])
-    .map_err(csv_err)?;
+    out.write_record(OFFICIALS.header()).map_err(csv_err)?;
     for r in people::all(&state.db).await? {
         out.write_record([
             r.slug.as_str(),
@@ -142,23 +118,6 @@ pub async fn officials(State(state): State<AppState>) -> ApiResult<Response> {
     }
     Ok(csv_response("officials.csv", finish(out)?))
 }
-
-/// The columns of `/agreements.csv`.
-const AGREEMENT_COLUMNS: [&str; 13] = [
-    "slug",
-    "title",
-    "kind",
-    "parties",
-    "terms",
-    "cadence",
-    "due_start",
-    "due_end",
-    "due_label",
-    "status",
-    "status_reason",
-    "agreed_at",
-    "url",
-];
 
 /// Agreements are read, judged and written this many at a time while the export streams out.
 const AGREEMENT_CHUNK: usize = 500;
@@ -177,7 +136,7 @@ pub async fn agreements(
     let day = judged.day;
     let mut header = csv::Writer::from_writer(Vec::new());
     header
-        .write_record(AGREEMENT_COLUMNS)
+        .write_record(AGREEMENTS.header())
         .map_err(|e| Error::Internal(e.to_string()))?;
     let header = Bytes::from(finish(header)?);
     let chunks: Vec<Vec<i64>> = ids.chunks(AGREEMENT_CHUNK).map(<[i64]>::to_vec).collect();

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1` and the CSV exports: the same queries and filters as the HTML
 //! pages, for programs. Read-only: other methods get 405 with `Allow`; CORS is open for GET.
 
+pub mod datapackage;
 mod dto;
 mod events;
 mod exports;
@@ -47,6 +48,7 @@ pub fn router() -> Router<AppState> {
         );
     Router::new()
         .route("/officials.csv", get(exports::officials))
+        .route("/datapackage.json", get(datapackage::document))
         .route_layer(from_fn(no_parameters))
         .route("/events.csv", get(exports::events))
         .route("/agreements.csv", get(exports::agreements))
@@ -103,10 +105,11 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Whether a request's errors are answered as JSON: the API's, and the CSV, Atom and
-/// iCalendar documents', which a program reads.
+/// Whether a request's errors are answered as JSON: the API's, and the data package's and the
+/// CSV, Atom and iCalendar documents', which a program reads.
 pub fn wants_json(path: &str) -> bool {
     path == "/api/v1"
+        || path == "/datapackage.json"
         || path.starts_with("/api/v1/")
         || [".csv", ".atom", ".ics"]
             .iter()

@@ -18,6 +18,9 @@ pub enum Precision {
 }
 
 impl Precision {
+    /// Every precision, finest first.
+    pub const ALL: &'static [Precision] = &[Self::Day, Self::Month, Self::Season, Self::Year];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Day => "day",

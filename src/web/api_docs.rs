@@ -1,10 +1,12 @@
-//! `/api`: the API's human page, built from the same OpenAPI document the API serves.
+//! `/api`: the API's human page, built from the same OpenAPI document the API serves, and the
+//! CSV exports' codebook, built from the same description as `/datapackage.json`.
 
 use askama::Template;
 use axum::response::Html;
 use serde_json::Value;
 use utoipa::OpenApi;
 
+use crate::api::datapackage::{LICENSE, TABLES, Table};
 use crate::api::openapi::ApiDoc;
 use crate::error::Result;
 
@@ -27,6 +29,9 @@ pub struct ApiPage {
     pub title: String,
     pub section: &'static str,
     pub endpoints: Vec<EndpointDoc>,
+    /// The CSV exports' codebook: the data package's own description.
+    pub tables: [&'static Table; 3],
+    pub license: &'static str,
 }
 
 fn text(value: &Value) -> String {
@@ -75,6 +80,8 @@ pub async fn show() -> Result<Html<String>> {
         title: "API and data formats".into(),
         section: "api",
         endpoints,
+        tables: TABLES,
+        license: LICENSE.title,
     };
     Ok(Html(page.render()?))
 }
