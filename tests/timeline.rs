@@ -211,6 +211,21 @@ async fn the_url_is_the_state_and_links_keep_the_filters() {
 }
 
 #[tokio::test]
+async fn a_facet_option_says_its_count_in_words_within_its_label() {
+    let app = seeded().await;
+    let (_, html) = app.get_html("/?topic=export-controls").await;
+    let count = select(&html, "label[for=f-official-gina-raimondo] .count");
+    assert_eq!(count.len(), 1);
+    // The words are in the label's text, where every screen reader reads them; an
+    // aria-label on a bare span is not.
+    assert_eq!(
+        select(&html, "label[for=f-official-gina-raimondo]"),
+        [format!("Gina Raimondo {} matching events", count[0])]
+    );
+    assert!(attrs(&html, ".facet [aria-label]", "aria-label").is_empty());
+}
+
+#[tokio::test]
 async fn date_fields_show_whole_dates_as_a_date_input_needs() {
     let app = seeded().await;
     // A year or a month stands for its first or last day, as in the canonical address.
