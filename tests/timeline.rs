@@ -211,6 +211,37 @@ async fn the_url_is_the_state_and_links_keep_the_filters() {
 }
 
 #[tokio::test]
+async fn a_facet_option_says_its_count_in_words_within_its_label() {
+    let app = seeded().await;
+    let (_, html) = app.get_html("/?topic=export-controls").await;
+    let count = select(&html, "label[for=f-official-gina-raimondo] .count");
+    assert_eq!(count.len(), 1);
+    // The words are in the label's text, where every screen reader reads them; an
+    // aria-label on a bare span is not.
+    assert_eq!(
+        select(&html, "label[for=f-official-gina-raimondo]"),
+        [format!("Gina Raimondo {} matching events", count[0])]
+    );
+    assert!(attrs(&html, ".facet [aria-label]", "aria-label").is_empty());
+}
+
+#[tokio::test]
+async fn date_fields_show_whole_dates_as_a_date_input_needs() {
+    let app = seeded().await;
+    // A year or a month stands for its first or last day, as in the canonical address.
+    let (status, html) = app.get_html("/?from=2023&to=2024-02").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(attrs(&html, "#filter-from", "value"), ["2023-01-01"]);
+    assert_eq!(attrs(&html, "#filter-to", "value"), ["2024-02-29"]);
+    // A rejected filter keeps a whole date as typed and clears what no date input can hold.
+    let (status, html) = app.get_html("/?from=2023-08-01&to=2023-02-30").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(attrs(&html, "#filter-from", "value"), ["2023-08-01"]);
+    assert_eq!(attrs(&html, "#filter-to", "value"), [""]);
+    assert_eq!(attrs(&html, "#filter-to", "aria-invalid"), ["true"]);
+}
+
+#[tokio::test]
 async fn bad_filters_get_a_400_naming_the_parameter_beside_the_form() {
     let app = seeded().await;
     let cases = [

@@ -10,6 +10,7 @@ use super::views::{YearGroup, group_by_period, kind_label};
 use crate::db::Counted;
 use crate::db::charts::Stack;
 use crate::db::events::{self, Cursor, EventQuery, Facet, Side, TIMELINE_PAGE};
+use crate::domain::date::{iso, parse_day};
 use crate::domain::filter::Sort;
 use crate::domain::{FilterError, TimelineFilter};
 use crate::error::{Error, Result};
@@ -44,6 +45,8 @@ pub struct ActiveFilter {
 }
 
 /// The text fields of the form as the person typed them, so a rejected value can be corrected.
+/// The date fields are the exception: a date input holds only a whole `YYYY-MM-DD` date, so
+/// they show the dates the filter resolved to (see [`TypedValues::dates_from`]).
 #[derive(Debug, Clone, Default)]
 pub struct TypedValues {
     pub from: String,
@@ -76,6 +79,27 @@ impl TypedValues {
             }
         }
         typed
+    }
+
+    /// The date fields as a date input can hold them: the first and last day the filter
+    /// resolved `2023` or `2023-08` to, as the canonical address spells them. A filter that
+    /// was rejected keeps each typed whole date, and clears anything else, which a browser
+    /// would clear anyway.
+    fn dates_from(mut self, filter: Option<&TimelineFilter>) -> Self {
+        match filter {
+            Some(filter) => {
+                self.from = filter.from.map(iso).unwrap_or_default();
+                self.to = filter.to.map(iso).unwrap_or_default();
+            }
+            None => {
+                for typed in [&mut self.from, &mut self.to] {
+                    if parse_day(typed).is_err() {
+                        typed.clear();
+                    }
+                }
+            }
+        }
+        self
     }
 }
 
@@ -315,7 +339,7 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
             "Timeline".into()
         },
         section: "timeline",
-        typed,
+        typed: typed.dates_from(error.is_none().then_some(&filter)),
         facets,
         active,
         filtered: filter.is_filtered(),
