@@ -584,7 +584,7 @@ impl DataPackage {
             description: "The CSV exports of tradewatch: the events of US–China trade relations (meetings, visits, agreements, requests and policy actions), the officials behind them and the agreements and commitments they reached, each record citing the numbered paragraphs of its source. Resource paths are relative to this document's address, the site's root. The exports take filters (see the site's API page); this package describes the unfiltered files, and every filtered file has the same columns.",
             homepage: format!("{public_url}/"),
             version: revision.map(|r| r.id.to_string()),
-            created: revision.map(|r| r.imported_at.clone()),
+            created: revision.map(|r| r.changed_at.clone()),
             keywords: ["United States", "China", "trade", "diplomacy"],
             licenses: [LICENSE],
             sources: [PackageSource {
