@@ -171,3 +171,132 @@ async fn the_api_page_lists_every_endpoint_of_the_document() {
     }
     assert!(attrs(&html, "a", "href").contains(&"/api/v1/openapi.json".to_owned()));
 }
+
+fn slugs_of(body: &str) -> Vec<Value> {
+    let list: Value = serde_json::from_str(body).unwrap();
+    let mut slugs: Vec<Value> = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["slug"].clone())
+        .collect();
+    slugs.sort_by_key(|s| s.as_str().unwrap().to_owned());
+    slugs
+}
+
+fn parameter<'a>(doc: &'a Value, path: &str, name: &str) -> &'a Value {
+    doc["paths"][path]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == name)
+        .unwrap_or_else(|| panic!("{path} has no parameter {name}"))
+}
+
+#[tokio::test]
+async fn slug_filters_accept_exactly_the_slugs_of_the_dataset() {
+    let app = seeded().await;
+    let (_, _, body) = app.get("/api/v1/openapi.json").await;
+    let doc: Value = serde_json::from_str(&body).unwrap();
+    for (list, path, name) in [
+        ("/api/v1/officials", "/api/v1/events", "official"),
+        ("/api/v1/topics", "/api/v1/events", "topic"),
+        ("/api/v1/topics", "/api/v1/events/facets", "topic"),
+        ("/api/v1/topics", "/api/v1/agreements", "topic"),
+    ] {
+        let (_, _, body) = app.get(list).await;
+        let mut expected = slugs_of(&body);
+        expected.push(json!(""));
+        let listed = &parameter(&doc, path, name)["schema"]["items"]["enum"];
+        assert_eq!(listed, &json!(expected), "{path} ?{name}");
+        // Each listed slug is accepted, and one not listed is refused.
+        for slug in expected.iter().filter_map(Value::as_str) {
+            let (status, _, _) = app.get(&format!("{path}?{name}={slug}")).await;
+            assert_eq!(status.as_u16(), 200, "{path}?{name}={slug}");
+        }
+        let (status, _, _) = app.get(&format!("{path}?{name}=not-listed")).await;
+        assert_eq!(status.as_u16(), 400, "{path}?{name}=not-listed");
+    }
+    let parties = &parameter(&doc, "/api/v1/agreements", "party")["schema"]["items"]["enum"];
+    for party in ["china", "united-states", "micron-technology", ""] {
+        assert!(
+            parties.as_array().unwrap().contains(&json!(party)),
+            "{party}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_path_example_names_a_record_and_every_link_an_operation() {
+    let app = seeded().await;
+    let (_, _, body) = app.get("/api/v1/openapi.json").await;
+    let doc: Value = serde_json::from_str(&body).unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    let operations: BTreeSet<&str> = paths
+        .values()
+        .filter_map(|item| item["get"]["operationId"].as_str())
+        .collect();
+    assert_eq!(operations.len(), paths.len(), "every operation has an id");
+    let mut linked = BTreeSet::new();
+    for (path, item) in paths {
+        let get = &item["get"];
+        for p in get["parameters"].as_array().into_iter().flatten() {
+            if p["in"] == "path" {
+                let example = p["example"].as_str().unwrap_or_else(|| {
+                    panic!("{path}: path parameter {} has no example", p["name"])
+                });
+                let (status, _, _) = app.get(&path.replace("{slug}", example)).await;
+                assert_eq!(status.as_u16(), 200, "{path} with its example {example}");
+            }
+        }
+        for (name, link) in get["responses"]["200"]["links"]
+            .as_object()
+            .into_iter()
+            .flatten()
+        {
+            let target = link["operationId"].as_str().unwrap();
+            assert!(operations.contains(target), "{path} link {name}: {target}");
+            linked.insert(target);
+        }
+    }
+    // Every record operation is reached from a list or another record.
+    for target in [
+        "getEvent",
+        "getOfficial",
+        "getTopic",
+        "getOrganization",
+        "getAgreement",
+        "getSource",
+    ] {
+        assert!(linked.contains(target), "no link leads to {target}");
+    }
+}
+
+#[tokio::test]
+async fn the_document_states_the_limit_and_search_text_the_server_enforces() {
+    let app = seeded().await;
+    let (_, _, body) = app.get("/api/v1/openapi.json").await;
+    let doc: Value = serde_json::from_str(&body).unwrap();
+    for path in ["/api/v1/events", "/api/v1/agreements"] {
+        let limit = &parameter(&doc, path, "limit")["schema"];
+        let (min, max) = (
+            limit["minimum"].as_i64().unwrap(),
+            limit["maximum"].as_i64().unwrap(),
+        );
+        for (n, expected) in [(min - 1, 400), (min, 200), (max, 200), (max + 1, 400)] {
+            let (status, _, _) = app.get(&format!("{path}?limit={n}")).await;
+            assert_eq!(status.as_u16(), expected, "{path}?limit={n}");
+        }
+    }
+    let q = parameter(&doc, "/api/v1/search", "q");
+    assert_eq!(q["required"], true);
+    let max = q["schema"]["maxLength"].as_u64().unwrap() as usize;
+    let (status, _, _) = app
+        .get(&format!("/api/v1/search?q={}", "a".repeat(max)))
+        .await;
+    assert_eq!(status.as_u16(), 200);
+    let (status, _, _) = app
+        .get(&format!("/api/v1/search?q={}", "a".repeat(max + 1)))
+        .await;
+    assert_eq!(status.as_u16(), 400);
+}

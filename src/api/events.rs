@@ -31,9 +31,16 @@ async fn resolve(state: &AppState, query: &str) -> ApiResult<(TimelineFilter, ev
 }
 
 /// A page of the events matching the timeline's filters, in timeline order.
-#[utoipa::path(get, path = "/api/v1/events", tag = "events",
-    params(super::openapi::TimelineParams, super::openapi::PageParams),
-    responses((status = 200, body = EventList), (status = 400, body = super::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/events", tag = "events", operation_id = "listEvents",
+    params(super::openapi::TimelineParams, super::openapi::EventPageParams),
+    responses(
+        (status = 200, description = "A page of the matching events", body = EventList, links(
+            ("event" = (operation_id = "getEvent", parameters(("slug" = "$response.body#/data/0/slug")), description = "The page's first event")),
+            ("participant" = (operation_id = "getOfficial", parameters(("slug" = "$response.body#/data/0/participants/0/slug")), description = "An official who took part in it")),
+            ("topic" = (operation_id = "getTopic", parameters(("slug" = "$response.body#/data/0/topics/0/slug")), description = "A topic of it")),
+            ("source" = (operation_id = "getSource", parameters(("slug" = "$response.body#/data/0/citations/0/source")), description = "A source it cites")),
+        )),
+        (status = 400, description = "A parameter is malformed, unknown, given twice, or names no record", body = super::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
@@ -104,9 +111,14 @@ fn counts(rows: Vec<Counted>) -> Vec<FacetCount> {
 }
 
 /// How many events each filter value would match together with the other filters.
-#[utoipa::path(get, path = "/api/v1/events/facets", tag = "events",
+#[utoipa::path(get, path = "/api/v1/events/facets", tag = "events", operation_id = "eventFacets",
     params(super::openapi::TimelineParams),
-    responses((status = 200, body = Facets), (status = 400, body = super::ErrorBody)))]
+    responses(
+        (status = 200, description = "The counts of each filter value", body = Facets, links(
+            ("official" = (operation_id = "getOfficial", parameters(("slug" = "$response.body#/official/0/value")), description = "The official with the most matching events")),
+            ("topic" = (operation_id = "getTopic", parameters(("slug" = "$response.body#/topic/0/value")), description = "The topic with the most matching events")),
+        )),
+        (status = 400, description = "A parameter is malformed, unknown, given twice, or names no record", body = super::ErrorBody)))]
 pub async fn facets(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
@@ -175,9 +187,18 @@ fn event_link(n: events::Neighbour) -> Link {
 }
 
 /// Everything known about one event.
-#[utoipa::path(get, path = "/api/v1/events/{slug}", tag = "events",
-    params(("slug" = String, Path, description = "The event's slug")),
-    responses((status = 200, body = EventDetail), (status = 404, body = super::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/events/{slug}", tag = "events", operation_id = "getEvent",
+    params(("slug" = String, Path, description = "The event's slug", example = "raimondo-wang-wentao-lunch-meeting")),
+    responses(
+        (status = 200, description = "The event", body = EventDetail, links(
+            ("participant" = (operation_id = "getOfficial", parameters(("slug" = "$response.body#/participants/0/slug")), description = "An official who took part")),
+            ("organization" = (operation_id = "getOrganization", parameters(("slug" = "$response.body#/organizations/0/slug")), description = "An organisation involved")),
+            ("topic" = (operation_id = "getTopic", parameters(("slug" = "$response.body#/topics/0/slug")), description = "A topic of the event")),
+            ("agreement" = (operation_id = "getAgreement", parameters(("slug" = "$response.body#/agreements/0/slug")), description = "An agreement reached at the event")),
+            ("source" = (operation_id = "getSource", parameters(("slug" = "$response.body#/citations/0/source")), description = "A source the event cites")),
+            ("next" = (operation_id = "getEvent", parameters(("slug" = "$response.body#/next/slug")), description = "The next event of the timeline")),
+        )),
+        (status = 404, description = "No event has this slug", body = super::ErrorBody)))]
 pub async fn show(
     State(state): State<AppState>,
     Path(slug): Path<String>,

@@ -50,7 +50,10 @@ pub struct OfficialSummary {
 }
 
 /// Every official, by country and name.
-#[utoipa::path(get, path = "/api/v1/officials", tag = "records", responses((status = 200, body = OfficialList)))]
+#[utoipa::path(get, path = "/api/v1/officials", tag = "records", operation_id = "listOfficials",
+    responses((status = 200, description = "Every official", body = OfficialList, links(
+            ("official" = (operation_id = "getOfficial", parameters(("slug" = "$response.body#/data/0/slug")), description = "The first official")),
+    ))))]
 pub async fn officials(State(state): State<AppState>) -> ApiResult<Json<OfficialList>> {
     let rows = people::all(&state.db).await?;
     Ok(Json(OfficialList {
@@ -129,9 +132,15 @@ pub struct OfficialDetail {
 }
 
 /// One official: roles, events, whom they met, topics.
-#[utoipa::path(get, path = "/api/v1/officials/{slug}", tag = "records",
-    params(("slug" = String, Path, description = "The official's slug")),
-    responses((status = 200, body = OfficialDetail), (status = 404, body = super::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/officials/{slug}", tag = "records", operation_id = "getOfficial",
+    params(("slug" = String, Path, description = "The official's slug", example = "gina-raimondo")),
+    responses(
+        (status = 200, description = "The official", body = OfficialDetail, links(
+            ("event" = (operation_id = "getEvent", parameters(("slug" = "$response.body#/events/0/slug")), description = "The official's first event")),
+            ("met_with" = (operation_id = "getOfficial", parameters(("slug" = "$response.body#/met_with/0/slug")), description = "The official they met most")),
+            ("topic" = (operation_id = "getTopic", parameters(("slug" = "$response.body#/topics/0/slug")), description = "Their main topic")),
+        )),
+        (status = 404, description = "No official has this slug", body = super::ErrorBody)))]
 pub async fn official(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -205,7 +214,10 @@ pub struct TopicSummary {
 }
 
 /// Every topic with its event count.
-#[utoipa::path(get, path = "/api/v1/topics", tag = "records", responses((status = 200, body = TopicList)))]
+#[utoipa::path(get, path = "/api/v1/topics", tag = "records", operation_id = "listTopics",
+    responses((status = 200, description = "Every topic", body = TopicList, links(
+            ("topic" = (operation_id = "getTopic", parameters(("slug" = "$response.body#/data/0/slug")), description = "The first topic")),
+    ))))]
 pub async fn topics(State(state): State<AppState>) -> ApiResult<Json<TopicList>> {
     Ok(Json(TopicList {
         data: topics::all(&state.db)
@@ -238,9 +250,15 @@ pub struct TopicDetail {
 }
 
 /// One topic: its events, officials and agreements.
-#[utoipa::path(get, path = "/api/v1/topics/{slug}", tag = "records",
-    params(("slug" = String, Path, description = "The topic's slug")),
-    responses((status = 200, body = TopicDetail), (status = 404, body = super::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/topics/{slug}", tag = "records", operation_id = "getTopic",
+    params(("slug" = String, Path, description = "The topic's slug", example = "export-controls")),
+    responses(
+        (status = 200, description = "The topic", body = TopicDetail, links(
+            ("event" = (operation_id = "getEvent", parameters(("slug" = "$response.body#/events/0/slug")), description = "The topic's first event")),
+            ("official" = (operation_id = "getOfficial", parameters(("slug" = "$response.body#/officials/0/slug")), description = "The official most involved")),
+            ("agreement" = (operation_id = "getAgreement", parameters(("slug" = "$response.body#/agreements/0/slug")), description = "An agreement on the topic")),
+        )),
+        (status = 404, description = "No topic has this slug", body = super::ErrorBody)))]
 pub async fn topic(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -305,9 +323,14 @@ pub struct OrganizationDetail {
 }
 
 /// One organisation: its events and agreements.
-#[utoipa::path(get, path = "/api/v1/organizations/{slug}", tag = "records",
-    params(("slug" = String, Path, description = "The organisation's slug")),
-    responses((status = 200, body = OrganizationDetail), (status = 404, body = super::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/organizations/{slug}", tag = "records", operation_id = "getOrganization",
+    params(("slug" = String, Path, description = "The organisation's slug", example = "us-department-of-commerce")),
+    responses(
+        (status = 200, description = "The organisation", body = OrganizationDetail, links(
+            ("event" = (operation_id = "getEvent", parameters(("slug" = "$response.body#/events/0/slug")), description = "The organisation's first event")),
+            ("agreement" = (operation_id = "getAgreement", parameters(("slug" = "$response.body#/agreements/0/slug")), description = "An agreement binding it")),
+        )),
+        (status = 404, description = "No organisation has this slug", body = super::ErrorBody)))]
 pub async fn organization(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -357,9 +380,15 @@ pub async fn organization(
 
 /// A page of the agreements matching the agreements page's filters (`status`, `party`,
 /// `topic`), in the list's order: by the day each was reached, then by slug.
-#[utoipa::path(get, path = "/api/v1/agreements", tag = "records",
-    params(super::openapi::AgreementParams, super::openapi::PageParams),
-    responses((status = 200, body = AgreementList), (status = 400, body = super::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/agreements", tag = "records", operation_id = "listAgreements",
+    params(super::openapi::AgreementParams, super::openapi::AgreementPageParams),
+    responses(
+        (status = 200, description = "A page of the matching agreements", body = AgreementList, links(
+            ("agreement" = (operation_id = "getAgreement", parameters(("slug" = "$response.body#/data/0/slug")), description = "The page's first agreement")),
+            ("agreed_at" = (operation_id = "getEvent", parameters(("slug" = "$response.body#/data/0/agreed_at/slug")), description = "The event where it was reached")),
+            ("topic" = (operation_id = "getTopic", parameters(("slug" = "$response.body#/data/0/topics/0/slug")), description = "A topic of it")),
+        )),
+        (status = 400, description = "A parameter is malformed, unknown, given twice, or names no record", body = super::ErrorBody)))]
 pub async fn agreements(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
@@ -408,9 +437,15 @@ pub struct AgreementDetail {
 }
 
 /// One agreement, with its status judged today and the evidence for it.
-#[utoipa::path(get, path = "/api/v1/agreements/{slug}", tag = "records",
-    params(("slug" = String, Path, description = "The agreement's slug")),
-    responses((status = 200, body = AgreementDetail), (status = 404, body = super::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/agreements/{slug}", tag = "records", operation_id = "getAgreement",
+    params(("slug" = String, Path, description = "The agreement's slug", example = "biden-xi-bali-understanding")),
+    responses(
+        (status = 200, description = "The agreement", body = AgreementDetail, links(
+            ("agreed_at" = (operation_id = "getEvent", parameters(("slug" = "$response.body#/agreed_at/slug")), description = "The event where it was reached")),
+            ("official" = (operation_id = "getOfficial", parameters(("slug" = "$response.body#/officials/0/slug")), description = "An official who negotiated it")),
+            ("source" = (operation_id = "getSource", parameters(("slug" = "$response.body#/citations/0/source")), description = "A source it cites")),
+        )),
+        (status = 404, description = "No agreement has this slug", body = super::ErrorBody)))]
 pub async fn agreement(
     State(state): State<AppState>,
     Path(slug): Path<String>,

@@ -44,9 +44,11 @@ pub struct SourceDetail {
 }
 
 /// A source's full text, paragraph by paragraph, with what cites each paragraph.
-#[utoipa::path(get, path = "/api/v1/sources/{slug}", tag = "records",
-    params(("slug" = String, Path, description = "The source's slug")),
-    responses((status = 200, body = SourceDetail), (status = 404, body = super::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/sources/{slug}", tag = "records", operation_id = "getSource",
+    params(("slug" = String, Path, description = "The source's slug", example = "raimondo-beijing-2023-08-29")),
+    responses(
+        (status = 200, description = "The source's text", body = SourceDetail),
+        (status = 404, description = "No source has this slug", body = super::ErrorBody)))]
 pub async fn source(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -133,9 +135,11 @@ fn segments(list: Vec<crate::web::search::Segment>) -> Vec<SegmentDto> {
 
 /// Full-text search across events, quotes, agreements, people, organisations and paragraphs,
 /// ranked by bm25 within each kind.
-#[utoipa::path(get, path = "/api/v1/search", tag = "records",
-    params(("q" = String, Query, description = "Words to search for; all must match, the last also as a prefix")),
-    responses((status = 200, body = SearchResults), (status = 400, body = super::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/search", tag = "records", operation_id = "search",
+    params(super::openapi::SearchParams),
+    responses(
+        (status = 200, description = "The hits, grouped by kind", body = SearchResults),
+        (status = 400, description = "`q` is missing, blank, too long or has no letter or digit, or another parameter was given", body = super::ErrorBody)))]
 pub async fn search(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,

@@ -10,6 +10,7 @@ pub mod organizations;
 pub mod people;
 pub mod revisions;
 pub mod search;
+pub mod slugs;
 pub mod sources;
 pub mod topics;
 
