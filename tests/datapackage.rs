@@ -290,7 +290,7 @@ async fn the_package_names_its_revision_and_licence_and_its_paths_resolve() {
         .unwrap()
         .unwrap();
     assert_eq!(package["version"], revision.id.to_string());
-    assert_eq!(package["created"], revision.imported_at);
+    assert_eq!(package["created"], revision.changed_at);
     let licenses = package["licenses"].as_array().unwrap();
     assert_eq!(licenses.len(), 1);
     assert_eq!(licenses[0]["name"], "MIT");
