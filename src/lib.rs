@@ -47,6 +47,8 @@ pub fn app_with_limits(state: AppState, limits: &web::limits::Limits) -> Router 
             web::head::record_page_address,
         ))
         .with_state(state.clone())
+        // Each body is compressed whole, so the same page compresses to the same bytes.
+        .layer(axum::middleware::from_fn(web::caching::whole_body))
         .layer(CompressionLayer::new())
         // Outside compression: each encoding gets its own strong ETag.
         .layer(axum::middleware::from_fn_with_state(

@@ -38,7 +38,11 @@ async fn pages_and_documents_revalidate_with_their_etag() {
             etag.starts_with('"') && etag.ends_with('"') && !etag.starts_with("W/"),
             "strong: {etag}"
         );
-        assert_eq!(headers["cache-control"], "public, max-age=60", "{path}");
+        assert_eq!(
+            headers["cache-control"],
+            tradewatch::web::caching::DEFAULT_CACHE_CONTROL,
+            "{path}"
+        );
         assert!(headers.contains_key("last-modified"), "{path}");
         // The same bytes give the same tag.
         let (_, again, body_again) = app.get(path).await;
@@ -51,6 +55,12 @@ async fn pages_and_documents_revalidate_with_their_etag() {
         assert_eq!(status, StatusCode::NOT_MODIFIED, "{path}");
         assert!(body.is_empty());
         assert_eq!(headers["etag"].to_str().unwrap(), etag);
+        // A cache that revalidates keeps the same freshness and stale allowances.
+        assert_eq!(
+            headers["cache-control"],
+            tradewatch::web::caching::DEFAULT_CACHE_CONTROL,
+            "{path}"
+        );
         let (status, _, _) = get_with(&app, path, &[("if-none-match", "\"something-else\"")]).await;
         assert_eq!(status, StatusCode::OK, "{path}");
     }
@@ -282,4 +292,165 @@ async fn concurrent_first_requests_wait_for_one_build() {
         .unwrap();
     assert_eq!(status, StatusCode::OK);
     assert!(body.starts_with("slow page"), "{body}");
+}
+
+/// The seconds a `Cache-Control` value gives `directive`, if it names it.
+fn directive_seconds(cache_control: &str, directive: &str) -> Option<u64> {
+    cache_control.split(',').find_map(|part| {
+        let (name, value) = part.trim().split_once('=')?;
+        (name == directive).then(|| value.parse().expect("seconds"))
+    })
+}
+
+#[tokio::test]
+async fn a_shared_cache_may_serve_pages_stale_while_revalidating_and_on_error() {
+    let app = seeded().await;
+    for path in [
+        "/",
+        "/events/raimondo-meets-li-qiang",
+        "/api/v1/events?limit=3",
+        "/events.csv",
+        "/feed.atom",
+        "/calendar.ics",
+    ] {
+        let (status, headers, _) = app.get(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let cache_control = headers["cache-control"].to_str().unwrap();
+        assert!(
+            cache_control.starts_with("public,"),
+            "{path}: {cache_control}"
+        );
+        assert_eq!(
+            directive_seconds(cache_control, "max-age"),
+            Some(60),
+            "{path}"
+        );
+        // A minute in the background while one replica rebuilds, a day when none answers.
+        assert_eq!(
+            directive_seconds(cache_control, "stale-while-revalidate"),
+            Some(60),
+            "{path}"
+        );
+        assert_eq!(
+            directive_seconds(cache_control, "stale-if-error"),
+            Some(86_400),
+            "{path}"
+        );
+        // A shared cache holds a page fresh no longer than a browser does.
+        assert_eq!(directive_seconds(cache_control, "s-maxage"), None, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn health_is_never_cached() {
+    let app = seeded().await;
+    let (status, headers, body) = app.get("/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.starts_with("ok\n"), "{body}");
+    assert_eq!(headers["cache-control"], "no-store");
+    assert!(!headers.contains_key("etag"));
+    // Nor can a conditional request turn it into a 304.
+    let (status, _, _) = get_with(&app, "/healthz", &[("if-none-match", "*")]).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn client_errors_are_kept_a_minute_but_never_served_stale() {
+    let app = seeded().await;
+    for path in ["/events/nope", "/?from=nope", "/api/v1/events/nope"] {
+        let (status, headers, _) = app.get(path).await;
+        assert!(status.is_client_error(), "{path}");
+        assert_eq!(headers["cache-control"], "public, max-age=60", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_page_whose_data_keeps_changing_is_not_kept_by_any_cache() {
+    let app = behind_caching(
+        "/page",
+        axum::routing::get(
+            |axum::extract::State(state): axum::extract::State<tradewatch::AppState>| async move {
+                sqlx::query(
+                    "INSERT INTO revisions (imported_at, files, digest) VALUES ('2030-01-01T00:00:00Z', '[]', 'x')",
+                )
+                .execute(&state.db)
+                .await
+                .unwrap();
+                "never the same revision twice"
+            },
+        ),
+    )
+    .await;
+    let (status, headers, _) = app.get("/page").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(headers["retry-after"], "1");
+    assert_eq!(headers["cache-control"], "no-store");
+}
+
+/// A body streamed in two parts: the second at once, or only after a pause (as rows read from
+/// the database arrive). The same bytes either way.
+fn streamed_in_two_parts(pause: Option<std::time::Duration>) -> axum::body::Body {
+    use futures_util::StreamExt as _;
+    let head = futures_util::stream::once(async {
+        Ok::<_, std::io::Error>(axum::body::Bytes::from("a streamed export\n".repeat(50)))
+    });
+    let tail = futures_util::stream::once(async move {
+        if let Some(pause) = pause {
+            tokio::time::sleep(pause).await;
+        }
+        Ok::<_, std::io::Error>(axum::body::Bytes::from(
+            "its rows, and more rows\n".repeat(400),
+        ))
+    });
+    axum::body::Body::from_stream(head.chain(tail))
+}
+
+/// The app's own layers, in its order, around one streamed route.
+async fn streaming_app(pause: Option<std::time::Duration>) -> TestApp {
+    let mut app = seeded().await;
+    let state = tradewatch::AppState::new(app.pool.clone());
+    app.router = axum::Router::new()
+        .route(
+            "/export",
+            axum::routing::get(move || async move { streamed_in_two_parts(pause) }),
+        )
+        .with_state(state.clone())
+        .layer(axum::middleware::from_fn(
+            tradewatch::web::caching::whole_body,
+        ))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            tradewatch::web::caching::conditional,
+        ));
+    app
+}
+
+#[tokio::test]
+async fn a_streamed_body_compresses_to_the_same_bytes_however_its_parts_arrive() {
+    let at_once = streaming_app(None).await;
+    let slowly = streaming_app(Some(std::time::Duration::from_millis(50))).await;
+    for encoding in ["gzip", "br", "identity"] {
+        let (status, first, first_body) =
+            get_with(&at_once, "/export", &[("accept-encoding", encoding)]).await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, second, second_body) =
+            get_with(&slowly, "/export", &[("accept-encoding", encoding)]).await;
+        assert_eq!(first_body, second_body, "{encoding}");
+        assert_eq!(first["etag"], second["etag"], "{encoding}");
+    }
+}
+
+#[tokio::test]
+async fn two_replicas_of_the_same_data_give_the_same_bytes_and_etags() {
+    let one = seeded().await;
+    let other = seeded().await;
+    for path in ["/agreements.csv", "/events.csv", "/officials.csv"] {
+        for encoding in ["gzip", "br", "identity"] {
+            let (_, a, a_body) = get_with(&one, path, &[("accept-encoding", encoding)]).await;
+            let (_, b, b_body) = get_with(&other, path, &[("accept-encoding", encoding)]).await;
+            assert_eq!(a_body, b_body, "{path} {encoding}");
+            assert_eq!(a["etag"], b["etag"], "{path} {encoding}");
+        }
+    }
 }

@@ -1,6 +1,8 @@
 //! HTTP caching for every page and document: a strong `ETag` from the response's bytes (taken
 //! after compression, so each encoding has its own), `If-None-Match` → 304, `Last-Modified`
-//! from the data's latest revision with `If-Modified-Since`, and a `Cache-Control` default.
+//! from the data's latest revision with `If-Modified-Since`, and `Cache-Control`: how long any
+//! cache may keep a page, and how long a shared cache may serve it stale (while revalidating,
+//! or when no replica answers); errors are kept briefly or not at all, health never.
 //! Pages are kept, rendered, in the `PageCache` until the data's revision (or the day) changes.
 
 use std::hash::{DefaultHasher, Hasher};
@@ -19,8 +21,21 @@ use super::page_cache::{Entry, Key, Turn};
 use crate::state::AppState;
 
 /// Pages and data change only when an import runs; a minute of freshness keeps repeat views
-/// instant while an import shows within a minute, and revalidation is a cheap 304.
-pub const DEFAULT_CACHE_CONTROL: &str = "public, max-age=60";
+/// instant while an import shows within a minute, and revalidation is a cheap 304. A shared
+/// cache in front of several replicas may serve a page up to a minute past that while it
+/// revalidates in the background (so no reader waits on a replica), and up to a day when no
+/// replica answers (a page a day old beats an error page). No `s-maxage`: a shared cache holds
+/// a page fresh no longer than a browser, so a new release shows everywhere within a minute.
+pub const DEFAULT_CACHE_CONTROL: &str =
+    "public, max-age=60, stale-while-revalidate=60, stale-if-error=86400";
+
+/// A client error (an unknown record, a bad parameter) holds until the data changes like a
+/// page, but is never served stale: it is no substitute for a page when replicas fail.
+pub const CLIENT_ERROR_CACHE_CONTROL: &str = "public, max-age=60";
+
+/// Health answers, server errors and "try again" answers describe one moment of one replica,
+/// so no cache may keep them.
+pub const UNCACHEABLE: &str = "no-store";
 
 /// Responses larger than this are passed through without an ETag rather than buffered.
 pub const MAX_BUFFERED: usize = 8 * 1024 * 1024;
@@ -52,6 +67,27 @@ async fn buffer(mut body: Body, limit: usize) -> Result<Buffered, axum::Error> {
     Ok(Buffered::Whole(Bytes::from(read)))
 }
 
+/// Inside compression: a page's body reaches the compressor as one piece. A body streamed in
+/// parts (the agreements export) would otherwise be compressed part by part as the parts
+/// arrive, flushed wherever one was slow to come, so the same page could compress to different
+/// bytes, and different `ETag`s, on different replicas or builds. A body too large to buffer
+/// is passed on as it streams (and gets no `ETag`).
+pub async fn whole_body(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    match buffer(body, MAX_BUFFERED).await {
+        Ok(Buffered::Whole(bytes)) => Response::from_parts(parts, Body::from(bytes)),
+        Ok(Buffered::TooLarge(body)) => Response::from_parts(parts, body),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read a response to buffer it");
+            with_error_cache_control(StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        }
+    }
+}
+
 /// How many times a page is built while imports keep committing under it, before giving up.
 const MAX_BUILDS: u32 = 3;
 
@@ -59,7 +95,10 @@ const MAX_BUILDS: u32 = 3;
 fn data_changing() -> Response {
     (
         StatusCode::SERVICE_UNAVAILABLE,
-        [(header::RETRY_AFTER, "1")],
+        [
+            (header::RETRY_AFTER, "1"),
+            (header::CACHE_CONTROL, UNCACHEABLE),
+        ],
         "The data is being updated; try again in a moment.\n",
     )
         .into_response()
@@ -123,9 +162,31 @@ fn not_modified(headers: &HeaderMap) -> Response {
     response
 }
 
+/// Says how long an answer other than a page may be kept, unless its handler said so itself.
+fn with_error_cache_control(mut response: Response) -> Response {
+    let policy = if response.status().is_client_error() {
+        CLIENT_ERROR_CACHE_CONTROL
+    } else {
+        UNCACHEABLE
+    };
+    response
+        .headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static(policy));
+    response
+}
+
 pub async fn conditional(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return next.run(request).await;
+    }
+    if request.uri().path() == "/healthz" {
+        // Health describes this replica now: a cache that kept it would hide a failure.
+        let mut response = next.run(request).await;
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(UNCACHEABLE));
+        return response;
     }
     let if_none_match = request
         .headers()
@@ -139,16 +200,15 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
         .and_then(parse_http_date);
     let path = request.uri().path();
     let is_static = path.starts_with("/static/");
-    // Health must ask the database every time; static files are already in memory (or read
-    // from a directory being edited).
-    let cacheable = !is_static && path != "/healthz";
+    // Static files are already in memory (or read from a directory being edited), so they
+    // have no revision and are never kept.
     let mut revision = if is_static {
         None
     } else {
         last_revision(&state).await
     };
     let mut modified = revision.and_then(|(_, at)| at);
-    let mut key = revision.filter(|_| cacheable).map(|(id, _)| Key {
+    let mut key = revision.map(|(id, _)| Key {
         revision: id,
         day: OffsetDateTime::now_utc().date(),
         method: request.method().to_string(),
@@ -205,16 +265,24 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
                     .run(Request::from_parts(request.clone(), Body::empty()))
                     .await;
                 if response.status() != StatusCode::OK {
-                    return response;
+                    return with_error_cache_control(response);
                 }
-                let (parts, body) = response.into_parts();
+                let (mut parts, body) = response.into_parts();
                 let bytes = match buffer(body, MAX_BUFFERED).await {
                     Ok(Buffered::Whole(bytes)) => bytes,
                     // Too large to keep: sent on as it comes, without an ETag or a cache entry.
-                    Ok(Buffered::TooLarge(body)) => return Response::from_parts(parts, body),
+                    Ok(Buffered::TooLarge(body)) => {
+                        parts
+                            .headers
+                            .entry(header::CACHE_CONTROL)
+                            .or_insert(HeaderValue::from_static(DEFAULT_CACHE_CONTROL));
+                        return Response::from_parts(parts, body);
+                    }
                     Err(e) => {
                         tracing::error!(error = %e, "cannot read a response to buffer it");
-                        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                        return with_error_cache_control(
+                            StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+                        );
                     }
                 };
                 if is_static {
