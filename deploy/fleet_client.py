@@ -7,11 +7,16 @@
     fleet_client.py hashes URLS_FILE ORIGIN OUT_JSON
         Each path's status and SHA-256 of its (decoded) body from ORIGIN, as JSON.
     fleet_client.py load URLS_FILE ORIGIN --seconds S --max-requests N --threads T
-                         [--stop-file F] [--versions OLD_JSON NEW_JSON] --report OUT_JSON
-        Requests the paths in turn from ORIGIN (the cache) until S seconds pass, N requests are
-        made or F exists. Any answer but 2xx or 304 is a failure. With --versions, every body
-        must be wholly the old or wholly the new release's (by hash); statuses listed in the
-        versions are then allowed too (a record that only the new release has is a 404 before).
+                         [--stop-file F] [--unique-share P] [--rate R] [--in-order]
+                         [--versions OLD_JSON NEW_JSON] --report OUT_JSON
+        Requests the paths from ORIGIN (the cache), at random or --in-order, at most R a second,
+        until S seconds pass, N requests are made or F exists. A share P of the requests are
+        searches no one made before (a long tail the cache cannot hold, so that load keeps
+        reaching the replicas). About a third of repeated requests are conditional
+        (If-None-Match). Any answer but 2xx, or 304 to a conditional request, is a failure.
+        With --versions, every body must be wholly the old or wholly the new release's (by
+        hash); the statuses recorded there are then expected too (a record that only the new
+        release has is a 404 before it).
 
 Standard library only: it runs wherever python3 does.
 """
@@ -94,9 +99,10 @@ def compare(args):
                 print(f"  FAIL {path} ({encoding}): {seen[0]} lacks a 200, an ETag or Last-Modified")
                 differing += 1
             elif len(set(seen)) != 1:
-                print(f"  FAIL {path} ({encoding}) differs between replicas:")
-                for origin, s in zip(args.origins, seen):
-                    print(f"       {origin}: {s}")
+                if differing < 6:
+                    print(f"  FAIL {path} ({encoding}) differs between replicas:")
+                    for origin, s in zip(args.origins, seen):
+                        print(f"       {origin}: {s}")
                 differing += 1
     print(
         f"  {len(paths)} paths x 2 encodings from {len(origins)} replicas: "
@@ -160,22 +166,38 @@ def load(args):
             new = json.load(f)
         versions = (old, new)
     tally = Tally()
-    deadline = time.monotonic() + args.seconds
-    budget = threading.Semaphore(args.max_requests)
+    begun = time.monotonic()
+    deadline = begun + args.seconds
+    issued = [0]
+    issue_lock = threading.Lock()
 
-    def keep_going():
+    def next_request():
+        """The number of the next request, after waiting for its turn; None when it is over."""
+        with issue_lock:
+            n = issued[0]
+            if n >= args.max_requests:
+                return None
+            issued[0] += 1
+        if args.rate:
+            time.sleep(max(0.0, begun + n / args.rate - time.monotonic()))
         if time.monotonic() >= deadline:
-            return False
+            return None
         if args.stop_file and os.path.exists(args.stop_file):
-            return False
-        return budget.acquire(blocking=False)
+            return None
+        return n
 
     def worker(seed):
         rng = random.Random(seed)
         origin = Origin(args.origin)
         etags = {}
-        while keep_going():
-            path = rng.choice(paths)
+        while (n := next_request()) is not None:
+            if rng.random() < args.unique_share:
+                endpoint = rng.choice(("/search", "/api/v1/search"))
+                path = f"{endpoint}?q=fleet{seed}x{n}"
+            elif args.in_order:
+                path = paths[n % len(paths)]
+            else:
+                path = rng.choice(paths)
             headers = {"Accept-Encoding": rng.choice(("identity", "gzip"))}
             conditional = versions is None and path in etags and rng.random() < 0.3
             if conditional:
@@ -259,6 +281,9 @@ def main():
     p.add_argument("--max-requests", type=int, required=True)
     p.add_argument("--threads", type=int, default=8)
     p.add_argument("--stop-file")
+    p.add_argument("--unique-share", type=float, default=0.0)
+    p.add_argument("--rate", type=float)
+    p.add_argument("--in-order", action="store_true")
     p.add_argument("--versions", nargs=2)
     p.add_argument("--report", required=True)
     args = parser.parse_args()
