@@ -162,12 +162,15 @@ fn not_modified(headers: &HeaderMap) -> Response {
     response
 }
 
-/// Says how long an answer other than a page may be kept, unless its handler said so itself.
+/// Says how long an error may be kept, unless its handler said so itself.
 fn with_error_cache_control(mut response: Response) -> Response {
-    let policy = if response.status().is_client_error() {
+    let status = response.status();
+    let policy = if status.is_client_error() {
         CLIENT_ERROR_CACHE_CONTROL
-    } else {
+    } else if status.is_server_error() {
         UNCACHEABLE
+    } else {
+        return response;
     };
     response
         .headers_mut()
@@ -202,6 +205,7 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
     let is_static = path.starts_with("/static/");
     // Static files are already in memory (or read from a directory being edited), so they
     // have no revision and are never kept.
+    let cacheable = !is_static;
     let mut revision = if is_static {
         None
     } else {
