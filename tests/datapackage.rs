@@ -330,7 +330,10 @@ async fn the_package_is_cached_like_every_document_and_rejects_parameters() {
     assert_eq!(status, StatusCode::OK);
     let etag = headers["etag"].to_str().unwrap();
     assert!(headers.contains_key("last-modified"));
-    assert_eq!(headers["cache-control"], "public, max-age=60");
+    assert_eq!(
+        headers["cache-control"],
+        tradewatch::web::caching::DEFAULT_CACHE_CONTROL
+    );
     let (status, _, _) = app
         .request(
             Request::get("/datapackage.json")
