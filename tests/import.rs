@@ -76,14 +76,7 @@ async fn snapshot(pool: &SqlitePool) -> Vec<String> {
 
 /// The bundled dataset with one text replaced in one file.
 fn bundled_with(file: &str, from: &str, to: &str) -> Vec<(String, String)> {
-    let mut files = common::bundled_unstamped();
-    let (_, text) = files
-        .iter_mut()
-        .find(|(name, _)| name == file)
-        .expect("file exists");
-    assert!(text.contains(from), "{file} contains {from:?}");
-    *text = text.replacen(from, to, 1);
-    files
+    with_replaced(common::bundled_unstamped(), file, from, to)
 }
 
 fn errors_of(files: &[(String, String)]) -> String {

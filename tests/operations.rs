@@ -119,14 +119,7 @@ fn errors_of(files: &[(String, String)]) -> String {
 
 /// The bundled dataset with one text replaced in one file, stamps kept.
 fn edited(file: &str, from: &str, to: &str) -> Vec<(String, String)> {
-    let mut files = dataset::bundled_files();
-    let (_, text) = files
-        .iter_mut()
-        .find(|(name, _)| name == file)
-        .expect("file exists");
-    assert!(text.contains(from), "{file} contains {from:?}");
-    *text = text.replacen(from, to, 1);
-    files
+    with_replaced(dataset::bundled_files(), file, from, to)
 }
 
 const TITLE: &str = "title = \"Raimondo meets Premier Li Qiang\"";

@@ -44,6 +44,22 @@ pub fn bundled_unstamped() -> Vec<(String, String)> {
         .collect()
 }
 
+/// `files` with the first `from` in `file` replaced by `to`.
+pub fn with_replaced(
+    mut files: Vec<(String, String)>,
+    file: &str,
+    from: &str,
+    to: &str,
+) -> Vec<(String, String)> {
+    let (_, text) = files
+        .iter_mut()
+        .find(|(name, _)| name == file)
+        .expect("file exists");
+    assert!(text.contains(from), "{file} contains {from:?}");
+    *text = text.replacen(from, to, 1);
+    files
+}
+
 /// A fresh, migrated, empty database.
 pub async fn empty() -> (SqlitePool, TempDir) {
     let dir = tempfile::tempdir().expect("temporary directory");
