@@ -114,10 +114,10 @@ fn check_cell(field: &Value, cell: &str) -> Result<(), String> {
     // The two patterns the package uses, checked with the parsers they describe.
     match constraints["pattern"].as_str() {
         None => {}
-        Some(tradewatch::api::datapackage::SLUG_PATTERN) => {
+        Some(tradewatch::domain::exports::SLUG_PATTERN) => {
             Slug::parse(cell)?;
         }
-        Some(tradewatch::api::datapackage::CITATIONS_PATTERN) => {
+        Some(tradewatch::domain::exports::CITATIONS_PATTERN) => {
             for citation in cell.split("; ") {
                 let (source, paragraph) = citation
                     .split_once("#p")

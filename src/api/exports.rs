@@ -7,10 +7,10 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use super::ApiResult;
-use super::datapackage::{AGREEMENTS, EVENTS, OFFICIALS};
 use crate::db::events::{self, Cursor};
 use crate::db::people;
 use crate::domain::TimelineFilter;
+use crate::domain::exports::{AGREEMENTS, EVENTS, OFFICIALS};
 use crate::domain::filter::AgreementFilter;
 use crate::error::Error;
 use crate::state::AppState;

@@ -1,7 +1,7 @@
 //! The JSON API under `/api/v1` and the CSV exports: the same queries and filters as the HTML
 //! pages, for programs. Read-only: other methods get 405 with `Allow`; CORS is open for GET.
 
-pub mod datapackage;
+mod datapackage;
 mod dto;
 mod events;
 mod exports;

@@ -2,6 +2,7 @@
 
 pub mod commitment;
 pub mod date;
+pub mod exports;
 pub mod filter;
 pub mod query;
 pub mod slug;

@@ -6,8 +6,8 @@ use axum::response::Html;
 use serde_json::Value;
 use utoipa::OpenApi;
 
-use crate::api::datapackage::{LICENSE, TABLES, Table};
 use crate::api::openapi::ApiDoc;
+use crate::domain::exports::{LICENSE, TABLES, Table};
 use crate::error::Result;
 
 pub struct ParamDoc {
