@@ -20,7 +20,8 @@ use crate::domain::{
     ParticipantRole, Slug,
 };
 pub use import::{ImportSummary, existing_records, import};
-pub use validate::{Existing, ValidationError, validate};
+use validate::validate;
+pub use validate::{Existing, ValidationError};
 
 /// The dataset bundled into the binary at build time: `(path, contents)` of every `data/*.toml`.
 pub const BUNDLED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/bundled_dataset.rs"));
