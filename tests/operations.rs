@@ -412,3 +412,47 @@ fn the_binary_logs_json_lines_and_serves_metrics_only_on_the_operators_address()
         "request lines carry their span: {log}"
     );
 }
+
+#[test]
+fn the_stamp_command_dates_an_edit_so_that_check_passes_again() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for (name, text) in common::with_replaced(
+        dataset::bundled_files(),
+        "data/events.toml",
+        TITLE,
+        NEW_TITLE,
+    ) {
+        let path = dir.path().join(name.trim_start_matches("data/"));
+        std::fs::write(path, text).expect("write");
+    }
+    let bin = env!("CARGO_BIN_EXE_tradewatch");
+    let run = |args: &[&str]| {
+        let output = Command::new(bin).args(args).output().expect("runs");
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned()
+                + &String::from_utf8_lossy(&output.stderr),
+        )
+    };
+    let data = dir.path().to_str().expect("UTF-8 path");
+    let (ok, out) = run(&["check", data]);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("event \"raimondo-meets-li-qiang\": (content): has changed since"),
+        "{out}"
+    );
+    let (ok, out) = run(&["stamp", data, "--at", "2031-05-06T07:08:09Z"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("1 dated 2031-05-06T07:08:09Z"), "{out}");
+    let stamps = std::fs::read_to_string(dir.path().join("changed.toml")).expect("stamps");
+    assert!(stamps.contains("record = \"event/raimondo-meets-li-qiang\", digest = \""));
+    assert_eq!(stamps.matches("2031-05-06T07:08:09Z").count(), 1);
+    let (ok, out) = run(&["check", data]);
+    assert!(ok, "{out}");
+    // A file is not a dataset's directory, and a time must be UTC.
+    let file = dir.path().join("events.toml");
+    let (ok, out) = run(&["stamp", file.to_str().expect("UTF-8 path")]);
+    assert!(!ok && out.contains("not a directory"), "{out}");
+    let (ok, out) = run(&["stamp", data, "--at", "2031-05-06T07:08:09+02:00"]);
+    assert!(!ok && out.contains("expected a UTC time"), "{out}");
+}
