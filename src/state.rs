@@ -28,6 +28,8 @@ pub struct AppState {
     pub agreements: Arc<crate::web::agreement_index::AgreementIndex>,
     /// What `/metrics` reports.
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// The latest revision of the data, as last read: what kept pages are looked up by.
+    pub revision: Arc<crate::db::revisions::Watch>,
 }
 
 impl AppState {
@@ -43,6 +45,7 @@ impl AppState {
             )),
             agreements: Arc::default(),
             metrics: Arc::default(),
+            revision: Arc::default(),
         }
     }
 

@@ -159,11 +159,13 @@ async fn a_page_is_kept_rendered_until_the_data_changes() {
     let (_, gzip, _) = get_with(&app, path, &[("accept-encoding", "gzip")]).await;
     assert_eq!(gzip.get("content-encoding").unwrap(), "gzip");
     assert_ne!(gzip.get("etag"), first_headers.get("etag"));
-    // A new revision (what every import writes) is seen at once.
+    // A new revision, written as every import writes one, and said by this process (as
+    // `tradewatch::dataset::import` says it), is seen at once.
     sqlx::query("INSERT INTO revisions (imported_at, files, digest) VALUES ('2030-01-01T00:00:00Z', 'test', 'x')")
         .execute(&app.pool)
         .await
         .unwrap();
+    tradewatch::db::revisions::data_changed();
     let (_, headers, changed) = app.get(path).await;
     assert!(changed.contains("A changed title"));
     assert_ne!(headers.get("etag"), first_headers.get("etag"));
@@ -172,6 +174,57 @@ async fn a_page_is_kept_rendered_until_the_data_changes() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _, _) = app.get("/healthz").await;
     assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_kept_page_is_served_without_the_database() {
+    let app = seeded().await;
+    let path = "/?official=gina-raimondo&topic=export-controls";
+    let (status, headers, first) = app.get(path).await;
+    assert_eq!(status, StatusCode::OK);
+    // With every connection closed, the page kept in memory is still served, as it was, and
+    // revalidates; a page never built cannot be.
+    app.pool.close().await;
+    let (status, again_headers, again) = app.get(path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again, first);
+    assert_eq!(again_headers["etag"], headers["etag"]);
+    let etag = headers["etag"].to_str().unwrap();
+    let (status, _, _) = get_with(&app, path, &[("if-none-match", etag)]).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    let (status, _, _) = app.get("/events/raimondo-meets-li-qiang").await;
+    assert!(status.is_server_error(), "{status}");
+}
+
+#[tokio::test]
+async fn a_revision_committed_by_another_connection_is_noticed_unannounced() {
+    let app = seeded().await;
+    let path = "/events/raimondo-meets-li-qiang";
+    let (_, first, _) = app.get(path).await;
+    // Another process's import: a commit on a connection of its own, which nothing in this
+    // process announces. The server's watch notices it through SQLite's change counter.
+    let other = tradewatch::db::connect(&app.url).await.unwrap();
+    sqlx::query("INSERT INTO revisions (imported_at, files, digest) VALUES ('2030-01-01T00:00:00Z', 'test', 'x')")
+        .execute(&other)
+        .await
+        .unwrap();
+    other.close().await;
+    let started = std::time::Instant::now();
+    // Bounded: the poll runs every quarter second; five seconds is a failure, not a wait.
+    let seen = loop {
+        let (_, headers, _) = app.get(path).await;
+        if headers["last-modified"] == "Tue, 01 Jan 2030 00:00:00 GMT" {
+            break started.elapsed();
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "the new revision was not noticed (Last-Modified {:?}, first {:?})",
+            headers["last-modified"],
+            first["last-modified"]
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert!(seen <= std::time::Duration::from_secs(5));
 }
 
 /// A handler that commits a new revision while its first build is under way, as an import

@@ -720,6 +720,8 @@ pub async fn import(
     super::search_index::rebuild(conn).await?;
     super::counts::rebuild(conn).await?;
     tx.commit().await?;
+    // Servers in this process read the latest revision again before their next page.
+    crate::db::revisions::data_changed();
 
     Ok(ImportSummary {
         revision,

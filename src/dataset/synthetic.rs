@@ -548,6 +548,7 @@ pub async fn generate(
     search_index::optimize(&mut conn).await?;
     super::counts::rebuild(&mut conn).await?;
     sqlx::query("COMMIT").execute(&mut *conn).await?;
+    crate::db::revisions::data_changed();
     let broken: Option<String> =
         sqlx::query_scalar("SELECT \"table\" FROM pragma_foreign_key_check LIMIT 1")
             .fetch_optional(&mut *conn)

@@ -1,6 +1,13 @@
-//! Data revisions: one per successful import, with what it changed.
+//! Data revisions: one per successful import, with what it changed; and `Watch`, how a
+//! server learns of a new revision without asking the database on every request.
 
-use sqlx::SqlitePool;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+
+use sqlx::{Connection as _, SqlitePool};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RevisionRow {
@@ -110,4 +117,110 @@ pub async fn event_updates(
     .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().collect())
+}
+
+/// A revision as pages depend on it: its id, and when its latest change was made (the pages'
+/// `Last-Modified`).
+pub type Stamp = (i64, Option<OffsetDateTime>);
+
+/// The latest revision's stamp, or `None` before any import.
+#[tracing::instrument(skip(pool))]
+pub async fn latest_stamp(pool: &SqlitePool) -> Result<Option<Stamp>, sqlx::Error> {
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT id, coalesce(changed_at, imported_at) FROM revisions ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(id, at)| (id, OffsetDateTime::parse(&at, &Rfc3339).ok())))
+}
+
+/// Counts the times the data may have changed, process-wide: every import this process
+/// commits, and every commit by another process that a `Watch`'s poll notices.
+static CHANGES: AtomicU64 = AtomicU64::new(0);
+
+/// Says that the data may have changed: every `Watch` reads the latest revision again.
+pub fn data_changed() {
+    CHANGES.fetch_add(1, Ordering::AcqRel);
+}
+
+/// How often a `Watch` asks SQLite whether another process committed.
+pub const POLL_INTERVAL: Duration = Duration::from_millis(250);
+
+/// The latest revision as last read, so that a page kept in memory is served without a
+/// database round trip. It is read again only after the data may have changed: at once after
+/// an import by this process (`data_changed`), and within `POLL_INTERVAL` of one by another
+/// process (`tradewatch import` against a running server's file), which a background task
+/// notices through SQLite's own change counter (`PRAGMA data_version`) on a connection of its
+/// own. The task starts with the first read and ends when the watch is dropped.
+#[derive(Debug, Default)]
+pub struct Watch {
+    /// The change count the stamp was read at, and the stamp.
+    seen: Mutex<Option<(u64, Option<Stamp>)>>,
+    polling: std::sync::OnceLock<()>,
+}
+
+impl Watch {
+    /// The latest revision: as last read, unless the data may have changed since.
+    pub async fn latest(self: &Arc<Self>, pool: &SqlitePool) -> Result<Option<Stamp>, sqlx::Error> {
+        self.start_polling(pool);
+        let changes = CHANGES.load(Ordering::Acquire);
+        if let Some((at, stamp)) = *self.seen.lock().unwrap_or_else(|e| e.into_inner())
+            && at == changes
+        {
+            return Ok(stamp);
+        }
+        self.read(pool).await
+    }
+
+    /// The latest revision, read from the database now (and kept for `latest`).
+    pub async fn read(&self, pool: &SqlitePool) -> Result<Option<Stamp>, sqlx::Error> {
+        // Loaded before reading: a change committed after this load bumps the count past it,
+        // so the stamp read here is never kept as newer than it is.
+        let changes = CHANGES.load(Ordering::Acquire);
+        let stamp = latest_stamp(pool).await?;
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        if seen.is_none_or(|(at, _)| at <= changes) {
+            *seen = Some((changes, stamp));
+        }
+        Ok(stamp)
+    }
+
+    fn start_polling(self: &Arc<Self>, pool: &SqlitePool) {
+        self.polling.get_or_init(|| {
+            let options = pool.connect_options();
+            let watch = Arc::downgrade(self);
+            tokio::spawn(async move {
+                if let Err(error) = poll(&options, &watch).await {
+                    tracing::warn!(%error, "cannot watch the database for imports by other processes; they show after a restart");
+                }
+            });
+        });
+    }
+}
+
+/// Polls `PRAGMA data_version` until `watch` is dropped. The count changes on this connection
+/// whenever any other connection, in any process, commits.
+async fn poll(
+    options: &sqlx::sqlite::SqliteConnectOptions,
+    watch: &Weak<Watch>,
+) -> Result<(), sqlx::Error> {
+    let mut connection = sqlx::SqliteConnection::connect_with(options).await?;
+    let mut version: i64 = sqlx::query_scalar("PRAGMA data_version")
+        .fetch_one(&mut connection)
+        .await?;
+    let mut ticks = tokio::time::interval(POLL_INTERVAL);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if watch.strong_count() == 0 {
+            return connection.close().await;
+        }
+        let now: i64 = sqlx::query_scalar("PRAGMA data_version")
+            .fetch_one(&mut connection)
+            .await?;
+        if now != version {
+            version = now;
+            data_changed();
+        }
+    }
 }

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt as _;
 use http_body_util::BodyExt as _;
 use time::OffsetDateTime;
-use time::format_description::well_known::{Rfc2822, Rfc3339};
+use time::format_description::well_known::Rfc2822;
 
 use super::page_cache::{Entry, Key, Turn};
 use crate::state::AppState;
@@ -135,18 +135,6 @@ fn parse_http_date(value: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(&value.replace("GMT", "+0000"), &Rfc2822).ok()
 }
 
-/// The latest revision's id and time (when its latest change was made, as the data dates it).
-async fn last_revision(state: &AppState) -> Option<(i64, Option<OffsetDateTime>)> {
-    let row: Option<(i64, String)> = sqlx::query_as(
-        "SELECT id, coalesce(changed_at, imported_at) FROM revisions ORDER BY id DESC LIMIT 1",
-    )
-    .fetch_optional(&state.db)
-    .await
-    .ok()
-    .flatten();
-    row.map(|(id, t)| (id, OffsetDateTime::parse(&t, &Rfc3339).ok()))
-}
-
 fn not_modified(headers: &HeaderMap) -> Response {
     let mut response = StatusCode::NOT_MODIFIED.into_response();
     for name in [
@@ -206,10 +194,11 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
     // Static files are already in memory (or read from a directory being edited), so they
     // have no revision and are never kept.
     let cacheable = !is_static;
+    // As last read: a kept page is served without asking the database (see `Watch`).
     let mut revision = if is_static {
         None
     } else {
-        last_revision(&state).await
+        state.revision.latest(&state.db).await.ok().flatten()
     };
     let mut modified = revision.and_then(|(_, at)| at);
     let mut key = revision.map(|(id, _)| Key {
@@ -255,8 +244,9 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
         None => {
             // A page is built from several queries, each reading the data as it stands when it
             // starts. An import commits a new revision in one transaction; if the revision read
-            // after building differs from the one read before, the import committed in between
-            // and the page may mix old and new data, so it is built again on the new revision.
+            // after building differs from the one known before, the import committed in between
+            // (or had not been noticed yet) and the page may mix old and new data, so it is
+            // built again on the new revision.
             // Read-only requests carry no body worth keeping, so each build gets an empty one.
             let (request, _) = request.into_parts();
             // The semaphore is never closed; were it, the page is built without a permit.
@@ -292,7 +282,7 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
                 if is_static {
                     break (parts, bytes);
                 }
-                let after = last_revision(&state).await;
+                let after = state.revision.read(&state.db).await.ok().flatten();
                 if after.map(|(id, _)| id) == revision.map(|(id, _)| id) {
                     break (parts, bytes);
                 }
