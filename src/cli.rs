@@ -8,9 +8,9 @@ use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 
 use crate::dataset::{self, Existing};
+use crate::http::limits::Limits;
 use crate::server::{ConnectionLimits, MIN_HEADER_BYTES};
 use crate::telemetry::LogFormat;
-use crate::web::limits::Limits;
 use crate::{AppState, app_with_limits, prepare_database};
 
 #[derive(Debug, Parser)]
@@ -88,7 +88,7 @@ pub struct ServeArgs {
     pub shutdown_grace: Seconds,
     /// Memory in MiB for rendered pages kept until the data changes; 0 renders every request
     /// (for measuring first views).
-    #[arg(long, env = "TRADEWATCH_PAGE_CACHE_MIB", default_value_t = crate::web::page_cache::DEFAULT_MAX_BYTES / (1024 * 1024))]
+    #[arg(long, env = "TRADEWATCH_PAGE_CACHE_MIB", default_value_t = crate::http::page_cache::DEFAULT_MAX_BYTES / (1024 * 1024))]
     pub page_cache_mib: usize,
     /// Answer every query from SQLite alone, without the in-memory event index (it takes about
     /// 40 MiB and a few seconds to read per million events).
@@ -305,9 +305,11 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
     let pool = open_and_migrate(url).await?;
     let existing = dataset::existing_records(&pool).await?;
     let data = dataset::parse_and_validate(&files, &existing)?;
-    let s = dataset::import(&pool, &data, &files)
+    let progress = crate::progress::Progress::on_stderr();
+    let s = dataset::import_with_progress(&pool, &data, &files, &progress)
         .await
         .with_context(|| format!("the import failed and the database {url} is unchanged"))?;
+    progress.finish();
     pool.close().await;
     println!(
         "imported {} file(s) as revision {} ({} records added, {} updated): {} sources, {} people, {} organisations, {} topics, {} events, {} agreements, {} quotes",
@@ -382,9 +384,12 @@ fn stamp(args: StampArgs) -> anyhow::Result<()> {
 
 async fn generate(args: GenerateArgs) -> anyhow::Result<()> {
     let pool = open_and_migrate(&args.database_url).await?;
-    let report = dataset::synthetic::generate(&pool, args.events, args.seed)
-        .await
-        .with_context(|| format!("cannot generate into {}", args.database_url))?;
+    let progress = crate::progress::Progress::on_stderr();
+    let report =
+        dataset::synthetic::generate_with_progress(&pool, args.events, args.seed, &progress)
+            .await
+            .with_context(|| format!("cannot generate into {}", args.database_url))?;
+    progress.finish();
     pool.close().await;
     println!(
         "generated {} events ({} people, {} organisations, {} topics, {} sources, {} quotes, {} agreements) with seed {} in {:.1} s; digest {}",

@@ -1,10 +1,10 @@
-//! The one error type of request handling, rendered as an HTML error page with its status.
+//! The one error type of request handling: its status, and what a reader is told. The HTML
+//! error page renders it (`web::pages`), and the API's JSON error (`api::ApiError`).
 
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 
 use crate::domain::FilterError;
-use crate::web::pages::ErrorPage;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -66,6 +66,26 @@ impl Error {
         }
     }
 
+    /// The title of the page that reports it.
+    pub fn heading(&self) -> &'static str {
+        match self {
+            Self::NotFound => "Page not found",
+            Self::BadRequest(_) => "Bad request",
+            Self::BodyTooLarge(_) => "Request too large",
+            Self::UriTooLong(_) => "Address too long",
+            Self::Unavailable(_) => "Busy",
+            Self::Database(_) | Self::Render(_) | Self::Internal(_) => "Something went wrong",
+        }
+    }
+
+    /// The parameter a bad request got wrong.
+    pub fn param(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(e) => Some(&e.param),
+            _ => None,
+        }
+    }
+
     /// The response with the headers this error calls for (`Retry-After` on 503).
     pub fn with_headers(&self, mut response: Response) -> Response {
         if let Self::Unavailable(_) = self {
@@ -75,39 +95,5 @@ impl Error {
             );
         }
         response
-    }
-}
-
-impl IntoResponse for Error {
-    fn into_response(self) -> Response {
-        let status = self.status();
-        if self.message().is_none() {
-            // The detail goes to the log; the reader gets a generic message.
-            tracing::error!(error = %self, "request failed");
-        }
-        let param = match &self {
-            Self::BadRequest(e) => Some(e.param.clone()),
-            _ => None,
-        };
-        let heading = match &self {
-            Self::NotFound => "Page not found",
-            Self::BadRequest(_) => "Bad request",
-            Self::BodyTooLarge(_) => "Request too large",
-            Self::UriTooLong(_) => "Address too long",
-            Self::Unavailable(_) => "Busy",
-            _ => "Something went wrong",
-        };
-        let message = self.message().unwrap_or_else(|| {
-            "The server could not answer this request. Please try again in a moment.".into()
-        });
-        let page = ErrorPage::new(status, heading, &message, param);
-        let response = match askama::Template::render(&page) {
-            Ok(body) => (status, Html(body)).into_response(),
-            Err(e) => {
-                tracing::error!(error = %e, "error page failed to render");
-                (status, status.canonical_reason().unwrap_or("Error")).into_response()
-            }
-        };
-        self.with_headers(response)
     }
 }

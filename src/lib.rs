@@ -7,7 +7,9 @@ pub mod dataset;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod http;
 pub mod metrics;
+pub mod progress;
 pub mod server;
 pub mod state;
 pub mod telemetry;
@@ -26,12 +28,12 @@ pub use state::AppState;
 /// The whole application: pages, assets and middleware, with the default limits. Tests build
 /// exactly this router.
 pub fn app(state: AppState) -> Router {
-    app_with_limits(state, &web::limits::Limits::default())
+    app_with_limits(state, &http::limits::Limits::default())
 }
 
 /// The application with the given limits on requests. HSTS is sent when the public URL is
 /// `https`: the site then says it is served over TLS, and browsers heed the header only there.
-pub fn app_with_limits(state: AppState, limits: &web::limits::Limits) -> Router {
+pub fn app_with_limits(state: AppState, limits: &http::limits::Limits) -> Router {
     let hsts = state.public_url.starts_with("https://");
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request| {
         let matched_path = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
@@ -48,22 +50,22 @@ pub fn app_with_limits(state: AppState, limits: &web::limits::Limits) -> Router 
         ))
         .with_state(state.clone())
         // Each body is compressed whole, so the same page compresses to the same bytes.
-        .layer(axum::middleware::from_fn(web::caching::whole_body))
+        .layer(axum::middleware::from_fn(http::caching::whole_body))
         .layer(CompressionLayer::new())
         // Outside compression: each encoding gets its own strong ETag.
         .layer(axum::middleware::from_fn_with_state(
             state,
-            web::caching::conditional,
+            http::caching::conditional,
         ))
-        .layer(axum::middleware::from_fn(web::tracking::strip_tracking));
-    let router = web::limits::with_limits(router, limits)
+        .layer(axum::middleware::from_fn(http::tracking::strip_tracking));
+    let router = http::limits::with_limits(router, limits)
         .layer(trace)
         .layer(CatchPanicLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             metrics,
             metrics::track,
         ));
-    web::security::with_security_headers(router, hsts)
+    http::security::with_security_headers(router, hsts)
 }
 
 /// Opens the database, applies migrations and, when it holds no events yet, imports the dataset

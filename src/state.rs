@@ -17,7 +17,7 @@ pub struct AppState {
     /// The site's public base URL, for permalinks and citations.
     pub public_url: Arc<str>,
     /// Rendered pages, until the data changes.
-    pub pages: Arc<crate::web::page_cache::PageCache>,
+    pub pages: Arc<crate::http::page_cache::PageCache>,
     /// The events of the latest revision, indexed in memory for the timeline's queries.
     pub index: Arc<crate::db::index::SharedIndex>,
     /// Pages being built at once. Building is CPU work: more builds than about twice the cores
@@ -50,7 +50,7 @@ impl AppState {
     }
 
     pub fn with_page_cache_bytes(mut self, bytes: usize) -> Self {
-        self.pages = Arc::new(crate::web::page_cache::PageCache::with_max_bytes(bytes));
+        self.pages = Arc::new(crate::http::page_cache::PageCache::with_max_bytes(bytes));
         self
     }
 

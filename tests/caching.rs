@@ -40,7 +40,7 @@ async fn pages_and_documents_revalidate_with_their_etag() {
         );
         assert_eq!(
             headers["cache-control"],
-            tradewatch::web::caching::DEFAULT_CACHE_CONTROL,
+            tradewatch::http::caching::DEFAULT_CACHE_CONTROL,
             "{path}"
         );
         assert!(headers.contains_key("last-modified"), "{path}");
@@ -58,7 +58,7 @@ async fn pages_and_documents_revalidate_with_their_etag() {
         // A cache that revalidates keeps the same freshness and stale allowances.
         assert_eq!(
             headers["cache-control"],
-            tradewatch::web::caching::DEFAULT_CACHE_CONTROL,
+            tradewatch::http::caching::DEFAULT_CACHE_CONTROL,
             "{path}"
         );
         let (status, _, _) = get_with(&app, path, &[("if-none-match", "\"something-else\"")]).await;
@@ -259,7 +259,7 @@ async fn behind_caching(
         .with_state(state.clone())
         .layer(axum::middleware::from_fn_with_state(
             state,
-            tradewatch::web::caching::conditional,
+            tradewatch::http::caching::conditional,
         ));
     app
 }
@@ -279,7 +279,7 @@ async fn a_page_whose_data_changed_while_it_was_built_is_built_again() {
 
 #[tokio::test]
 async fn a_page_too_large_to_buffer_is_still_served_in_full() {
-    let size = tradewatch::web::caching::MAX_BUFFERED + 1000;
+    let size = tradewatch::http::caching::MAX_BUFFERED + 1000;
     let app = behind_caching(
         "/big",
         axum::routing::get(move || async move { "x".repeat(size) }),
@@ -469,12 +469,12 @@ async fn streaming_app(pause: Option<std::time::Duration>) -> TestApp {
         )
         .with_state(state.clone())
         .layer(axum::middleware::from_fn(
-            tradewatch::web::caching::whole_body,
+            tradewatch::http::caching::whole_body,
         ))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             state,
-            tradewatch::web::caching::conditional,
+            tradewatch::http::caching::conditional,
         ));
     app
 }

@@ -332,7 +332,7 @@ async fn the_package_is_cached_like_every_document_and_rejects_parameters() {
     assert!(headers.contains_key("last-modified"));
     assert_eq!(
         headers["cache-control"],
-        tradewatch::web::caching::DEFAULT_CACHE_CONTROL
+        tradewatch::http::caching::DEFAULT_CACHE_CONTROL
     );
     let (status, _, _) = app
         .request(

@@ -289,3 +289,52 @@ async fn maintained_counts_agree_with_counting() {
     assert_eq!(status, StatusCode::OK);
     assert!(!select(&html, "#events-heading").is_empty());
 }
+
+#[test]
+fn the_generate_command_shows_its_progress_and_says_what_it_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("archive.db").display());
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tradewatch"))
+        .args([
+            "generate",
+            "--events",
+            "2000",
+            "--seed",
+            "3",
+            "--database-url",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // stderr is a pipe here: plain lines, one per tenth of each stage.
+    let progress = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = progress
+        .lines()
+        .filter(|l| l.starts_with("generate: writing: "))
+        .collect();
+    assert_eq!(lines.first(), Some(&"generate: writing: 2000 events"));
+    assert!(
+        lines.contains(&"generate: writing: 200 of 2000 events (10%)"),
+        "{progress}"
+    );
+    assert_eq!(
+        lines.last(),
+        Some(&"generate: writing: 2000 of 2000 events (100%)")
+    );
+    assert_eq!(lines.len(), 11, "{progress}");
+    assert!(
+        progress
+            .lines()
+            .any(|l| l.starts_with("generate: indexing: ") && l.ends_with("steps (100%)")),
+        "{progress}"
+    );
+    // stdout: what it did.
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(said.starts_with("generated 2000 events ("), "{said}");
+    assert!(said.contains("with seed 3"), "{said}");
+}

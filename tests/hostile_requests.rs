@@ -17,8 +17,8 @@ use axum::routing::get;
 use common::*;
 use tokio::sync::{Notify, oneshot};
 use tower::ServiceExt;
-use tradewatch::web::limits::{Limits, with_limits};
-use tradewatch::web::security::HEADERS;
+use tradewatch::http::limits::{Limits, with_limits};
+use tradewatch::http::security::HEADERS;
 
 /// Every route with a parameter it takes (or `None`), and whether it answers errors as JSON.
 const ROUTES: &[(&str, Option<&str>, bool)] = &[
@@ -519,7 +519,7 @@ async fn hsts_is_sent_only_when_the_site_is_served_over_tls() {
             .unwrap();
         assert_eq!(
             response.headers()["strict-transport-security"],
-            tradewatch::web::security::HSTS,
+            tradewatch::http::security::HSTS,
             "{path}"
         );
     }

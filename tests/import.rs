@@ -475,6 +475,20 @@ async fn the_import_command_reports_every_error_and_writes_nothing() {
     );
     assert!(String::from_utf8_lossy(&import.stdout).contains("as revision 1"));
     assert!(count(&pool, "events").await >= 15);
+    // Its progress, on stderr (a pipe here, so plain lines rather than a bar): each stage
+    // announced, and its last tenth reached.
+    let progress = String::from_utf8_lossy(&import.stderr);
+    assert!(progress.contains("import: writing: "), "{progress}");
+    assert!(
+        progress
+            .lines()
+            .any(|l| l.starts_with("import: writing: ") && l.ends_with("records (100%)")),
+        "{progress}"
+    );
+    assert!(
+        progress.contains("import: indexing: 2 of 2 steps (100%)"),
+        "{progress}"
+    );
 }
 
 #[tokio::test]

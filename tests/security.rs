@@ -7,7 +7,7 @@ mod common;
 use axum::body::Body;
 use axum::http::Request;
 use common::*;
-use tradewatch::web::security::HEADERS;
+use tradewatch::http::security::HEADERS;
 
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
@@ -53,7 +53,7 @@ async fn every_response_carries_the_security_headers() {
 
 #[tokio::test]
 async fn the_policy_forbids_scripts_framing_and_foreign_resources() {
-    let csp = tradewatch::web::security::CONTENT_SECURITY_POLICY;
+    let csp = tradewatch::http::security::CONTENT_SECURITY_POLICY;
     assert!(csp.contains("default-src 'none'"));
     assert!(csp.contains("frame-ancestors 'none'"));
     assert!(!csp.contains("script-src"), "no scripts are allowed at all");

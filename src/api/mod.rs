@@ -19,9 +19,10 @@ use axum::routing::get;
 use serde::Serialize;
 use tower_http::cors::{Any, CorsLayer};
 
+use crate::domain::query::split_query;
 use crate::error::Error;
+use crate::http::no_parameters;
 use crate::state::AppState;
-use crate::web::no_parameters;
 
 pub fn router() -> Router<AppState> {
     let api = Router::new()
@@ -105,59 +106,12 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Whether a request's errors are answered as JSON: the API's, and the data package's and the
-/// CSV, Atom and iCalendar documents', which a program reads.
-pub fn wants_json(path: &str) -> bool {
-    path == "/api/v1"
-        || path == "/datapackage.json"
-        || path.starts_with("/api/v1/")
-        || [".csv", ".atom", ".ics"]
-            .iter()
-            .any(|ext| path.ends_with(ext) && !path.starts_with("/static/"))
-}
-
-/// The path a request was made to, before any nesting stripped a prefix from it.
-pub fn request_path(request: &axum::extract::Request) -> &str {
-    request
-        .extensions()
-        .get::<axum::extract::OriginalUri>()
-        .map_or_else(|| request.uri().path(), |original| original.path())
-}
-
-/// `error` as the kind of response the path answers with: JSON for programs, an HTML page for
-/// people.
-pub fn error_response(path: &str, error: Error) -> Response {
-    if wants_json(path) {
-        ApiError(error).into_response()
-    } else {
-        error.into_response()
-    }
-}
-
 pub type ApiResult<T> = Result<T, ApiError>;
 
 async fn api_not_found() -> ApiError {
     ApiError(Error::NotFound)
 }
 
-/// Splits API-only parameters (`cursor`, `limit`) from the timeline filter's.
-pub(crate) fn split_query(
-    query: &str,
-    api_params: &[&str],
-) -> Result<(Vec<(String, String)>, String), crate::domain::FilterError> {
-    let mut own = Vec::new();
-    let mut rest = form_urlencoded::Serializer::new(String::new());
-    for (key, value) in crate::domain::query::pairs(query)? {
-        if api_params.contains(&key.as_str()) {
-            own.push((key, value));
-        } else {
-            rest.append_pair(&key, &value);
-        }
-    }
-    Ok((own, rest.finish()))
-}
-
-/// A single-valued API parameter, given at most once.
 fn single<'a>(own: &'a [(String, String)], name: &str) -> Result<Option<&'a str>, ApiError> {
     let mut values = own
         .iter()

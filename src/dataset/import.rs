@@ -10,6 +10,7 @@ use super::stamps::{Changed, RecordKey, fnv1a, utc_text};
 use super::{Citation, Dataset, DatasetError, Existing, Note};
 use crate::domain::date::iso;
 use crate::domain::{FuzzyDate, Slug};
+use crate::progress::Progress;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportSummary {
@@ -259,6 +260,8 @@ struct Changes<'a> {
     now: &'a str,
     /// The latest change this import makes.
     latest: Option<String>,
+    /// Counts every record written.
+    progress: &'a Progress,
 }
 
 impl Changes<'_> {
@@ -273,6 +276,7 @@ impl Changes<'_> {
         table: &'static str,
         slug: &Slug,
     ) -> Result<(), sqlx::Error> {
+        self.progress.add(1);
         let key = RecordKey {
             record_type,
             slug: slug.as_str().to_owned(),
@@ -336,11 +340,21 @@ impl Changes<'_> {
 }
 
 /// Imports a validated dataset in one transaction; `files` are the texts it was read from.
-#[tracing::instrument(skip_all, fields(files = data.files.len()))]
 pub async fn import(
     pool: &SqlitePool,
     data: &Dataset,
     files: &[(String, String)],
+) -> Result<ImportSummary, DatasetError> {
+    import_with_progress(pool, data, files, &Progress::hidden()).await
+}
+
+/// `import`, showing on `progress` the records written, then the indexes rebuilt.
+#[tracing::instrument(skip_all, fields(files = data.files.len()))]
+pub async fn import_with_progress(
+    pool: &SqlitePool,
+    data: &Dataset,
+    files: &[(String, String)],
+    progress: &Progress,
 ) -> Result<ImportSummary, DatasetError> {
     let mut tx = pool.begin().await?;
     let conn: &mut SqliteConnection = &mut tx;
@@ -362,7 +376,24 @@ pub async fn import(
         stamps: &data.changed,
         now: &now,
         latest: None,
+        progress,
     };
+    progress.stage(
+        "import: writing",
+        "records",
+        [
+            data.countries.len(),
+            data.sources.len(),
+            data.topics.len(),
+            data.organizations.len(),
+            data.people.len(),
+            data.events.len(),
+            data.agreements.len(),
+            data.quotes.len(),
+        ]
+        .iter()
+        .sum::<usize>() as u64,
+    );
 
     for country in &data.countries {
         changes
@@ -717,8 +748,11 @@ pub async fn import(
     .execute(&mut *conn)
     .await?;
 
+    progress.stage("import: indexing", "steps", 2);
     super::search_index::rebuild(conn).await?;
+    progress.add(1);
     super::counts::rebuild(conn).await?;
+    progress.add(1);
     tx.commit().await?;
     // Servers in this process read the latest revision again before their next page.
     crate::db::revisions::data_changed();

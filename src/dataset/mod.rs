@@ -19,7 +19,7 @@ use crate::domain::{
     AgreementKind, EventClass, EventKind, EventStatus, FuzzyDate, NoteKind, OrganizationKind,
     ParticipantRole, Slug,
 };
-pub use import::{ImportSummary, existing_records, import};
+pub use import::{ImportSummary, existing_records, import, import_with_progress};
 use validate::validate;
 pub use validate::{Existing, ValidationError};
 

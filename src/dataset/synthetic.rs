@@ -13,6 +13,7 @@ use sqlx::{AssertSqlSafe, Row, SqliteConnection, SqlitePool};
 use super::search_index;
 use crate::domain::date::iso;
 use crate::domain::{EventClass, EventKind, FuzzyDate};
+use crate::progress::Progress;
 
 /// The largest archive `generate` writes.
 pub const MAX_EVENTS: u64 = 10_000_000;
@@ -464,11 +465,21 @@ const FIRST_YEAR: i32 = 1976;
 const YEARS: i32 = 50;
 
 /// Writes a synthetic archive of `events` events into the empty, migrated database `pool`.
-#[tracing::instrument(skip(pool))]
 pub async fn generate(
     pool: &SqlitePool,
     events: u64,
     seed: u64,
+) -> Result<GenerateReport, GenerateError> {
+    generate_with_progress(pool, events, seed, &Progress::hidden()).await
+}
+
+/// `generate`, showing its stages on `progress`: the events written, then the indexes built.
+#[tracing::instrument(skip(pool, progress))]
+pub async fn generate_with_progress(
+    pool: &SqlitePool,
+    events: u64,
+    seed: u64,
+    progress: &Progress,
 ) -> Result<GenerateReport, GenerateError> {
     if events == 0 || events > MAX_EVENTS {
         return Err(GenerateError::Events(events));
@@ -515,8 +526,10 @@ pub async fn generate(
     let mut loader = Loader::new(seed);
     sqlx::query("BEGIN").execute(&mut *conn).await?;
     loader.reference_data(&mut conn, events).await?;
+    progress.stage("generate: writing", "events", events);
     for i in 0..events {
         loader.event(&mut conn, i, events).await?;
+        progress.add(1);
         if (i + 1) % EVENTS_PER_TRANSACTION == 0 {
             loader.flush(&mut conn).await?;
             sqlx::query("COMMIT").execute(&mut *conn).await?;
@@ -539,14 +552,20 @@ pub async fn generate(
     sqlx::query("COMMIT").execute(&mut *conn).await?;
 
     sqlx::query("BEGIN").execute(&mut *conn).await?;
+    // The indexes, then the search index (built and optimised) and the counts.
+    progress.stage("generate: indexing", "steps", indexes.len() as u64 + 3);
     for (_, sql) in &indexes {
         sqlx::query(AssertSqlSafe(sql.clone()))
             .execute(&mut *conn)
             .await?;
+        progress.add(1);
     }
     search_index::rebuild(&mut conn).await?;
+    progress.add(1);
     search_index::optimize(&mut conn).await?;
+    progress.add(1);
     super::counts::rebuild(&mut conn).await?;
+    progress.add(1);
     sqlx::query("COMMIT").execute(&mut *conn).await?;
     crate::db::revisions::data_changed();
     let broken: Option<String> =

@@ -85,6 +85,25 @@ fn hex_digit(b: u8) -> Option<u8> {
     (b as char).to_digit(16).and_then(|d| u8::try_from(d).ok())
 }
 
+/// Splits a route's own parameters (`api_params`: the API's `cursor` and `limit`, a page's
+/// `after` and `before`) from the filter's, which are re-encoded for the filter's own parser.
+pub fn split_query(
+    query: &str,
+    api_params: &[&str],
+) -> Result<(Vec<(String, String)>, String), crate::domain::FilterError> {
+    let mut own = Vec::new();
+    let mut rest = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in pairs(query)? {
+        if api_params.contains(&key.as_str()) {
+            own.push((key, value));
+        } else {
+            rest.append_pair(&key, &value);
+        }
+    }
+    Ok((own, rest.finish()))
+}
+
+/// A single-valued API parameter, given at most once.
 #[cfg(test)]
 mod tests {
     use super::*;

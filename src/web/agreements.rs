@@ -300,12 +300,13 @@ fn page_href(filters: &str, key: &str, cursor: &Cursor) -> String {
 pub async fn index(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response> {
     let db = &state.db;
     let query = query.unwrap_or_default();
-    let parsed = crate::api::split_query(&query, &["after", "before"]).and_then(|(own, rest)| {
-        Ok((
-            AgreementFilter::from_query(&rest)?,
-            super::page_position(&own, Cursor::decode, "a position in the agreements list")?,
-        ))
-    });
+    let parsed =
+        crate::domain::query::split_query(&query, &["after", "before"]).and_then(|(own, rest)| {
+            Ok((
+                AgreementFilter::from_query(&rest)?,
+                super::page_position(&own, Cursor::decode, "a position in the agreements list")?,
+            ))
+        });
     let parsed = match parsed {
         Ok((filter, cursor)) => check_slugs(db, &filter).await.map(|()| (filter, cursor)),
         Err(e) => Err(Error::BadRequest(e)),

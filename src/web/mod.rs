@@ -5,35 +5,29 @@ pub mod agreement_index;
 pub mod agreements;
 pub mod api_docs;
 pub mod assets;
-pub mod caching;
 pub mod changes;
 pub mod charts;
 pub mod cite;
 pub mod events;
 pub mod head;
-pub mod limits;
 pub mod links;
 pub mod network;
 pub mod officials;
 pub mod organizations;
-pub mod page_cache;
 pub mod pages;
 pub mod search;
-pub mod security;
 pub mod sources;
 pub mod timeline;
 pub mod topics;
-pub mod tracking;
 pub mod views;
 
+use crate::error::Error;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::get;
 
-use crate::error::Error;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -56,22 +50,11 @@ pub fn router() -> Router<AppState> {
         .route("/robots.txt", get(robots))
         .route("/static/{*path}", get(assets::serve))
         // The routes above take no parameters; those below parse their own.
-        .route_layer(axum::middleware::from_fn(no_parameters))
+        .route_layer(axum::middleware::from_fn(crate::http::no_parameters))
         .route("/", get(timeline::show))
         .route("/agreements", get(agreements::index))
         .route("/search", get(search::show))
         .fallback(not_found)
-}
-
-/// A route that takes no parameters answers any with a `400` naming it, as the routes that
-/// take some answer an unknown one: a misspelt or stray parameter is reported, never ignored.
-pub async fn no_parameters(request: axum::extract::Request, next: Next) -> Response {
-    match crate::domain::query::none(request.uri().query().unwrap_or_default()) {
-        Ok(()) => next.run(request).await,
-        Err(e) => {
-            crate::api::error_response(crate::api::request_path(&request), Error::BadRequest(e))
-        }
-    }
 }
 
 /// The router of the operators' address (`--metrics-bind`): `/metrics` and `/healthz`.
@@ -79,7 +62,7 @@ pub fn metrics_router(state: AppState) -> Router {
     Router::new()
         .route("/metrics", get(metrics))
         .route("/healthz", get(healthz))
-        .route_layer(axum::middleware::from_fn(no_parameters))
+        .route_layer(axum::middleware::from_fn(crate::http::no_parameters))
         .with_state(state)
 }
 

@@ -191,8 +191,8 @@ fn with_param(query: &str, key: &str, value: &str) -> String {
 pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response> {
     let query = query.unwrap_or_default();
     let typed = TypedValues::from_query(&query);
-    let own_and_filter =
-        crate::api::split_query(&query, &["after", "before", "stack"]).and_then(|(own, rest)| {
+    let own_and_filter = crate::domain::query::split_query(&query, &["after", "before", "stack"])
+        .and_then(|(own, rest)| {
             Ok((
                 TimelineFilter::from_query(&rest)?,
                 super::page_position(&own, Cursor::decode, "a position on this timeline")?,

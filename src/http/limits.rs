@@ -16,7 +16,7 @@ use axum::response::Response;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower::{BoxError, ServiceBuilder};
 
-use crate::api::{error_response, request_path};
+use super::{error_response, request_path};
 use crate::error::Error;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
