@@ -11,7 +11,7 @@
 #   BENCH_SIZES="10000 100000" BENCH_DURATION=5 bench/run.sh
 #
 # Environment:
-#   BENCH_SIZES     archive sizes in events            (default "10000 100000 1000000")
+#   BENCH_SIZES     archive sizes in events            (default "10000 100000 1000000"; empty: the real dataset only)
 #   BENCH_DURATION  seconds per measurement             (default 10)
 #   BENCH_DIR       where archives and logs are kept    (default target/bench)
 #   BENCH_SEED      the generator's seed                (default 1)
@@ -24,13 +24,13 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
-SIZES=${BENCH_SIZES:-"10000 100000 1000000"}
+SIZES=${BENCH_SIZES-"10000 100000 1000000"}
 DURATION=${BENCH_DURATION:-10}
 DIR=${BENCH_DIR:-$ROOT/target/bench}
 SEED=${BENCH_SEED:-1}
 OUT=${BENCH_OUT:-$ROOT/bench/RESULTS.md}
 BIN=$ROOT/target/release/tradewatch
-COMMAND="${BENCH_SIZES:+BENCH_SIZES=\"$BENCH_SIZES\" }${BENCH_DURATION:+BENCH_DURATION=$BENCH_DURATION }bench/run.sh"
+COMMAND="${BENCH_SIZES+BENCH_SIZES=\"$BENCH_SIZES\" }${BENCH_DURATION:+BENCH_DURATION=$BENCH_DURATION }bench/run.sh"
 mkdir -p "$DIR"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -50,6 +50,7 @@ need wrk wrk
 need sqlite3 sqlite3
 need curl curl
 need python3 python3
+need nginx nginx-light
 
 log "building the release binary"
 cargo build --release --quiet
@@ -87,7 +88,7 @@ start_server() {
     local started db=$1 static=$2
     shift 2
     started=$(now_ms)
-    RUST_LOG=warn,tradewatch::db::index=info "$BIN" --bind "127.0.0.1:$PORT" --database-url "sqlite:$db" \
+    RUST_LOG=${SERVER_LOG:-warn,tradewatch::db::index=info} "$BIN" --bind "127.0.0.1:$PORT" --database-url "sqlite:$db" \
         --static-dir "$static" "$@" >"$DIR/server.log" 2>&1 &
     SERVER_PID=$!
     COLD_MS=""
@@ -133,24 +134,21 @@ measure() {
         max=$(to_ms "$(awk '$1 == "Latency" { print $4 }' <<<"$output")")
         errors=$(awk '/Non-2xx|Socket errors/ { print }' <<<"$output" | tr '\n' ' ')
         ROWS+=("| $SIZE_LABEL | $MODE | $label | $c | $rps | $p50 | $p99 | $max | ${errors:-} |")
+        LAST_RPS=$rps
         printf '%-10s %-8s %-44s c=%-3s %8s req/s  p50 %8s ms  p99 %8s ms  max %8s ms %s\n' \
             "$SIZE_LABEL" "$MODE" "$label" "$c" "$rps" "$p50" "$p99" "$max" "${errors:-}" >&2
     done
 }
 
-# static_reference PAGE_URL NAME: the page's bytes served as a file by the server's static
-# handler (saved under a bundled file's name in the static directory) and by nginx if present.
-static_reference() {
-    local url=$1 static=$DIR/static
-    mkdir -p "$static/css" "$static/img"
-    cp "$ROOT/static/img/favicon.svg" "$static/img/"
-    curl -fsS -o "$static/css/site.css" "$url"
-    measure "static: $2 bytes via /static" "http://127.0.0.1:$PORT/static/css/site.css"
-    if command -v nginx >/dev/null 2>&1; then
-        local nport conf
-        nport=$(free_port)
-        conf=$DIR/nginx.conf
-        cat >"$conf" <<EOF
+# nginx_reference PAGE_URL NAME: the page's bytes (as served without compression) served as a
+# file by nginx, access log off, on the same cores: the reference a repeat view is held to.
+nginx_reference() {
+    local url=$1 root=$DIR/nginx-root nport conf
+    mkdir -p "$root"
+    curl -fsS -o "$root/page.html" "$url"
+    nport=$(free_port)
+    conf=$DIR/nginx.conf
+    cat >"$conf" <<EOF
 daemon off;
 worker_processes 2;
 pid $DIR/nginx.pid;
@@ -158,18 +156,25 @@ error_log $DIR/nginx-error.log;
 events { worker_connections 1024; }
 http {
     access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    open_file_cache max=16;
+    default_type text/html;
     server {
         listen 127.0.0.1:$nport;
-        root $static;
+        root $root;
     }
 }
 EOF
-        nginx -c "$conf" -p "$DIR" &
-        NGINX_PID=$!
-        sleep 0.5
-        measure "static: $2 bytes via nginx" "http://127.0.0.1:$nport/css/site.css"
-        stop_nginx
-    fi
+    nginx -c "$conf" -p "$DIR" &
+    NGINX_PID=$!
+    for _ in $(seq 1 100); do
+        curl -fsS -o /dev/null "http://127.0.0.1:$nport/page.html" 2>/dev/null && break
+        sleep 0.05
+    done
+    measure "nginx: the same $(stat -c %s "$root/page.html") bytes as $2" "http://127.0.0.1:$nport/page.html"
+    stop_nginx
 }
 
 sql() { sqlite3 -readonly "$1" "$2"; }
@@ -198,10 +203,30 @@ start_server "$REAL_DB" "$DIR/static"
 stop_server
 log "real dataset: seeded"
 start_server "$REAL_DB" "$DIR/static"
+REAL_EVENTS=$(sql "$REAL_DB" "SELECT COUNT(*) FROM events")
 measure "/" "http://127.0.0.1:$PORT/"
-static_reference "http://127.0.0.1:$PORT/" "/"
-SUMMARY+=("| real (33 events) | – | $COLD_MS | $INDEX_MS | ${INDEX_MIB:-–} | $(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status") | – |")
+# Repeat views against nginx, in the same run: the page from the page cache with request logging
+# off (the server at warn), the same bytes from nginx with its access log off, then the page
+# again with the server's default logging (a line per request).
+page="/?official=gina-raimondo&topic=export-controls"
+measure "$page" "http://127.0.0.1:$PORT$page"
+app_rps=$LAST_RPS
+nginx_reference "http://127.0.0.1:$PORT$page" "$page"
+nginx_rps=$LAST_RPS
+SUMMARY+=("| real ($REAL_EVENTS events) | – | $COLD_MS | $INDEX_MS | ${INDEX_MIB:-–} | $(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status") | – |")
 stop_server
+SERVER_LOG=info start_server "$REAL_DB" "$DIR/static"
+MODE="cached, request log on"
+measure "$page" "http://127.0.0.1:$PORT$page"
+logged_rps=$LAST_RPS
+MODE=cached
+stop_server
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+NGINX_ROWS=(
+    "| tradewatch, request log off | $app_rps | $(ratio "$app_rps" "$nginx_rps")× |"
+    "| tradewatch, default request log | $logged_rps | $(ratio "$logged_rps" "$nginx_rps")× |"
+    "| nginx, access log off | $nginx_rps | 1.00× |"
+)
 
 # --- synthetic archives ----------------------------------------------------------------------
 for SIZE in $SIZES; do
@@ -225,7 +250,6 @@ for SIZE in $SIZES; do
     year=$(sql "$DB" "SELECT substr(date_start, 1, 4) FROM events WHERE id = (SELECT MAX(id) / 2 FROM events)")
 
     endpoints
-    static_reference "$base/" "/"
     rss=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status")
     stop_server
     # Every request builds its page: the cost of first views.
@@ -269,6 +293,15 @@ done
     echo "| events | pages | request | c | req/s | p50 | p99 | max | errors |"
     echo "|---|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${ROWS[@]}"
+    echo
+    echo "## Repeat views against nginx"
+    echo
+    echo "The real dataset's \`$page\` at c=64, from the page cache, beside nginx serving the same"
+    echo "bytes as a file in the same run (target: at least 0.8× nginx, both logs off)."
+    echo
+    echo "| server | req/s | of nginx |"
+    echo "|---|---|---|"
+    printf '%s\n' "${NGINX_ROWS[@]}"
     echo
     echo "## Archive, start and memory"
     echo
