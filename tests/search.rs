@@ -331,6 +331,8 @@ async fn an_import_rebuilds_the_new_indexes() {
 [[sources]]
 slug = "test-wire-2024-05-01"
 title = "Officials meet in Xi'an"
+voice = "other"
+language = "en"
 published = "2024-05-01"
 paragraphs = ["Zanzibarian delegates discussed pangolin conservation."]
 

@@ -19,6 +19,8 @@ const SECOND_SOURCE: &str = r#"
 slug = "test-wire-2024-05-01"
 title = "Tourism officials meet in Xi'an"
 publisher = "Test Wire"
+voice = "independent-press"
+language = "en"
 published = "2024-05-01"
 url = "https://example.com/tourism"
 notes = [{ kind = "editor", text = "A source made up for the tests." }]
