@@ -189,7 +189,7 @@ fn bundled_plus_big_source(paragraphs: usize) -> Vec<(String, String)> {
     files.push((
         "data/sources/big.toml".into(),
         format!(
-            "[[sources]]\nslug = \"big-source\"\ntitle = \"A big source\"\npublished = \"2024-01-01\"\nparagraphs = [\n  {body}\n]\n"
+            "[[sources]]\nslug = \"big-source\"\ntitle = \"A big source\"\nvoice = \"other\"\nlanguage = \"en\"\npublished = \"2024-01-01\"\nparagraphs = [\n  {body}\n]\n"
         ),
     ));
     files

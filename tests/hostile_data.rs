@@ -41,6 +41,8 @@ fn hostile_file(url: &str) -> (String, String) {
 slug = "hostile-source"
 title = {title}
 publisher = {publisher}
+voice = "other"
+language = "en"
 published = "2024-02-01"
 url = {url}
 paragraphs = [{p1}, {p2}]

@@ -113,8 +113,7 @@ fn the_bundled_dataset_is_valid_and_complete() {
             .iter()
             .any(|t| t.slug.as_str() == "export-controls")
     );
-    // Every paragraph of the source is cited by something.
-    let source = &data.sources[0];
+    // Every paragraph or summary point of every source is cited by something.
     let mut cited = std::collections::BTreeSet::new();
     let all_cites = data
         .events
@@ -126,9 +125,14 @@ fn the_bundled_dataset_is_valid_and_complete() {
         .chain(data.organizations.iter().flat_map(|o| &o.cites))
         .chain(data.topics.iter().flat_map(|t| &t.cites));
     for cite in all_cites {
-        cited.insert(cite.paragraph);
+        cited.insert((cite.source.as_str().to_owned(), cite.paragraph));
     }
-    assert_eq!(cited.len(), source.paragraphs.len());
+    for source in &data.sources {
+        let uncited: Vec<usize> = (1..=source.texts.len())
+            .filter(|n| !cited.contains(&(source.slug.as_str().to_owned(), *n as u32)))
+            .collect();
+        assert!(uncited.is_empty(), "{}: {uncited:?}", source.slug.as_str());
+    }
 }
 
 #[test]
@@ -328,7 +332,9 @@ cites = [{ source = "raimondo-beijing-2023-08-29", paragraphs = [32] }]
         .await
         .expect("imported");
     assert_eq!(count(&app.pool, "events").await, before + 1);
-    let (_, html) = app.get_html("/?official=wang-wentao&from=2023-09").await;
+    let (_, html) = app
+        .get_html("/?official=wang-wentao&from=2023-09&to=2023-09")
+        .await;
     assert_eq!(event_slugs(&html), ["raimondo-follow-up-call"]);
 }
 
@@ -400,6 +406,8 @@ cites = [{ source = "raimondo-beijing-2023-08-29", paragraphs = [1] }]
 [[sources]]
 slug = "raimondo-beijing-2023-08-29"
 title = "Shortened"
+voice = "independent-press"
+language = "en"
 published = "2023-08-29"
 paragraphs = ["Only one paragraph."]
 "#
@@ -499,4 +507,209 @@ async fn the_import_command_names_a_missing_path() {
         .expect("the binary runs");
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("no/such/file.toml: cannot read"));
+}
+
+/// A source given as the editors' summary points, cited by a topic and by a note's citation.
+const SUMMARY_SOURCE: &str = r#"
+[[sources]]
+slug = "doc-readout-test-2023-08-28"
+title = "Readout of a test meeting"
+publisher = "US Department of Commerce"
+voice = "us-government"
+language = "en"
+published = "2023-08"
+url = "https://example.com/readout"
+points = [
+  "Frames the meeting as candid and productive.",
+  "Lists export controls among the topics raised.",
+  "Says both sides will meet again.",
+]
+
+[[topics]]
+slug = "readout-test-topic"
+name = "Readout test topic"
+summary = "A topic made up for the tests."
+cites = [{ source = "doc-readout-test-2023-08-28", points = [1, 2] }]
+notes = [{ kind = "editor", text = "Checked against the article too.", cites = [{ source = "raimondo-beijing-2023-08-29", paragraphs = [7] }] }]
+"#;
+
+/// The bundled dataset plus `SUMMARY_SOURCE`, with one text of the latter replaced.
+fn with_summary(from: &str, to: &str) -> Vec<(String, String)> {
+    let mut files = common::bundled_unstamped();
+    files.push((
+        "data/summary.toml".into(),
+        SUMMARY_SOURCE.replacen(from, to, 1),
+    ));
+    assert!(SUMMARY_SOURCE.contains(from), "{from:?}");
+    files
+}
+
+#[tokio::test]
+async fn a_summary_source_imports_with_its_voice_language_and_points() {
+    let (pool, _dir) = empty().await;
+    let files = with_summary("", "");
+    let data = dataset::parse_and_validate(&files, &dataset::Existing::default()).expect("valid");
+    dataset::import(&pool, &data, &files)
+        .await
+        .expect("imported");
+    let (voice, language, kind, published, end, precision, label): (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    ) = sqlx::query_as(
+        "SELECT voice, language, text_kind, published, published_end, published_precision, published_label
+           FROM sources WHERE slug = 'doc-readout-test-2023-08-28'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (voice.as_str(), language.as_str(), kind.as_str()),
+        ("us-government", "en", "summary")
+    );
+    assert_eq!(
+        (
+            published.as_str(),
+            end.as_str(),
+            precision.as_str(),
+            label.as_str()
+        ),
+        ("2023-08-01", "2023-08-31", "month", "August 2023")
+    );
+    let cited: Vec<i64> = sqlx::query_scalar(
+        "SELECT p.number FROM citations c JOIN paragraphs p ON p.id = c.paragraph_id
+           JOIN sources s ON s.id = p.source_id
+          WHERE s.slug = 'doc-readout-test-2023-08-28' ORDER BY p.number",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(cited, [1, 2]);
+    let article: (String, String, String) = sqlx::query_as(
+        "SELECT voice, language, text_kind FROM sources WHERE slug = 'raimondo-beijing-2023-08-29'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        article,
+        ("independent-press".into(), "en".into(), "full-text".into())
+    );
+
+    // A later file cites the summary's points through what the database already holds, and a
+    // point the database does not have is refused.
+    let more = |points: &str| {
+        vec![(
+            "more.toml".to_owned(),
+            format!(
+                "[[topics]]\nslug = \"later-topic\"\nname = \"Later\"\nsummary = \"Later.\"\n\
+                 cites = [{{ source = \"doc-readout-test-2023-08-28\", points = [{points}] }}]\n"
+            ),
+        )]
+    };
+    let existing = dataset::existing_records(&pool).await.unwrap();
+    dataset::parse_and_validate(&more("3"), &existing).expect("point 3 exists");
+    let err = dataset::parse_and_validate(&more("4"), &existing)
+        .expect_err("no point 4")
+        .to_string();
+    assert!(
+        err.contains("more.toml: topic \"later-topic\": cites.points: source \"doc-readout-test-2023-08-28\" has no point 4 (it has 1 to 3)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn each_mistake_in_a_source_of_either_kind_names_file_record_and_field() {
+    const RECORD: &str = "data/summary.toml: source \"doc-readout-test-2023-08-28\"";
+    const TOPIC: &str = "data/summary.toml: topic \"readout-test-topic\"";
+    let cases = [
+        (
+            with_summary("voice = \"us-government\"\n", ""),
+            format!("{RECORD}: voice: is missing"),
+        ),
+        (
+            with_summary("voice = \"us-government\"", "voice = \"government\""),
+            format!(
+                "{RECORD}: voice: \"government\" is not a source voice: expected one of us-government, chinese-government, state-media, independent-press, other"
+            ),
+        ),
+        (
+            with_summary("language = \"en\"\n", ""),
+            format!("{RECORD}: language: is missing"),
+        ),
+        (
+            with_summary("language = \"en\"", "language = \"English\""),
+            format!("{RECORD}: language: \"English\" is not a BCP 47 language tag"),
+        ),
+        (
+            with_summary("published = \"2023-08\"", "published = \"August 2023\""),
+            format!("{RECORD}: published: "),
+        ),
+        (
+            with_summary("url = \"https://example.com/readout\"\n", ""),
+            format!(
+                "{RECORD}: url: is missing: a source given as summary points links to the original"
+            ),
+        ),
+        (
+            with_summary("points = [", "paragraphs = [\"A paragraph.\"]\npoints = ["),
+            format!(
+                "{RECORD}: points: a source has its full text (paragraphs) or the editors' summary points, not both"
+            ),
+        ),
+        (
+            with_summary(
+                "points = [\n  \"Frames the meeting as candid and productive.\",\n  \"Lists export controls among the topics raised.\",\n  \"Says both sides will meet again.\",\n]",
+                "points = []",
+            ),
+            format!("{RECORD}: paragraphs: is empty"),
+        ),
+        (
+            with_summary("\"Says both sides will meet again.\"", "\"  \""),
+            format!("{RECORD}: points: point 3 is empty"),
+        ),
+        (
+            with_summary("points = [1, 2]", "paragraphs = [1, 2]"),
+            format!(
+                "{TOPIC}: cites.paragraphs: source \"doc-readout-test-2023-08-28\" has no paragraphs: it is the editors' summary, cite its points instead"
+            ),
+        ),
+        (
+            with_summary("points = [1, 2]", "points = [1, 2], paragraphs = [1]"),
+            format!(
+                "{TOPIC}: cites.paragraphs: source \"doc-readout-test-2023-08-28\" has no paragraphs"
+            ),
+        ),
+        (
+            with_summary("points = [1, 2]", "points = [9]"),
+            format!(
+                "{TOPIC}: cites.points: source \"doc-readout-test-2023-08-28\" has no point 9 (it has 1 to 3)"
+            ),
+        ),
+        (
+            with_summary(", points = [1, 2]", ""),
+            format!("{TOPIC}: cites.points: is missing"),
+        ),
+        (
+            with_summary("points = [1, 2]", "points = []"),
+            format!("{TOPIC}: cites.points: is empty: name at least one point"),
+        ),
+        (
+            with_summary("paragraphs = [7]", "points = [7]"),
+            format!(
+                "{TOPIC}: notes[0].cites.points: source \"raimondo-beijing-2023-08-29\" has no points: it is a full text, cite its paragraphs instead"
+            ),
+        ),
+    ];
+    for (files, expected) in cases {
+        let errors = errors_of(&files);
+        assert!(
+            errors.contains(&expected),
+            "expected {expected:?} in:\n{errors}"
+        );
+    }
 }

@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use sqlx::{AssertSqlSafe, Row, SqliteConnection, SqlitePool};
 
 use super::stamps::{Changed, RecordKey, fnv1a, utc_text};
-use super::{Citation, Dataset, DatasetError, Existing, Note};
+use super::{Citation, Dataset, DatasetError, Existing, Note, SourceTexts};
 use crate::domain::date::iso;
-use crate::domain::{FuzzyDate, Slug};
+use crate::domain::{FuzzyDate, Slug, TextKind};
 use crate::progress::Progress;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -49,15 +49,21 @@ pub async fn existing_records(pool: &SqlitePool) -> Result<Existing, sqlx::Error
         sources: HashMap::new(),
     };
     let rows = sqlx::query(
-        "SELECT s.slug, p.text FROM paragraphs p JOIN sources s ON s.id = p.source_id ORDER BY s.slug, p.number",
+        "SELECT s.slug, s.text_kind, p.text FROM paragraphs p JOIN sources s ON s.id = p.source_id
+          ORDER BY s.slug, p.number",
     )
     .fetch_all(pool)
     .await?;
     for row in rows {
+        let kind: String = row.try_get("text_kind")?;
         existing
             .sources
             .entry(row.try_get("slug")?)
-            .or_default()
+            .or_insert_with(|| SourceTexts {
+                kind: TextKind::from_stored(&kind),
+                texts: Vec::new(),
+            })
+            .texts
             .push(row.try_get("text")?);
     }
     Ok(existing)
@@ -411,19 +417,32 @@ pub async fn import_with_progress(
             .track(conn, "source", "sources", &source.slug)
             .await?;
         let source_id: i64 = sqlx::query_scalar(
-            "INSERT INTO sources (slug, title, publisher, published, url) VALUES (?1, ?2, ?3, ?4, ?5)
+            "INSERT INTO sources (slug, title, publisher, published, published_end, published_precision,
+                                  published_label, url, voice, language, text_kind)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
              ON CONFLICT (slug) DO UPDATE SET title = excluded.title, publisher = excluded.publisher,
-               published = excluded.published, url = excluded.url
+               published = excluded.published, published_end = excluded.published_end,
+               published_precision = excluded.published_precision,
+               published_label = excluded.published_label, url = excluded.url,
+               voice = excluded.voice, language = excluded.language, text_kind = excluded.text_kind
              RETURNING id",
         )
         .bind(source.slug.as_str())
         .bind(&source.title)
         .bind(&source.publisher)
-        .bind(iso(source.published))
+        .bind(iso(source.published.start()))
+        .bind(iso(source.published.end()))
+        .bind(source.published.precision().as_str())
+        .bind(source.published.label())
         .bind(&source.url)
+        .bind(source.voice.as_str())
+        .bind(source.language.as_str())
+        .bind(source.text_kind.as_str())
         .fetch_one(&mut *conn)
         .await?;
-        for (i, text) in source.paragraphs.iter().enumerate() {
+        // Points live where paragraphs live, numbered the same way, so every citation is a
+        // citation of a paragraph row whatever the source's kind.
+        for (i, text) in source.texts.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO paragraphs (source_id, number, text) VALUES (?1, ?2, ?3)
                  ON CONFLICT (source_id, number) DO UPDATE SET text = excluded.text",
@@ -438,7 +457,7 @@ pub async fn import_with_progress(
         // foreign key fail and the whole import roll back.
         sqlx::query("DELETE FROM paragraphs WHERE source_id = ?1 AND number > ?2")
             .bind(source_id)
-            .bind(source.paragraphs.len() as i64)
+            .bind(source.texts.len() as i64)
             .execute(&mut *conn)
             .await?;
         replace_annotations(conn, &mut ids, "source", source_id, &[], &source.notes).await?;

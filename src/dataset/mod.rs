@@ -16,12 +16,12 @@ use time::Date;
 use crate::domain::FollowUpEffect;
 
 use crate::domain::{
-    AgreementKind, EventClass, EventKind, EventStatus, FuzzyDate, NoteKind, OrganizationKind,
-    ParticipantRole, Slug,
+    AgreementKind, EventClass, EventKind, EventStatus, FuzzyDate, LanguageTag, NoteKind,
+    OrganizationKind, ParticipantRole, Slug, SourceVoice, TextKind,
 };
 pub use import::{ImportSummary, existing_records, import, import_with_progress};
 use validate::validate;
-pub use validate::{Existing, ValidationError};
+pub use validate::{Existing, SourceTexts, ValidationError};
 
 /// The dataset bundled into the binary at build time: `(path, contents)` of every `data/*.toml`.
 pub const BUNDLED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/bundled_dataset.rs"));
@@ -68,9 +68,14 @@ pub struct Source {
     pub slug: Slug,
     pub title: String,
     pub publisher: Option<String>,
-    pub published: Date,
+    pub voice: SourceVoice,
+    pub language: LanguageTag,
+    pub published: FuzzyDate,
     pub url: Option<String>,
-    pub paragraphs: Vec<String>,
+    /// Whether `texts` are the source's paragraphs or the editors' summary points.
+    pub text_kind: TextKind,
+    /// The numbered texts citations point at: paragraphs or points, by `text_kind`.
+    pub texts: Vec<String>,
     pub notes: Vec<Note>,
 }
 

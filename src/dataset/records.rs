@@ -40,7 +40,10 @@ pub struct RawStamp {
 #[serde(deny_unknown_fields)]
 pub struct RawCitation {
     pub source: String,
-    pub paragraphs: Vec<u32>,
+    /// Paragraphs of a full-text source; a citation names these or `points`, never both.
+    pub paragraphs: Option<Vec<u32>>,
+    /// Summary points of a summary source.
+    pub points: Option<Vec<u32>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -79,9 +82,18 @@ pub struct RawSource {
     pub slug: String,
     pub title: String,
     pub publisher: Option<String>,
-    pub published: String,
+    /// Required: optional here only so that its absence is reported with the record's name.
+    pub voice: Option<String>,
+    /// Required, a BCP 47 tag; optional here for the same reason as `voice`.
+    pub language: Option<String>,
+    pub published: RawDate,
     pub url: Option<String>,
+    /// The full text, one string per paragraph; a source has these or `points`, not both.
+    #[serde(default)]
     pub paragraphs: Vec<String>,
+    /// The editors' own numbered summary points of the source, in place of its text.
+    #[serde(default)]
+    pub points: Vec<String>,
     #[serde(default)]
     pub notes: Vec<RawNote>,
 }

@@ -11,8 +11,8 @@ use super::records::*;
 use super::*;
 use crate::domain::date::parse_day;
 use crate::domain::{
-    AgreementKind, EventClass, EventKind, EventStatus, FollowUpEffect, FuzzyDate, NoteKind,
-    OrganizationKind, ParticipantRole, Precision, Slug,
+    AgreementKind, EventClass, EventKind, EventStatus, FollowUpEffect, FuzzyDate, LanguageTag,
+    NoteKind, OrganizationKind, ParticipantRole, Precision, Slug, SourceVoice, TextKind,
 };
 
 /// One mistake in a dataset file.
@@ -44,8 +44,15 @@ pub struct Existing {
     pub topics: HashSet<String>,
     pub events: HashSet<String>,
     pub agreements: HashSet<String>,
-    /// Each source's paragraphs, by slug.
-    pub sources: HashMap<String, Vec<String>>,
+    /// Each source's numbered texts and what they are, by slug.
+    pub sources: HashMap<String, SourceTexts>,
+}
+
+/// A source's numbered texts: its paragraphs, or the editors' summary points.
+#[derive(Debug, Clone)]
+pub struct SourceTexts {
+    pub kind: TextKind,
+    pub texts: Vec<String>,
 }
 
 /// The slugs every reference may point at: the files' records and the database's.
@@ -57,15 +64,18 @@ struct Known<'a> {
     topics: HashSet<&'a str>,
     events: HashSet<&'a str>,
     agreements: HashSet<&'a str>,
-    sources: HashMap<&'a str, &'a [String]>,
+    sources: HashMap<&'a str, (TextKind, &'a [String])>,
 }
 
 impl Known<'_> {
-    fn paragraphs(&self, source: &str) -> Option<&[String]> {
-        self.sources
-            .get(source)
-            .copied()
-            .or_else(|| self.existing.sources.get(source).map(Vec::as_slice))
+    /// A source's numbered texts (paragraphs or points) and which they are.
+    fn texts(&self, source: &str) -> Option<(TextKind, &[String])> {
+        self.sources.get(source).copied().or_else(|| {
+            self.existing
+                .sources
+                .get(source)
+                .map(|s| (s.kind, s.texts.as_slice()))
+        })
     }
 }
 
@@ -188,26 +198,67 @@ impl<'a> Checker<'a> {
             let Some(source) = self.slug(&format!("{field}.source"), &cite.source) else {
                 continue;
             };
-            let Some(paragraphs) = known.paragraphs(&cite.source) else {
+            let Some((kind, texts)) = known.texts(&cite.source) else {
                 self.error(
                     format!("{field}.source"),
                     format!("\"{}\" is not a known source", cite.source),
                 );
                 continue;
             };
-            if cite.paragraphs.is_empty() {
+            // A citation names the source's own kind of numbered text: paragraphs of a full
+            // text, points of a summary.
+            let wrong = match kind {
+                TextKind::FullText => ("points", &cite.points),
+                TextKind::Summary => ("paragraphs", &cite.paragraphs),
+            };
+            if wrong.1.is_some() {
                 self.error(
-                    format!("{field}.paragraphs"),
-                    "is empty: name at least one paragraph",
+                    format!("{field}.{}", wrong.0),
+                    format!(
+                        "source \"{source}\" has no {}: it is {}, cite its {} instead",
+                        wrong.0,
+                        match kind {
+                            TextKind::FullText => "a full text",
+                            TextKind::Summary => "the editors' summary",
+                        },
+                        kind.units()
+                    ),
                 );
+                continue;
             }
-            for &number in &cite.paragraphs {
-                if number == 0 || number as usize > paragraphs.len() {
+            let numbers = match kind {
+                TextKind::FullText => cite.paragraphs.as_deref(),
+                TextKind::Summary => cite.points.as_deref(),
+            };
+            let unit_field = format!("{field}.{}", kind.units());
+            let numbers = match numbers {
+                None => {
                     self.error(
-                        format!("{field}.paragraphs"),
+                        unit_field,
                         format!(
-                            "source \"{source}\" has no paragraph {number} (it has 1 to {})",
-                            paragraphs.len()
+                            "is missing: name the {} of \"{source}\" cited",
+                            kind.units()
+                        ),
+                    );
+                    continue;
+                }
+                Some([]) => {
+                    self.error(
+                        unit_field,
+                        format!("is empty: name at least one {}", kind.unit()),
+                    );
+                    continue;
+                }
+                Some(numbers) => numbers,
+            };
+            for &number in numbers {
+                if number == 0 || number as usize > texts.len() {
+                    self.error(
+                        unit_field.clone(),
+                        format!(
+                            "source \"{source}\" has no {} {number} (it has 1 to {})",
+                            kind.unit(),
+                            texts.len()
                         ),
                     );
                 } else if !out
@@ -292,6 +343,15 @@ fn duplicates<'a>(
     }
 }
 
+/// A source's numbered texts as written: its points if it has any, else its paragraphs.
+fn source_texts(source: &RawSource) -> (TextKind, &[String]) {
+    if source.points.is_empty() {
+        (TextKind::FullText, source.paragraphs.as_slice())
+    } else {
+        (TextKind::Summary, source.points.as_slice())
+    }
+}
+
 fn with<'a>(mut set: HashSet<&'a str>, db: &'a HashSet<String>) -> HashSet<&'a str> {
     set.extend(db.iter().map(String::as_str));
     set
@@ -338,11 +398,7 @@ pub fn validate(
         events: with(events, &existing.events),
         agreements: with(agreements, &existing.agreements),
         sources: all()
-            .flat_map(|(_, f)| {
-                f.sources
-                    .iter()
-                    .map(|s| (s.slug.as_str(), s.paragraphs.as_slice()))
-            })
+            .flat_map(|(_, f)| f.sources.iter().map(|s| (s.slug.as_str(), source_texts(s))))
             .collect(),
     };
     let mut parties = known.organizations.clone();
@@ -366,30 +422,84 @@ pub fn validate(
             let slug = c.slug("slug", &r.slug);
             let title = c.text("title", &r.title);
             let publisher = c.optional_text("publisher", &r.publisher);
-            let published = c.day("published", &r.published);
+            let voice = match &r.voice {
+                Some(voice) => c.parse::<SourceVoice>("voice", voice),
+                None => {
+                    c.error(
+                        "voice",
+                        format!(
+                            "is missing: say whose account the source gives, one of {}",
+                            SourceVoice::expected()
+                        ),
+                    );
+                    None
+                }
+            };
+            let language = match &r.language {
+                Some(tag) => LanguageTag::parse(tag)
+                    .map_err(|m| c.error("language", m))
+                    .ok(),
+                None => {
+                    c.error(
+                        "language",
+                        "is missing: give the original's language as a BCP 47 tag (en, zh, zh-Hans)",
+                    );
+                    None
+                }
+            };
+            let published = c.date("published", &r.published);
             let url = c.optional_text("url", &r.url);
             if let Some(url) = &url
                 && !(url.starts_with("https://") || url.starts_with("http://"))
             {
                 c.error("url", format!("\"{url}\" is not an http(s) URL"));
             }
-            if r.paragraphs.is_empty() {
-                c.error("paragraphs", "is empty: a source needs its text");
-            }
-            for (i, p) in r.paragraphs.iter().enumerate() {
-                if p.trim().is_empty() {
-                    c.error("paragraphs", format!("paragraph {} is empty", i + 1));
+            let text_kind = match (r.paragraphs.is_empty(), r.points.is_empty()) {
+                (false, true) => Some(TextKind::FullText),
+                (true, false) => Some(TextKind::Summary),
+                (true, true) => {
+                    c.error(
+                        "paragraphs",
+                        "is empty: a source needs its text (paragraphs) or the editors' summary of it (points)",
+                    );
+                    None
+                }
+                (false, false) => {
+                    c.error(
+                        "points",
+                        "a source has its full text (paragraphs) or the editors' summary points, not both",
+                    );
+                    None
+                }
+            };
+            for (field, texts) in [("paragraphs", &r.paragraphs), ("points", &r.points)] {
+                let unit = &field[..field.len() - 1];
+                for (i, p) in texts.iter().enumerate() {
+                    if p.trim().is_empty() {
+                        c.error(field, format!("{unit} {} is empty", i + 1));
+                    }
                 }
             }
+            if text_kind == Some(TextKind::Summary) && url.is_none() {
+                c.error(
+                    "url",
+                    "is missing: a source given as summary points links to the original",
+                );
+            }
             let notes = c.notes(&r.notes, &known);
-            if let (Some(slug), Some(published)) = (slug, published) {
+            if let (Some(slug), Some(voice), Some(language), Some(published), Some(text_kind)) =
+                (slug, voice, language, published, text_kind)
+            {
                 data.sources.push(Source {
                     slug,
                     title,
                     publisher,
+                    voice,
+                    language,
                     published,
                     url,
-                    paragraphs: r.paragraphs.clone(),
+                    text_kind,
+                    texts: source_texts(r).1.to_vec(),
                     notes,
                 });
             }
@@ -657,8 +767,8 @@ pub fn validate(
             let wanted = normalise_quotation(&text);
             let verbatim = cites.iter().any(|cite| {
                 known
-                    .paragraphs(cite.source.as_str())
-                    .and_then(|ps| ps.get(cite.paragraph as usize - 1))
+                    .texts(cite.source.as_str())
+                    .and_then(|(_, ps)| ps.get(cite.paragraph as usize - 1))
                     .is_some_and(|p| normalise_quotation(p).contains(&wanted))
             });
             if !cites.is_empty() && !verbatim {

@@ -4,11 +4,13 @@ pub mod commitment;
 pub mod date;
 pub mod exports;
 pub mod filter;
+pub mod language;
 pub mod query;
 pub mod slug;
 pub mod vocabulary;
 
 pub use date::{FuzzyDate, Precision};
 pub use filter::{FilterError, TimelineFilter};
+pub use language::LanguageTag;
 pub use slug::Slug;
 pub use vocabulary::*;

@@ -130,6 +130,63 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// Whose account a source gives: a government's own, a state outlet's, the independent
+    /// press's, or another's (a company, a think tank, a trade body).
+    SourceVoice, "a source voice" {
+        UsGovernment => "us-government", "US government";
+        ChineseGovernment => "chinese-government", "Chinese government";
+        StateMedia => "state-media", "State media";
+        IndependentPress => "independent-press", "Independent press";
+        Other => "other", "Other";
+    }
+);
+
+vocabulary!(
+    /// What a source's numbered texts are: its own full text, paragraph by paragraph, or the
+    /// editors' numbered summary points of it.
+    TextKind, "a source text kind" {
+        FullText => "full-text", "Full text";
+        Summary => "summary", "Editors' summary";
+    }
+);
+
+impl TextKind {
+    /// What one numbered text is called: "paragraph" or "point".
+    pub fn unit(self) -> &'static str {
+        match self {
+            TextKind::FullText => "paragraph",
+            TextKind::Summary => "point",
+        }
+    }
+
+    /// The plural of `unit`.
+    pub fn units(self) -> &'static str {
+        match self {
+            TextKind::FullText => "paragraphs",
+            TextKind::Summary => "points",
+        }
+    }
+
+    /// How a citation names one numbered text: "¶ 3" or "point 3".
+    pub fn cite_label(self, number: i64) -> String {
+        match self {
+            TextKind::FullText => format!("¶ {number}"),
+            TextKind::Summary => format!("point {number}"),
+        }
+    }
+
+    /// The stored name, read leniently: anything but "summary" is full text, as every source
+    /// was before summaries existed.
+    pub fn from_stored(name: &str) -> Self {
+        if name == TextKind::Summary.as_str() {
+            TextKind::Summary
+        } else {
+            TextKind::FullText
+        }
+    }
+}
+
+vocabulary!(
     /// Why a note is there: editors' context, a correction of the source, or a fact added from
     /// the public record.
     NoteKind, "a note kind" {
@@ -153,5 +210,27 @@ mod tests {
             err.starts_with("\"meating\" is not an event kind: expected one of meeting, visit,"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn voices_parse_and_read_in_words() {
+        assert_eq!(
+            "chinese-government".parse::<SourceVoice>(),
+            Ok(SourceVoice::ChineseGovernment)
+        );
+        assert_eq!(SourceVoice::UsGovernment.label(), "US government");
+        let err = "government".parse::<SourceVoice>().unwrap_err();
+        assert!(
+            err.contains("us-government, chinese-government, state-media"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn citations_name_paragraphs_and_points_apart() {
+        assert_eq!(TextKind::FullText.cite_label(3), "¶ 3");
+        assert_eq!(TextKind::Summary.cite_label(3), "point 3");
+        assert_eq!(TextKind::from_stored("summary"), TextKind::Summary);
+        assert_eq!(TextKind::from_stored("full-text"), TextKind::FullText);
     }
 }
