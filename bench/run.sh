@@ -16,6 +16,7 @@
 #   BENCH_DIR       where archives and logs are kept    (default target/bench)
 #   BENCH_SEED      the generator's seed                (default 1)
 #   BENCH_OUT       the results file                    (default bench/RESULTS.md)
+#   BENCH_BIN       a tradewatch binary to measure      (default: target/release, built first)
 #
 # Archives are kept in BENCH_DIR and reused by later runs with the same size and seed (their
 # load time is then the one measured when they were generated). Everything listens on
@@ -29,7 +30,7 @@ DURATION=${BENCH_DURATION:-10}
 DIR=${BENCH_DIR:-$ROOT/target/bench}
 SEED=${BENCH_SEED:-1}
 OUT=${BENCH_OUT:-$ROOT/bench/RESULTS.md}
-BIN=$ROOT/target/release/tradewatch
+BIN=${BENCH_BIN:-$ROOT/target/release/tradewatch}
 COMMAND="${BENCH_SIZES+BENCH_SIZES=\"$BENCH_SIZES\" }${BENCH_DURATION:+BENCH_DURATION=$BENCH_DURATION }bench/run.sh"
 mkdir -p "$DIR"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -52,8 +53,10 @@ need curl curl
 need python3 python3
 need nginx nginx-light
 
-log "building the release binary"
-cargo build --release --quiet
+if [ -z "${BENCH_BIN:-}" ]; then
+    log "building the release binary"
+    cargo build --release --quiet
+fi
 
 # --- helpers ---------------------------------------------------------------------------------
 free_port() {

@@ -48,7 +48,8 @@ describe('journeys', () => {
     await page.goto('/');
     await assert.doesNotReject(page.getByRole('heading', { level: 1, name: 'US–China trade relations' }).waitFor());
     const all = await shownTotal(page);
-    assert.equal(await eventCards(page).count(), all, 'every event is listed on the plain timeline');
+    // The timeline lists its events 50 to a page.
+    assert.equal(await eventCards(page).count(), Math.min(all, 50), 'the plain timeline lists its first page of events');
     const expected = await optionCount(page, 'official', 'gina-raimondo');
     assert.ok(expected > 0 && expected < all, 'Raimondo has some but not all events');
 
@@ -61,7 +62,7 @@ describe('journeys', () => {
     assert.equal(await shownTotal(page), expected, 'the heading counts what the option promised');
     assert.match(await page.locator('#results-heading').innerText(), /match these filters/);
     const people = await eventCards(page).locator('.event__people').allInnerTexts();
-    assert.equal(people.length, expected, 'one card per matching event');
+    assert.equal(people.length, Math.min(expected, 50), 'one card per matching event, on the first page');
     for (const line of people) assert.match(line, /Gina Raimondo/);
     assert.ok(await page.getByRole('link', { name: 'Remove filter Official: Gina Raimondo' }).isVisible(), 'the active filter is shown as a chip');
 
