@@ -241,7 +241,9 @@ fn existing_sources(files: &[(String, String)]) -> i64 {
         .sum()
 }
 
-#[tokio::test]
+// On several threads, as the server runs: the readers below are answered from the page cache
+// without waiting on anything, and on one thread they would never let the import run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readers_see_the_old_data_or_the_new_never_a_mix_during_an_import() {
     let app = seeded().await;
     // The new dataset retitles every event and renames every official, and adds a big source,
