@@ -149,10 +149,40 @@ async fn each_status_follows_from_follow_ups_and_due_dates() {
             "past.toml",
             agreement_due("due-before", &day(-60), &day(-30)),
         ),
+        (
+            "met.toml",
+            agreement_due("met-in-time", &day(-60), &day(-30)),
+        ),
+        (
+            "met-event.toml",
+            follow_up_event("meeting-in-time", &day(-30), "met-in-time", "fulfils"),
+        ),
     ];
     import(&app, &files).await.expect("imported");
     let (_, html) = app.get_html("/agreements").await;
-    assert_eq!(status_of(&html, "tourism-meeting-early-2024"), "Fulfilled");
+    // Due "early 2024" (January to April), met in May 2024: fulfilled, but late.
+    assert_eq!(
+        status_of(&html, "tourism-meeting-early-2024"),
+        "Fulfilled late"
+    );
+    // Met on the last day of its window: on time.
+    assert_eq!(status_of(&html, "met-in-time"), "Fulfilled");
+    let (_, late) = app.get_html("/agreements?status=fulfilled-late").await;
+    assert_eq!(listed(&late), ["tourism-meeting-early-2024"]);
+    let (_, page) = app.get_html("/agreements/tourism-meeting-early-2024").await;
+    assert_eq!(
+        select(&page, ".record__kicker .tag--status"),
+        ["Fulfilled late"]
+    );
+    assert!(
+        select(&page, ".status-box--fulfilled-late")
+            .join(" ")
+            .contains(
+                "“Follow-up tourism-summit” (May 2024), fulfils it, after it was due in early 2024."
+            ),
+        "{:?}",
+        select(&page, ".status-box")
+    );
     assert_eq!(
         status_of(&html, "export-control-information-exchange"),
         "Broken"
@@ -443,12 +473,14 @@ async fn archive() -> (TestApp, tempfile::TempDir) {
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "CREATE TABLE oracle AS
          WITH latest AS (
-           SELECT f.agreement_id, f.effect,
+           SELECT f.agreement_id, f.effect, e.date_start,
                   row_number() OVER (PARTITION BY f.agreement_id
                                      ORDER BY e.date_end DESC, e.date_start DESC, e.slug DESC) AS n
              FROM agreement_followups f JOIN events e ON e.id = f.event_id)
          SELECT a.slug,
-                CASE l.effect WHEN 'fulfils' THEN 'fulfilled' WHEN 'partly-fulfils' THEN 'in-progress'
+                CASE l.effect WHEN 'fulfils' THEN CASE WHEN l.date_start > a.due_end THEN 'fulfilled-late'
+                                                       ELSE 'fulfilled' END
+                              WHEN 'partly-fulfils' THEN 'in-progress'
                               WHEN 'breaks' THEN 'broken'
                   ELSE CASE WHEN a.due_end < '{today}' THEN 'overdue'
                             WHEN a.due_start <= '{today}' THEN 'due' ELSE 'agreed' END END AS status,

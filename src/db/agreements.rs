@@ -190,6 +190,7 @@ pub struct FollowUpRow {
     pub event_slug: String,
     pub event_title: String,
     pub event_date_label: String,
+    pub event_date_start: String,
     pub event_date_end: String,
     pub effect: String,
     pub note: Option<String>,
@@ -206,7 +207,7 @@ pub async fn followups(
     }
     let mut qb = sqlx::QueryBuilder::new(
         "SELECT f.agreement_id, e.slug AS event_slug, e.title AS event_title, e.date_label AS event_date_label,
-                e.date_end AS event_date_end, f.effect, f.note
+                e.date_start AS event_date_start, e.date_end AS event_date_end, f.effect, f.note
            FROM agreement_followups f JOIN events e ON e.id = f.event_id
           WHERE f.agreement_id IN (",
     );
@@ -287,6 +288,7 @@ pub struct Vocable {
 pub struct FollowUpFact {
     pub agreement_id: i64,
     pub effect: String,
+    pub event_date_start: String,
     pub event_date_end: String,
 }
 
@@ -332,7 +334,8 @@ pub async fn every_fact(conn: &mut SqliteConnection) -> Result<EveryFact, sqlx::
     .await?;
     // In the order `followups` gives them, so that the latest is chosen the same way.
     let followups = sqlx::query_as(AssertSqlSafe(format!(
-        "{mark} SELECT f.agreement_id, f.effect, e.date_end AS event_date_end
+        "{mark} SELECT f.agreement_id, f.effect, e.date_start AS event_date_start,
+                e.date_end AS event_date_end
            FROM agreement_followups f JOIN events e ON e.id = f.event_id
           ORDER BY f.agreement_id, e.date_start, e.date_end, e.slug"
     )))

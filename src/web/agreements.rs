@@ -92,6 +92,10 @@ fn reason(status: CommitmentStatus, row: &AgreementRow, latest: Option<&FollowUp
         .map(|l| due_phrase(l, row.due_precision.as_deref()))
         .unwrap_or_default();
     match (status, latest) {
+        (CommitmentStatus::FulfilledLate, Some(f)) => format!(
+            "The latest follow-up, “{}” ({}), fulfils it, after it was due {due}.",
+            f.event_title, f.event_date_label
+        ),
         (
             CommitmentStatus::Fulfilled | CommitmentStatus::InProgress | CommitmentStatus::Broken,
             Some(f),
@@ -139,7 +143,7 @@ pub async fn judged_on(
             let mine = by_agreement.remove(&row.id).unwrap_or_default();
             let facts: Vec<FollowUp> = mine
                 .iter()
-                .filter_map(|f| FollowUp::parse(&f.effect, &f.event_date_end))
+                .filter_map(|f| FollowUp::parse(&f.effect, &f.event_date_start, &f.event_date_end))
                 .collect();
             let due = match (row.due_start.as_deref(), row.due_end.as_deref()) {
                 (Some(start), Some(end)) => parse_day(start).ok().zip(parse_day(end).ok()),
