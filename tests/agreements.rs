@@ -808,3 +808,86 @@ async fn assert_bad_request_naming(app: &TestApp, path: &str, param: &str) -> sc
     );
     html
 }
+
+fn agreement_searched(slug: &str, on: &str) -> String {
+    format!(
+        r#"
+[[agreements]]
+slug = "{slug}"
+title = "Agreement {slug}"
+kind = "commitment"
+parties = ["china"]
+terms = "Something."
+due = "early 2024"
+searched = {{ on = "{on}", for = "a readout of the meeting <b>or</b> a notice of its date" }}
+cites = [{{ source = "raimondo-beijing-2023-08-29", paragraphs = [36] }}]
+"#
+    )
+}
+
+#[tokio::test]
+async fn an_agreement_nobody_reported_on_says_no_record_found_with_the_day_searched() {
+    let app = seeded().await;
+    import(
+        &app,
+        &[(
+            "searched.toml",
+            agreement_searched("unreported", "2026-11-30"),
+        )],
+    )
+    .await
+    .expect("imported");
+    let (_, html) = app.get_html("/agreements/unreported").await;
+    let searched = select(&html, ".status-box__searched");
+    assert_eq!(
+        searched,
+        [
+            "No record found (searched 30 November 2026). Looked for: a readout of the meeting <b>or</b> a notice of its date"
+        ]
+    );
+    assert_eq!(
+        status_of(&app.get_html("/agreements").await.1, "unreported"),
+        "Overdue"
+    );
+    let (_, list) = app.get_html("/agreements?status=overdue").await;
+    assert!(
+        select(&list, ".agreement__searched")
+            .contains(&"No record found (searched 30 November 2026)".to_owned())
+    );
+    let (_, _, body) = app.get("/api/v1/agreements/unreported").await;
+    let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(json["searched"]["on"], "2026-11-30");
+    assert_eq!(
+        json["searched"]["for"],
+        "a readout of the meeting <b>or</b> a notice of its date"
+    );
+
+    // Once a follow-up is recorded, the old search no longer speaks for the agreement.
+    import(
+        &app,
+        &[(
+            "found.toml",
+            follow_up_event("found-at-last", "2024-03-01", "unreported", "fulfils"),
+        )],
+    )
+    .await
+    .expect("imported");
+    let (_, html) = app.get_html("/agreements/unreported").await;
+    assert!(select(&html, ".status-box__searched").is_empty());
+
+    // A day that is not one is refused, naming the field.
+    let err = import(
+        &app,
+        &[(
+            "bad.toml",
+            agreement_searched("unreported-2", "30 November 2026"),
+        )],
+    )
+    .await
+    .expect_err("refused")
+    .to_string();
+    assert!(
+        err.contains("bad.toml: agreement \"unreported-2\": searched.on: \"30 November 2026\" is not a date like 2023-08-29"),
+        "{err}"
+    );
+}

@@ -40,6 +40,10 @@ pub struct AgreementRow {
     /// The days the agreement may have been reached on (its event's date range).
     pub event_date_start: Option<String>,
     pub event_date_end: Option<String>,
+    /// When the curators last looked for a follow-up and found none (`YYYY-MM-DD`), and what
+    /// they looked for.
+    pub searched_on: Option<String>,
+    pub searched_for: Option<String>,
     /// JSON array of `{slug, name, kind}` where kind is `organization` or `country`.
     pub parties: String,
     /// JSON array of `{slug, name}`.
@@ -64,7 +68,7 @@ impl AgreementRow {
 
 const COLUMNS: &str = "SELECT a.id, a.slug, a.title, a.kind, a.terms, a.cadence, a.due_start, a.due_end, a.due_label, a.due_precision,
         e.slug AS event_slug, e.title AS event_title, e.date_label AS event_date_label,
-        e.date_start AS event_date_start, e.date_end AS event_date_end,
+        e.date_start AS event_date_start, e.date_end AS event_date_end, a.searched_on, a.searched_for,
         (SELECT json_group_array(json_object('slug', coalesce(o.slug, c.slug), 'name', coalesce(o.name, c.name),
                                              'kind', CASE WHEN o.id IS NULL THEN 'country' ELSE 'organization' END)
                                  ORDER BY ap.position)

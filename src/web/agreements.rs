@@ -19,7 +19,7 @@ use crate::db::agreements::{self, AgreementRow, FollowUpRow, Party};
 use crate::db::annotations::{self, Subject};
 use crate::db::{Named, topics};
 use crate::domain::commitment::{self, FollowUp, RULES};
-use crate::domain::date::parse_day;
+use crate::domain::date::{day_label, parse_day};
 use crate::domain::filter::AgreementFilter;
 use crate::domain::{AgreementKind, CommitmentStatus, FilterError, FollowUpEffect, Slug};
 use crate::error::{Error, Result};
@@ -43,6 +43,9 @@ pub struct AgreementView {
     pub parties: Vec<Party>,
     pub topics: Vec<Named>,
     pub followups: Vec<FollowUpView>,
+    /// "No record found (searched 30 November 2026)": the curators' last search, shown while no
+    /// follow-up is recorded.
+    pub no_record: Option<String>,
 }
 
 impl AgreementView {
@@ -121,6 +124,14 @@ fn reason(status: CommitmentStatus, row: &AgreementRow, latest: Option<&FollowUp
     }
 }
 
+/// "No record found (searched 30 November 2026)", for the day the curators last looked.
+fn no_record_found(searched_on: &str) -> String {
+    let day = parse_day(searched_on)
+        .map(day_label)
+        .unwrap_or_else(|_| searched_on.to_owned());
+    format!("No record found (searched {day})")
+}
+
 /// Judges each agreement against today's date, with one query for all their follow-ups.
 pub async fn judged(pool: &SqlitePool, rows: Vec<AgreementRow>) -> Result<Vec<AgreementView>> {
     judged_on(pool, rows, today()).await
@@ -151,7 +162,12 @@ pub async fn judged_on(
             };
             let status = commitment::judge(&facts, due, day);
             let latest = mine.iter().max_by_key(|f| f.event_date_end.clone());
+            let no_record = match (&row.searched_on, mine.is_empty()) {
+                (Some(on), true) => Some(no_record_found(on)),
+                _ => None,
+            };
             AgreementView {
+                no_record,
                 reason: reason(status, &row, latest),
                 kind_label: row
                     .kind
