@@ -114,11 +114,16 @@ impl From<EventListRow> for EventSummary {
     }
 }
 
-/// A paragraph a record cites, with its text.
+/// A paragraph (or, of a summary source, a summary point) a record cites, with its text.
 #[derive(Serialize, ToSchema)]
 pub struct CitedParagraphDto {
     pub source: String,
+    /// The paragraph's number, or the summary point's.
     pub paragraph: i64,
+    /// `full-text`: `text` is the source's paragraph; `summary`: it is the editors' summary
+    /// point, not the source's words.
+    #[schema(schema_with = super::openapi::text_kind_schema)]
+    pub text_kind: String,
     pub text: String,
     pub html_url: String,
 }
@@ -129,6 +134,7 @@ impl From<crate::db::annotations::CitedParagraph> for CitedParagraphDto {
             html_url: format!("/sources/{}#p{}", c.source_slug, c.number),
             source: c.source_slug,
             paragraph: c.number,
+            text_kind: c.source_text_kind,
             text: c.text,
         }
     }
@@ -166,8 +172,22 @@ pub struct AgreementDto {
     pub agreed_at: Option<Link>,
     pub topics: Vec<Link>,
     pub follow_ups: Vec<FollowUpDto>,
+    /// When the curators last looked for a follow-up and found none; absent when they have
+    /// not said.
+    pub searched: Option<SearchedDto>,
     pub html_url: String,
     pub api_url: String,
+}
+
+/// The curators' last search for a record of an agreement's outcome, which found none.
+#[derive(Serialize, ToSchema)]
+pub struct SearchedDto {
+    /// `YYYY-MM-DD`
+    pub on: String,
+    /// What they looked for.
+    #[serde(rename = "for")]
+    #[schema(rename = "for")]
+    pub looked_for: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -210,6 +230,10 @@ impl From<crate::web::agreements::AgreementView> for AgreementDto {
             },
             status: v.status.as_str().to_owned(),
             status_reason: v.reason,
+            searched: row.searched_on.map(|on| SearchedDto {
+                on,
+                looked_for: row.searched_for.unwrap_or_default(),
+            }),
             agreed_at: row.event_slug.map(|slug| Link {
                 html_url: format!("/events/{slug}"),
                 api_url: Some(format!("/api/v1/events/{slug}")),
