@@ -488,12 +488,14 @@ async fn archive() -> (TestApp, tempfile::TempDir) {
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "CREATE TABLE oracle AS
          WITH latest AS (
-           SELECT f.agreement_id, f.effect, e.date_start,
+           SELECT f.agreement_id, f.effect,
+                  min(CASE WHEN f.effect = 'fulfils' THEN e.date_start END)
+                      OVER (PARTITION BY f.agreement_id) AS first_fulfilled,
                   row_number() OVER (PARTITION BY f.agreement_id
                                      ORDER BY e.date_end DESC, e.date_start DESC, e.slug DESC) AS n
              FROM agreement_followups f JOIN events e ON e.id = f.event_id)
          SELECT a.slug,
-                CASE l.effect WHEN 'fulfils' THEN CASE WHEN l.date_start > a.due_end THEN 'fulfilled-late'
+                CASE l.effect WHEN 'fulfils' THEN CASE WHEN l.first_fulfilled > a.due_end THEN 'fulfilled-late'
                                                        ELSE 'fulfilled' END
                               WHEN 'partly-fulfils' THEN 'in-progress'
                               WHEN 'breaks' THEN 'broken'

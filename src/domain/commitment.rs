@@ -30,7 +30,9 @@ impl FollowUp {
 }
 
 /// What the follow-ups decide, whatever the day: the deciding (latest) follow-up's effect, and
-/// the first day it may have fallen on.
+/// the first day the agreement may first have been fulfilled (the earliest possible day of its
+/// earliest fulfilling follow-up): whether it was fulfilled late is judged by when it was first
+/// fulfilled, so a recurring commitment met on time is not made late by its later meetings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Settled {
     pub effect: FollowUpEffect,
@@ -45,7 +47,7 @@ pub const RULES: &[(&str, &str)] = &[
     ),
     (
         "Fulfilled late",
-        "The latest follow-up fulfils it, but even the earliest day that follow-up may have fallen on is after the last day of its due date. A follow-up whose date may still fall within the due date counts as on time.",
+        "The latest follow-up fulfils it, but it was first fulfilled after its due date: even the earliest day its first fulfilling follow-up may have fallen on is after the last day of its due date. A follow-up whose date may still fall within the due date counts as on time, and later follow-ups (the next meetings of a recurring commitment) do not make it late.",
     ),
     (
         "Overdue",
@@ -67,15 +69,19 @@ pub fn judge(followups: &[FollowUp], due: Option<(Date, Date)>, today: Date) -> 
 }
 
 /// What the follow-ups decide, whatever the day: the latest one (by the last day it may have
-/// fallen on; of two ending the same day, the later in the list), or none.
+/// fallen on; of two ending the same day, the later in the list), or none; and, when it fulfils
+/// the agreement, the first day the earliest fulfilling follow-up may have fallen on.
 pub fn settled_by(followups: &[FollowUp]) -> Option<Settled> {
-    followups
+    let latest = followups.iter().max_by_key(|f| f.date_end)?;
+    let first_fulfilled = followups
         .iter()
-        .max_by_key(|f| f.date_end)
-        .map(|f| Settled {
-            effect: f.effect,
-            earliest: f.date_start,
-        })
+        .filter(|f| f.effect == FollowUpEffect::Fulfils)
+        .map(|f| f.date_start)
+        .min();
+    Some(Settled {
+        effect: latest.effect,
+        earliest: first_fulfilled.unwrap_or(latest.date_start),
+    })
 }
 
 /// The status from what the follow-ups settled (`settled_by`) and the due date: the part of
@@ -230,6 +236,29 @@ mod tests {
         assert_eq!(
             judge(&late_then_on_time_again, early_2024, TODAY),
             CommitmentStatus::Fulfilled
+        );
+    }
+
+    #[test]
+    fn lateness_is_judged_by_the_first_fulfilment() {
+        let early_2024 = Some((date!(2024 - 01 - 01), date!(2024 - 04 - 30)));
+        // Met on time in April, and again in September: still on time.
+        let recurring = [
+            follow(FollowUpEffect::Fulfils, date!(2024 - 04 - 04)),
+            follow(FollowUpEffect::Fulfils, date!(2024 - 09 - 07)),
+        ];
+        assert_eq!(
+            judge(&recurring, early_2024, TODAY),
+            CommitmentStatus::Fulfilled
+        );
+        // First met in September: late, whatever follows.
+        let late = [
+            follow(FollowUpEffect::Fulfils, date!(2024 - 09 - 07)),
+            follow(FollowUpEffect::Fulfils, date!(2025 - 03 - 01)),
+        ];
+        assert_eq!(
+            judge(&late, early_2024, TODAY),
+            CommitmentStatus::FulfilledLate
         );
     }
 }
