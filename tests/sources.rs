@@ -405,20 +405,20 @@ async fn a_summary_source_says_its_points_are_the_editors_and_links_to_the_origi
             .contains(&"/topics/readout-test-topic".into())
     );
 
-    // Search finds a point as a point, linked to its anchor.
+    // Search finds a point as a point, linked to its anchor (among the bundled record's own
+    // readouts, which speak of working-level talks too).
     let (_, html) = app.get_html("/search?q=working-level").await;
-    assert_eq!(
-        select(&html, ".search-group--paragraph .search-hit__title a"),
-        ["Readout of a test meeting, point 2"]
+    let titles = select(&html, ".search-group--paragraph .search-hit__title a");
+    let hrefs = attrs(
+        &html,
+        ".search-group--paragraph .search-hit__title a",
+        "href",
     );
-    assert_eq!(
-        attrs(
-            &html,
-            ".search-group--paragraph .search-hit__title a",
-            "href"
-        ),
-        [format!("/sources/{SUMMARY}#p2")]
-    );
+    let at = titles
+        .iter()
+        .position(|t| t == "Readout of a test meeting, point 2")
+        .unwrap_or_else(|| panic!("the test point is not among the hits: {titles:?}"));
+    assert_eq!(hrefs[at], format!("/sources/{SUMMARY}#p2"));
 
     // The article is still a full text, with paragraphs.
     let (_, html) = app.get_html(&format!("/sources/{SOURCE}")).await;
