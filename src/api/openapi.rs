@@ -817,6 +817,12 @@ mod tests {
         assert_eq!(names(&source["text_kind"]), kinds);
         let cited = &doc["components"]["schemas"]["CitedParagraphDto"]["properties"];
         assert_eq!(names(&cited["text_kind"]), kinds);
+        // An agreement's last search names its fields as the data does: `on` and `for`.
+        let searched = &doc["components"]["schemas"]["SearchedDto"]["properties"];
+        assert!(
+            searched["on"].is_object() && searched["for"].is_object(),
+            "{searched}"
+        );
     }
 
     #[test]
