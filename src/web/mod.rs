@@ -15,6 +15,7 @@ pub mod network;
 pub mod officials;
 pub mod organizations;
 pub mod pages;
+pub mod readouts;
 pub mod search;
 pub mod sources;
 pub mod timeline;
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .route_layer(axum::middleware::from_fn(crate::http::no_parameters))
         .route("/", get(timeline::show))
         .route("/agreements", get(agreements::index))
+        .route("/readouts", get(readouts::index))
         .route("/search", get(search::show))
         .fallback(not_found)
 }
