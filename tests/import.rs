@@ -31,6 +31,10 @@ const TABLES: &[&str] = &[
     "notes",
     "citations",
     "agreement_followups",
+    "event_accounts",
+    "account_items",
+    "account_item_topics",
+    "account_item_citations",
     "revision_changes",
     "record_digests",
     "events_fts",
@@ -698,4 +702,222 @@ fn each_mistake_in_a_source_of_either_kind_names_file_record_and_field() {
             "expected {expected:?} in:\n{errors}"
         );
     }
+}
+
+#[tokio::test]
+async fn an_event_s_accounts_import_with_their_items_topics_and_citations() {
+    let (pool, _dir) = empty().await;
+    let files = with_readouts("", "");
+    let data = dataset::parse_and_validate(&files, &dataset::Existing::default()).expect("valid");
+    dataset::import(&pool, &data, &files)
+        .await
+        .expect("imported");
+    let accounts: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT e.slug, s.slug, c.slug FROM event_accounts a JOIN events e ON e.id = a.event_id
+           JOIN sources s ON s.id = a.source_id JOIN countries c ON c.id = a.side_id
+          ORDER BY e.slug, a.position",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(accounts.len(), 5, "{accounts:?}");
+    assert_eq!(
+        accounts[2],
+        (
+            "readout-test-lunch".into(),
+            "test-us-readout-lunch".into(),
+            "united-states".into()
+        )
+    );
+    let items: Vec<(String, Option<String>, String, String, String)> = sqlx::query_as(
+        "SELECT i.kind, b.slug, i.text,
+                (SELECT group_concat(t.slug, ' ' ORDER BY t.slug) FROM account_item_topics it
+                   JOIN topics t ON t.id = it.topic_id WHERE it.item_id = i.id),
+                (SELECT group_concat(p.number, ' ' ORDER BY p.number) FROM account_item_citations ic
+                   JOIN paragraphs p ON p.id = ic.paragraph_id WHERE ic.item_id = i.id)
+           FROM account_items i JOIN event_accounts a ON a.id = i.account_id
+           JOIN sources s ON s.id = a.source_id LEFT JOIN countries b ON b.id = i.by_id
+          WHERE s.slug = 'test-cn-readout-lunch' ORDER BY i.position",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        items,
+        [
+            (
+                "agreed".into(),
+                None,
+                "A working group at vice-minister level.".into(),
+                "dialogue".into(),
+                "1".into()
+            ),
+            (
+                "raised".into(),
+                Some("china".into()),
+                "Concerns about tariffs and chip export controls.".into(),
+                "export-controls trade-war".into(),
+                "2 3".into()
+            ),
+        ]
+    );
+    // An account's source reports the event: its cited points are citations of the event too.
+    let cited: Vec<String> = sqlx::query_scalar(
+        "SELECT s.slug || '#' || p.number FROM citations c JOIN paragraphs p ON p.id = c.paragraph_id
+           JOIN sources s ON s.id = p.source_id JOIN events e ON e.id = c.subject_id
+          WHERE c.subject_type = 'event' AND e.slug = 'readout-test-lunch' ORDER BY 1",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        cited,
+        [
+            "test-cn-readout-lunch#1",
+            "test-cn-readout-lunch#2",
+            "test-cn-readout-lunch#3",
+            "test-press-report#1",
+            "test-us-readout-lunch#1",
+            "test-us-readout-lunch#2",
+        ]
+    );
+
+    // Re-importing replaces the accounts rather than adding to them.
+    let edited = with_readouts(
+        "      { kind = \"agreed\", text = \"A working group at vice-minister level.\", topics = [\"dialogue\"], points = [1] },\n",
+        "",
+    );
+    let data = dataset::parse_and_validate(&edited, &dataset::Existing::default()).expect("valid");
+    dataset::import(&pool, &data, &edited)
+        .await
+        .expect("re-imported");
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM account_items i JOIN event_accounts a ON a.id = i.account_id
+           JOIN sources s ON s.id = a.source_id WHERE s.slug = 'test-cn-readout-lunch'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(count, 1);
+}
+
+#[test]
+fn each_mistake_in_an_account_names_file_record_and_field() {
+    const LUNCH: &str = "data/readouts.toml: event \"readout-test-lunch\"";
+    const US_SOURCE: &str = "source = \"test-us-readout-lunch\", side = \"united-states\"";
+    let cases = [
+        (
+            with_readouts(
+                US_SOURCE,
+                "source = \"test-press-report\", side = \"united-states\"",
+            ),
+            format!(
+                "{LUNCH}: accounts[0].source: source \"test-press-report\" is voiced by independent-press: the United States side's account comes from a us-government source"
+            ),
+        ),
+        (
+            with_readouts(
+                "source = \"test-cn-readout-lunch\", side = \"china\"",
+                "source = \"test-us-readout-he\", side = \"china\"",
+            ),
+            format!(
+                "{LUNCH}: accounts[1].source: source \"test-us-readout-he\" is voiced by us-government: the China side's account comes from a chinese-government or state-media source"
+            ),
+        ),
+        (
+            with_readouts(
+                US_SOURCE,
+                "source = \"test-us-readout-lunch\", side = \"taiwan\"",
+            ),
+            format!(
+                "{LUNCH}: accounts[0].side: \"taiwan\" is not an account side: expected one of united-states, china"
+            ),
+        ),
+        (
+            with_readouts(
+                US_SOURCE,
+                "source = \"no-such-source\", side = \"united-states\"",
+            ),
+            format!("{LUNCH}: accounts[0].source: \"no-such-source\" is not a known source"),
+        ),
+        (
+            with_readouts(
+                "source = \"test-cn-readout-lunch\", side = \"china\"",
+                "source = \"test-us-readout-lunch\", side = \"united-states\"",
+            ),
+            format!("{LUNCH}: accounts[1].source: \"test-us-readout-lunch\" is listed twice"),
+        ),
+        (
+            with_readouts(
+                "{ kind = \"agreed\", text = \"A working group meeting",
+                "{ kind = \"promised\", text = \"A working group meeting",
+            ),
+            format!(
+                "{LUNCH}: accounts[0].items[0].kind: \"promised\" is not an account item kind: expected one of raised, asked, agreed, stated"
+            ),
+        ),
+        (
+            with_readouts("by = \"united-states\"", "by = \"france\""),
+            format!("{LUNCH}: accounts[0].items[1].by: \"france\" is not a known country"),
+        ),
+        (
+            with_readouts(
+                "text = \"Fair treatment of US companies in China.\"",
+                "text = \" \"",
+            ),
+            format!("{LUNCH}: accounts[0].items[1].text: is empty"),
+        ),
+        (
+            with_readouts("topics = [\"business-climate\"]", "topics = []"),
+            format!(
+                "{LUNCH}: accounts[0].items[1].topics: is empty: tag the item with at least one topic"
+            ),
+        ),
+        (
+            with_readouts(
+                "topics = [\"business-climate\"]",
+                "topics = [\"no-such-topic\"]",
+            ),
+            format!("{LUNCH}: accounts[0].items[1].topics: \"no-such-topic\" is not a known topic"),
+        ),
+        (
+            with_readouts("points = [2] }", "points = [9] }"),
+            format!(
+                "{LUNCH}: accounts[0].items[1].points: source \"test-us-readout-lunch\" has no point 9 (it has 1 to 2)"
+            ),
+        ),
+        (
+            with_readouts(", points = [2] }", " }"),
+            format!(
+                "{LUNCH}: accounts[0].items[1].points: is missing: name the points of \"test-us-readout-lunch\" cited"
+            ),
+        ),
+        (
+            with_readouts("points = [2] }", "paragraphs = [2] }"),
+            format!(
+                "{LUNCH}: accounts[0].items[1].paragraphs: source \"test-us-readout-lunch\" has no paragraphs: it is the editors' summary, cite its points instead"
+            ),
+        ),
+    ];
+    for (files, expected) in cases {
+        let errors = errors_of(&files);
+        assert!(
+            errors.contains(&expected),
+            "expected {expected:?} in:\n{errors}"
+        );
+    }
+    // An account with no items, and a misspelt field, are refused too.
+    let empty_items = with_readouts(
+        "{ source = \"test-us-readout-he\", side = \"united-states\", items = [\n      { kind = \"stated\", text = \"The call was constructive.\", topics = [\"dialogue\"], points = [1] },\n  ] },",
+        "{ source = \"test-us-readout-he\", side = \"united-states\", items = [] },",
+    );
+    assert!(
+        errors_of(&empty_items).contains(
+            "data/readouts.toml: event \"readout-test-one-sided\": accounts[0].items: is empty"
+        ),
+        "{}",
+        errors_of(&empty_items)
+    );
+    let misspelt = with_readouts("side = \"china\"", "side = \"china\", itmes = []");
+    assert!(errors_of(&misspelt).contains("itmes"));
 }

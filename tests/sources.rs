@@ -312,3 +312,191 @@ async fn an_unknown_source_is_the_404_page() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(select(&html, "h1"), ["Page not found"]);
 }
+
+/// A US government readout kept as the editors' summary points, cited by a topic, the topic's
+/// note and a quote of a short phrase.
+const SUMMARY_SOURCE: &str = r#"
+[[sources]]
+slug = "doc-readout-test-2023-08-28"
+title = "Readout of a test meeting"
+publisher = "US Department of Commerce"
+voice = "us-government"
+language = "en"
+published = "2023-08"
+url = "https://example.com/readout?id=1&lang=en"
+points = [
+  "Calls the meeting \"candid and productive\" and lists export controls among the topics.",
+  "Says the two sides will hold a working-level meeting.",
+  "Not cited by anything.",
+]
+
+[[topics]]
+slug = "readout-test-topic"
+name = "Readout test topic"
+summary = "A topic made up for the tests."
+cites = [{ source = "doc-readout-test-2023-08-28", points = [2] }]
+notes = [{ kind = "editor", text = "The readout's framing.", cites = [{ source = "doc-readout-test-2023-08-28", points = [1] }] }]
+
+[[quotes]]
+slug = "readout-test-candid"
+speaker = "gina-raimondo"
+text = "candid and productive"
+cites = [{ source = "doc-readout-test-2023-08-28", points = [1] }]
+"#;
+
+const SUMMARY: &str = "doc-readout-test-2023-08-28";
+
+async fn import_summary_source(app: &TestApp) {
+    let files = vec![("summary.toml".to_owned(), SUMMARY_SOURCE.to_owned())];
+    let existing = dataset::existing_records(&app.pool)
+        .await
+        .expect("existing");
+    let data = dataset::parse_and_validate(&files, &existing).expect("valid summary source");
+    dataset::import(&app.pool, &data, &files)
+        .await
+        .expect("imported");
+}
+
+#[tokio::test]
+async fn a_summary_source_says_its_points_are_the_editors_and_links_to_the_original() {
+    let app = seeded().await;
+    import_summary_source(&app).await;
+    let (status, html) = app.get_html(&format!("/sources/{SUMMARY}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        select(&html, ".source__publisher"),
+        ["US Department of Commerce"]
+    );
+    assert_eq!(select(&html, ".source__voice"), ["US government"]);
+    assert_eq!(select(&html, ".source__language"), ["English"]);
+    assert_eq!(select(&html, ".source__published"), ["August 2023"]);
+    assert_eq!(
+        attrs(&html, ".source__published time", "datetime"),
+        ["2023-08"]
+    );
+    let notice = select(&html, ".summary-notice");
+    assert_eq!(notice.len(), 1);
+    assert!(
+        notice[0].contains("These are the editors' summary points, not the source's text."),
+        "{notice:?}"
+    );
+    // The original, linked with its address intact (the `&` escaped in the HTML, not lost).
+    for selector in [".summary-notice a", ".source-card__url"] {
+        assert_eq!(
+            attrs(&html, selector, "href"),
+            ["https://example.com/readout?id=1&lang=en"],
+            "{selector}"
+        );
+        assert_eq!(attrs(&html, selector, "rel"), ["noopener"], "{selector}");
+    }
+    // Points are anchored like paragraphs, named as points, and not set as quotations.
+    assert_eq!(ids(&html, ".reader__paragraph"), ["p1", "p2", "p3"]);
+    assert_eq!(
+        select(&html, ".reader__number"),
+        ["point 1", "point 2", "point 3"]
+    );
+    assert!(select(&html, ".reader blockquote").is_empty());
+    assert_eq!(select(&html, "#text-heading"), ["Editors' summary"]);
+    // Coverage counts points: 1 (the note and the quote) and 2 (the topic), not 3.
+    assert_eq!(select(&html, ".coverage"), ["2 of 3 points cited"]);
+    assert_eq!(select(&html, ".reader__paragraph--uncited").len(), 1);
+    assert!(
+        attrs(&html, "#p2 .reader__citing a", "href")
+            .contains(&"/topics/readout-test-topic".into())
+    );
+
+    // The article is still a full text, with paragraphs.
+    let (_, html) = app.get_html(&format!("/sources/{SOURCE}")).await;
+    assert!(select(&html, ".summary-notice").is_empty());
+    assert_eq!(select(&html, ".source__voice"), ["Independent press"]);
+    assert_eq!(
+        select(&html, ".reader__number").first().map(String::as_str),
+        Some("¶ 1")
+    );
+}
+
+#[tokio::test]
+async fn records_cite_summary_points_as_points_linking_to_their_anchors() {
+    let app = seeded().await;
+    import_summary_source(&app).await;
+    let (status, html) = app.get_html("/topics/readout-test-topic").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        attrs(&html, ".paragraph a.paragraph__number", "href"),
+        [format!("/sources/{SUMMARY}#p2")]
+    );
+    assert_eq!(select(&html, ".paragraph a.paragraph__number"), ["point 2"]);
+    assert!(
+        select(&html, ".source__kind")
+            .iter()
+            .any(|t| t.contains("editors' summary")),
+    );
+    assert!(
+        select(&html, ".note__basis")
+            .iter()
+            .any(|t| t == "Concerns point 1 of the source."),
+        "{:?}",
+        select(&html, ".note__basis")
+    );
+    let (_, html) = app.get_html("/officials/gina-raimondo").await;
+    let cites = select(&html, ".quote__cite");
+    assert!(cites.contains(&"(point 1)".to_owned()), "{cites:?}");
+    assert!(cites.contains(&"(¶ 6)".to_owned()), "{cites:?}");
+}
+
+#[tokio::test]
+async fn the_sources_index_groups_sources_by_voice() {
+    let app = seeded().await;
+    import_summary_source(&app).await;
+    let (_, html) = app.get_html("/sources").await;
+    assert_eq!(
+        ids(&html, ".voice-group"),
+        ["voice-us-government", "voice-independent-press"]
+    );
+    assert_eq!(
+        attrs(&html, "#voice-us-government .card__title a", "href"),
+        [format!("/sources/{SUMMARY}")]
+    );
+    assert_eq!(
+        attrs(&html, "#voice-independent-press .card__title a", "href"),
+        [format!("/sources/{SOURCE}")]
+    );
+    assert_eq!(
+        select(&html, "#voice-us-government .source-card__coverage"),
+        ["2 of 3 points cited"]
+    );
+    assert_eq!(
+        select(&html, "#voice-us-government .source-card__kind"),
+        ["Editors' summary"]
+    );
+}
+
+#[tokio::test]
+async fn the_source_api_gives_voice_language_and_what_the_texts_are() {
+    let app = seeded().await;
+    import_summary_source(&app).await;
+    let (status, _, body) = app.get(&format!("/api/v1/sources/{SUMMARY}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(json["voice"], "us-government");
+    assert_eq!(json["voice_label"], "US government");
+    assert_eq!(json["language"], "en");
+    assert_eq!(json["text_kind"], "summary");
+    assert_eq!(json["published"], "2023-08-01");
+    assert_eq!(json["published_label"], "August 2023");
+    assert_eq!(json["url"], "https://example.com/readout?id=1&lang=en");
+    assert_eq!(json["cited_paragraphs"], 2);
+    assert_eq!(
+        json["paragraphs"][1]["html_url"],
+        format!("/sources/{SUMMARY}#p2")
+    );
+    let (_, _, body) = app.get(&format!("/api/v1/sources/{SOURCE}")).await;
+    let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(
+        (json["voice"].as_str(), json["text_kind"].as_str()),
+        (Some("independent-press"), Some("full-text"))
+    );
+    // A record's citations say whether the cited text is the source's or the editors'.
+    let (_, _, body) = app.get("/api/v1/topics/readout-test-topic").await;
+    assert!(body.contains("\"text_kind\":\"summary\""), "{body}");
+}

@@ -114,11 +114,16 @@ impl From<EventListRow> for EventSummary {
     }
 }
 
-/// A paragraph a record cites, with its text.
+/// A paragraph (or, of a summary source, a summary point) a record cites, with its text.
 #[derive(Serialize, ToSchema)]
 pub struct CitedParagraphDto {
     pub source: String,
+    /// The paragraph's number, or the summary point's.
     pub paragraph: i64,
+    /// `full-text`: `text` is the source's paragraph; `summary`: it is the editors' summary
+    /// point, not the source's words.
+    #[schema(schema_with = super::openapi::text_kind_schema)]
+    pub text_kind: String,
     pub text: String,
     pub html_url: String,
 }
@@ -129,6 +134,7 @@ impl From<crate::db::annotations::CitedParagraph> for CitedParagraphDto {
             html_url: format!("/sources/{}#p{}", c.source_slug, c.number),
             source: c.source_slug,
             paragraph: c.number,
+            text_kind: c.source_text_kind,
             text: c.text,
         }
     }

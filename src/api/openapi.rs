@@ -17,7 +17,7 @@ use super::{ApiResult, ErrorBody, MAX_LIMIT};
 use crate::db::slugs::KnownSlugs;
 use crate::domain::filter::{MAX_QUERY_CHARS, MAX_VALUES};
 use crate::domain::slug::MAX_SLUG_LEN;
-use crate::domain::{CommitmentStatus, EventKind};
+use crate::domain::{CommitmentStatus, EventKind, SourceVoice, TextKind};
 use crate::error::RETRY_AFTER_SECONDS;
 
 /// A slug: lower-case ASCII letters and digits in runs joined by single hyphens (`Slug::parse`).
@@ -80,6 +80,24 @@ fn slug_filter() -> Schema {
                 .pattern(Some(trimmed(SLUG)))
                 .max_length(Some(MAX_SLUG_LEN)),
         )
+        .into()
+}
+
+/// A source's voice, as the API returns it.
+pub fn voice_schema() -> Schema {
+    string()
+        .enum_values(Some(SourceVoice::ALL.iter().map(|v| v.as_str())))
+        .description(Some("Whose account the source gives"))
+        .into()
+}
+
+/// What a source's numbered texts are, as the API returns it.
+pub fn text_kind_schema() -> Schema {
+    string()
+        .enum_values(Some(TextKind::ALL.iter().map(|k| k.as_str())))
+        .description(Some(
+            "full-text: the numbered texts are the source's paragraphs; summary: they are the editors' numbered summary points, not the source's words",
+        ))
         .into()
 }
 
@@ -753,6 +771,31 @@ mod tests {
         for status in CommitmentStatus::ALL {
             assert!(listed.contains(&json!(status.as_str())));
         }
+    }
+
+    #[test]
+    fn a_sources_voice_and_text_kind_are_documented_as_their_vocabularies() {
+        let doc = to_json(&document(&KnownSlugs::default())).unwrap();
+        let source = &doc["components"]["schemas"]["SourceDetail"]["properties"];
+        let names = |v: &Value| -> Vec<String> {
+            v["enum"]
+                .as_array()
+                .unwrap_or_else(|| panic!("an enum: {v}"))
+                .iter()
+                .map(|n| n.as_str().unwrap_or_default().to_owned())
+                .collect()
+        };
+        assert_eq!(
+            names(&source["voice"]),
+            SourceVoice::ALL
+                .iter()
+                .map(|v| v.as_str())
+                .collect::<Vec<_>>()
+        );
+        let kinds: Vec<&str> = TextKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(names(&source["text_kind"]), kinds);
+        let cited = &doc["components"]["schemas"]["CitedParagraphDto"]["properties"];
+        assert_eq!(names(&cited["text_kind"]), kinds);
     }
 
     #[test]

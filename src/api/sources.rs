@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use super::ApiResult;
 use crate::db::search::{self, Kind};
 use crate::db::sources;
+use crate::domain::SourceVoice;
 use crate::error::Error;
 use crate::state::AppState;
 use crate::web::links::{paragraph_href, record_href};
@@ -21,6 +22,7 @@ pub struct CitingRecord {
     pub html_url: Option<String>,
 }
 
+/// A paragraph of a full-text source, or a summary point of a summary source.
 #[derive(Serialize, ToSchema)]
 pub struct ParagraphDto {
     pub number: i64,
@@ -35,15 +37,31 @@ pub struct SourceDetail {
     pub slug: String,
     pub title: String,
     pub publisher: Option<String>,
+    #[schema(schema_with = super::openapi::voice_schema)]
+    pub voice: String,
+    /// The voice in words: "US government".
+    pub voice_label: String,
+    /// The original's language, a BCP 47 tag (`en`, `zh-Hans`).
+    pub language: String,
+    /// The first day the publication date may denote (`YYYY-MM-DD`).
     pub published: String,
+    /// The publication date as people read it: "29 August 2023", "August 2023".
+    pub published_label: String,
+    /// The original's address; always given for a summary source.
     pub url: Option<String>,
+    #[schema(schema_with = super::openapi::text_kind_schema)]
+    pub text_kind: String,
+    /// How many of `paragraphs` some record cites.
     pub cited_paragraphs: usize,
+    /// The numbered texts: the source's paragraphs, or, when `text_kind` is `summary`, the
+    /// editors' summary points (cited and anchored exactly like paragraphs).
     pub paragraphs: Vec<ParagraphDto>,
     pub html_url: String,
     pub api_url: String,
 }
 
-/// A source's full text, paragraph by paragraph, with what cites each paragraph.
+/// A source's full text paragraph by paragraph (or the editors' summary, point by point), with
+/// what cites each.
 #[utoipa::path(get, path = "/api/v1/sources/{slug}", tag = "records", operation_id = "getSource",
     params(("slug" = String, Path, description = "The source's slug", example = "raimondo-beijing-2023-08-29")),
     responses(
@@ -78,6 +96,16 @@ pub async fn source(
             text: p.text,
         })
         .collect();
+    let voice_label = source
+        .voice
+        .parse::<SourceVoice>()
+        .map(|v| v.label().to_owned())
+        .unwrap_or_else(|_| source.voice.clone());
+    // Every import stores the label; a source stored before labels were has its day.
+    let published_label = source
+        .published_label
+        .clone()
+        .unwrap_or_else(|| source.published.clone());
     Ok(Json(SourceDetail {
         cited_paragraphs: paragraphs.iter().filter(|p| !p.cited_by.is_empty()).count(),
         paragraphs,
@@ -86,8 +114,13 @@ pub async fn source(
         slug: source.slug,
         title: source.title,
         publisher: source.publisher,
+        voice: source.voice,
+        voice_label,
+        language: source.language,
         published: source.published,
+        published_label,
         url: source.url,
+        text_kind: source.text_kind,
     }))
 }
 

@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use sqlx::{AssertSqlSafe, Row, SqliteConnection, SqlitePool};
 
 use super::stamps::{Changed, RecordKey, fnv1a, utc_text};
-use super::{Citation, Dataset, DatasetError, Existing, Note, SourceTexts};
+use super::{Account, Citation, Dataset, DatasetError, Existing, Note, SourceTexts};
 use crate::domain::date::iso;
-use crate::domain::{FuzzyDate, Slug, TextKind};
+use crate::domain::{FuzzyDate, Slug, SourceVoice, TextKind};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportSummary {
@@ -48,19 +48,21 @@ pub async fn existing_records(pool: &SqlitePool) -> Result<Existing, sqlx::Error
         sources: HashMap::new(),
     };
     let rows = sqlx::query(
-        "SELECT s.slug, s.text_kind, p.text FROM paragraphs p JOIN sources s ON s.id = p.source_id
+        "SELECT s.slug, s.text_kind, s.voice, p.text FROM paragraphs p JOIN sources s ON s.id = p.source_id
           ORDER BY s.slug, p.number",
     )
     .fetch_all(pool)
     .await?;
     for row in rows {
         let kind: String = row.try_get("text_kind")?;
+        let voice: String = row.try_get("voice")?;
         existing
             .sources
             .entry(row.try_get("slug")?)
             .or_insert_with(|| SourceTexts {
                 kind: TextKind::from_stored(&kind),
                 texts: Vec::new(),
+                voice: voice.parse().unwrap_or(SourceVoice::Other),
             })
             .texts
             .push(row.try_get("text")?);
@@ -81,15 +83,16 @@ impl Ids {
         &mut self,
         conn: &mut SqliteConnection,
         table: &'static str,
-        slug: &Slug,
+        slug: &(impl AsRef<str> + ?Sized),
     ) -> Result<i64, sqlx::Error> {
-        let key = (table, slug.to_string());
+        let slug = slug.as_ref();
+        let key = (table, slug.to_owned());
         if let Some(id) = self.cache.get(&key) {
             return Ok(*id);
         }
         let sql = format!("SELECT id FROM {table} WHERE slug = ?1");
         let id: i64 = sqlx::query_scalar(AssertSqlSafe(sql))
-            .bind(slug.as_str())
+            .bind(slug)
             .fetch_one(&mut *conn)
             .await?;
         self.cache.insert(key, id);
@@ -221,6 +224,78 @@ async fn replace_aliases(
             .bind(alias)
             .execute(&mut *conn)
             .await?;
+    }
+    Ok(())
+}
+
+/// Replaces an event's accounts and their items. Each item's citations are also recorded as
+/// citations of the event: an account's source reports the event.
+async fn replace_accounts(
+    conn: &mut SqliteConnection,
+    ids: &mut Ids,
+    event_id: i64,
+    accounts: &[Account],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM event_accounts WHERE event_id = ?1")
+        .bind(event_id)
+        .execute(&mut *conn)
+        .await?;
+    for (position, account) in accounts.iter().enumerate() {
+        let source = ids.of(conn, "sources", &account.source).await?;
+        let side = ids.of(conn, "countries", account.side.as_str()).await?;
+        let account_id: i64 = sqlx::query_scalar(
+            "INSERT INTO event_accounts (event_id, position, source_id, side_id) VALUES (?1, ?2, ?3, ?4)
+             RETURNING id",
+        )
+        .bind(event_id)
+        .bind(position as i64)
+        .bind(source)
+        .bind(side)
+        .fetch_one(&mut *conn)
+        .await?;
+        for (position, item) in account.items.iter().enumerate() {
+            let by = match &item.by {
+                Some(slug) => Some(ids.of(conn, "countries", slug).await?),
+                None => None,
+            };
+            let item_id: i64 = sqlx::query_scalar(
+                "INSERT INTO account_items (account_id, position, kind, by_id, text) VALUES (?1, ?2, ?3, ?4, ?5)
+                 RETURNING id",
+            )
+            .bind(account_id)
+            .bind(position as i64)
+            .bind(item.kind.as_str())
+            .bind(by)
+            .bind(&item.text)
+            .fetch_one(&mut *conn)
+            .await?;
+            for topic in &item.topics {
+                let topic = ids.of(conn, "topics", topic).await?;
+                sqlx::query("INSERT INTO account_item_topics (item_id, topic_id) VALUES (?1, ?2)")
+                    .bind(item_id)
+                    .bind(topic)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            for cite in &item.cites {
+                let paragraph = ids.paragraph(conn, cite).await?;
+                sqlx::query(
+                    "INSERT INTO account_item_citations (item_id, paragraph_id) VALUES (?1, ?2)",
+                )
+                .bind(item_id)
+                .bind(paragraph)
+                .execute(&mut *conn)
+                .await?;
+                sqlx::query(
+                    "INSERT OR IGNORE INTO citations (subject_type, subject_id, paragraph_id)
+                     VALUES ('event', ?1, ?2)",
+                )
+                .bind(event_id)
+                .bind(paragraph)
+                .execute(&mut *conn)
+                .await?;
+            }
+        }
     }
     Ok(())
 }
@@ -606,6 +681,7 @@ pub async fn import(
         .execute(&mut *conn)
         .await?;
         replace_annotations(conn, &mut ids, "event", id, &event.cites, &event.notes).await?;
+        replace_accounts(conn, &mut ids, id, &event.accounts).await?;
     }
 
     for agreement in &data.agreements {

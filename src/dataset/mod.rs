@@ -16,8 +16,8 @@ use time::Date;
 use crate::domain::FollowUpEffect;
 
 use crate::domain::{
-    AgreementKind, EventClass, EventKind, EventStatus, FuzzyDate, LanguageTag, NoteKind,
-    OrganizationKind, ParticipantRole, Slug, SourceVoice, TextKind,
+    AccountItemKind, AccountSide, AgreementKind, EventClass, EventKind, EventStatus, FuzzyDate,
+    LanguageTag, NoteKind, OrganizationKind, ParticipantRole, Slug, SourceVoice, TextKind,
 };
 pub use import::{ImportSummary, existing_records, import};
 use validate::validate;
@@ -140,8 +140,28 @@ pub struct Event {
     pub organizations: Vec<(Slug, ParticipantRole)>,
     pub topics: Vec<Slug>,
     pub follows_up: Vec<FollowUp>,
+    pub accounts: Vec<Account>,
     pub cites: Vec<Citation>,
     pub notes: Vec<Note>,
+}
+
+/// One side's account of an event, as a source gives it.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub source: Slug,
+    pub side: AccountSide,
+    pub items: Vec<AccountItem>,
+}
+
+/// One thing an account reports, in the editors' words, with the source's texts it rests on.
+#[derive(Debug, Clone)]
+pub struct AccountItem {
+    pub kind: AccountItemKind,
+    /// The side that raised or asked it, where the account says.
+    pub by: Option<Slug>,
+    pub text: String,
+    pub topics: Vec<Slug>,
+    pub cites: Vec<Citation>,
 }
 
 /// An event's bearing on an agreement made earlier.

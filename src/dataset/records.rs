@@ -201,10 +201,37 @@ pub struct RawEvent {
     pub topics: Vec<String>,
     #[serde(default)]
     pub follows_up: Vec<RawFollowUp>,
+    /// Each side's account of the event, from a source that reports it.
+    #[serde(default)]
+    pub accounts: Vec<RawAccount>,
     #[serde(default)]
     pub cites: Vec<RawCitation>,
     #[serde(default)]
     pub notes: Vec<RawNote>,
+}
+
+/// One side's account of an event: `{ source = "…", side = "china", items = [..] }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAccount {
+    pub source: String,
+    pub side: String,
+    #[serde(default)]
+    pub items: Vec<RawAccountItem>,
+}
+
+/// What an account says was raised, asked, agreed or stated, in the editors' words, citing the
+/// account's source by `points` (or `paragraphs` of a full text).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAccountItem {
+    pub kind: String,
+    pub by: Option<String>,
+    pub text: String,
+    #[serde(default)]
+    pub topics: Vec<String>,
+    pub paragraphs: Option<Vec<u32>>,
+    pub points: Option<Vec<u32>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

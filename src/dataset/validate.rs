@@ -11,8 +11,9 @@ use super::records::*;
 use super::*;
 use crate::domain::date::parse_day;
 use crate::domain::{
-    AgreementKind, EventClass, EventKind, EventStatus, FollowUpEffect, FuzzyDate, LanguageTag,
-    NoteKind, OrganizationKind, ParticipantRole, Precision, Slug, SourceVoice, TextKind,
+    AccountItemKind, AccountSide, AgreementKind, EventClass, EventKind, EventStatus,
+    FollowUpEffect, FuzzyDate, LanguageTag, NoteKind, OrganizationKind, ParticipantRole, Precision,
+    Slug, SourceVoice, TextKind,
 };
 
 /// One mistake in a dataset file.
@@ -53,6 +54,8 @@ pub struct Existing {
 pub struct SourceTexts {
     pub kind: TextKind,
     pub texts: Vec<String>,
+    /// Whose account the source gives.
+    pub voice: SourceVoice,
 }
 
 /// The slugs every reference may point at: the files' records and the database's.
@@ -65,6 +68,8 @@ struct Known<'a> {
     events: HashSet<&'a str>,
     agreements: HashSet<&'a str>,
     sources: HashMap<&'a str, (TextKind, &'a [String])>,
+    /// The voices of the files' sources, where they name a valid one.
+    voices: HashMap<&'a str, SourceVoice>,
 }
 
 impl Known<'_> {
@@ -76,6 +81,14 @@ impl Known<'_> {
                 .get(source)
                 .map(|s| (s.kind, s.texts.as_slice()))
         })
+    }
+
+    /// A source's voice, when the source is known and names a valid one.
+    fn voice(&self, source: &str) -> Option<SourceVoice> {
+        if self.sources.contains_key(source) {
+            return self.voices.get(source).copied();
+        }
+        self.existing.sources.get(source).map(|s| s.voice)
     }
 }
 
@@ -304,6 +317,104 @@ impl<'a> Checker<'a> {
         out
     }
 
+    /// An event's accounts: each from a known source whose voice fits its side, each item of a
+    /// known kind, tagged with known topics and citing the account's own source.
+    fn accounts(&mut self, accounts: &[RawAccount], known: &Known) -> Vec<Account> {
+        let mut out: Vec<Account> = Vec::new();
+        for (i, account) in accounts.iter().enumerate() {
+            let field = format!("accounts[{i}]");
+            let side = self.parse::<AccountSide>(&format!("{field}.side"), &account.side);
+            if side.is_some() && !known.countries.contains(account.side.as_str()) {
+                self.error(
+                    format!("{field}.side"),
+                    format!("\"{}\" is not a known country", account.side),
+                );
+            }
+            let source_field = format!("{field}.source");
+            let source = self.slug(&source_field, &account.source);
+            let source_known = known.texts(&account.source).is_some();
+            if source.is_some() && !source_known {
+                self.error(
+                    source_field.clone(),
+                    format!("\"{}\" is not a known source", account.source),
+                );
+            }
+            if let (Some(side), Some(voice)) = (side, known.voice(&account.source))
+                && !side.is_voiced_by(voice)
+            {
+                self.error(
+                    source_field.clone(),
+                    format!(
+                        "source \"{}\" is voiced by {}: the {} side's account comes from a {} source",
+                        account.source,
+                        voice.as_str(),
+                        side.label(),
+                        side.voices()
+                    ),
+                );
+            }
+            if let Some(source) = &source
+                && out.iter().any(|a| a.source == *source)
+            {
+                self.error(
+                    source_field.clone(),
+                    format!("\"{source}\" is listed twice: give each source's account once"),
+                );
+            }
+            if account.items.is_empty() {
+                self.error(
+                    format!("{field}.items"),
+                    "is empty: list what the account says was raised, asked, agreed or stated",
+                );
+            }
+            let mut items = Vec::new();
+            for (j, item) in account.items.iter().enumerate() {
+                let item_field = format!("{field}.items[{j}]");
+                let kind = self.parse::<AccountItemKind>(&format!("{item_field}.kind"), &item.kind);
+                let by = item.by.as_ref().and_then(|by| {
+                    self.reference(&format!("{item_field}.by"), by, &known.countries, "country")
+                });
+                let text = self.text(&format!("{item_field}.text"), &item.text);
+                let topics_field = format!("{item_field}.topics");
+                if item.topics.is_empty() {
+                    self.error(
+                        topics_field.clone(),
+                        "is empty: tag the item with at least one topic",
+                    );
+                }
+                let topics = self.references(&topics_field, &item.topics, &known.topics, "topic");
+                // The item cites its account's source; an unknown source is reported once, above.
+                let cites = if source_known {
+                    let cite = RawCitation {
+                        source: account.source.clone(),
+                        paragraphs: item.paragraphs.clone(),
+                        points: item.points.clone(),
+                    };
+                    self.citations(&item_field, &[cite], known, false)
+                } else {
+                    Vec::new()
+                };
+                if let Some(kind) = kind {
+                    items.push(AccountItem {
+                        kind,
+                        by,
+                        text,
+                        topics,
+                        cites,
+                    });
+                }
+            }
+            if let (Some(source), Some(side)) = (source, side) {
+                out.push(Account {
+                    source,
+                    side,
+                    items,
+                });
+            }
+        }
+        out
+    }
+
     fn aliases(&mut self, aliases: &[String]) -> Vec<String> {
         aliases.iter().map(|a| self.text("aliases", a)).collect()
     }
@@ -399,6 +510,14 @@ pub fn validate(
         agreements: with(agreements, &existing.agreements),
         sources: all()
             .flat_map(|(_, f)| f.sources.iter().map(|s| (s.slug.as_str(), source_texts(s))))
+            .collect(),
+        voices: all()
+            .flat_map(|(_, f)| {
+                f.sources.iter().filter_map(|s| {
+                    let voice = s.voice.as_deref()?.parse::<SourceVoice>().ok()?;
+                    Some((s.slug.as_str(), voice))
+                })
+            })
             .collect(),
     };
     let mut parties = known.organizations.clone();
@@ -691,6 +810,7 @@ pub fn validate(
                     }
                 }
             }
+            let accounts = c.accounts(&r.accounts, &known);
             let cites = c.citations("cites", &r.cites, &known, true);
             let notes = c.notes(&r.notes, &known);
             if let (Some(slug), Some(kind), Some(date), Some(status), Some(class)) =
@@ -711,6 +831,7 @@ pub fn validate(
                     organizations,
                     topics,
                     follows_up,
+                    accounts,
                     cites,
                     notes,
                 });

@@ -853,14 +853,15 @@ pub struct QuoteRow {
     pub event_slug: Option<String>,
     pub event_title: Option<String>,
     pub event_date_label: Option<String>,
-    /// The paragraph numbers the quote cites, comma-separated.
+    /// The paragraphs and points the quote cites, as `kind:number` joined by commas (see
+    /// `annotations::CITED_NUMBERS`).
     pub paragraphs: Option<String>,
 }
 
 const QUOTE_COLUMNS: &str = "SELECT q.slug, q.text, p.slug AS speaker_slug, p.name AS speaker_name,
         e.slug AS event_slug, e.title AS event_title, e.date_label AS event_date_label,
-        (SELECT group_concat(pa.number, ', ' ORDER BY pa.number) FROM citations c
-           JOIN paragraphs pa ON pa.id = c.paragraph_id
+        (SELECT group_concat(s.text_kind || ':' || pa.number, ',' ORDER BY s.published, s.slug, pa.number)
+           FROM citations c JOIN paragraphs pa ON pa.id = c.paragraph_id JOIN sources s ON s.id = pa.source_id
           WHERE c.subject_type = 'quote' AND c.subject_id = q.id) AS paragraphs
    FROM quotes q JOIN people p ON p.id = q.person_id LEFT JOIN events e ON e.id = q.event_id";
 
@@ -1012,30 +1013,5 @@ pub async fn totals(pool: &SqlitePool) -> Result<Totals, sqlx::Error> {
                 (SELECT COUNT(DISTINCT paragraph_id) FROM citations) AS cited_paragraphs",
     )
     .fetch_one(pool)
-    .await
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct SourceSummary {
-    pub slug: String,
-    pub title: String,
-    pub publisher: Option<String>,
-    pub published: String,
-    pub url: Option<String>,
-    pub paragraphs: i64,
-    pub cited: i64,
-}
-
-/// Every source with how many of its paragraphs the dataset cites.
-#[tracing::instrument(skip(pool))]
-pub async fn sources(pool: &SqlitePool) -> Result<Vec<SourceSummary>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT s.slug, s.title, s.publisher, s.published, s.url,
-                (SELECT COUNT(*) FROM paragraphs WHERE source_id = s.id) AS paragraphs,
-                (SELECT COUNT(DISTINCT c.paragraph_id) FROM citations c
-                   JOIN paragraphs p ON p.id = c.paragraph_id WHERE p.source_id = s.id) AS cited
-           FROM sources s ORDER BY s.published DESC, s.slug",
-    )
-    .fetch_all(pool)
     .await
 }

@@ -8,6 +8,7 @@ pub mod events;
 pub mod index;
 pub mod organizations;
 pub mod people;
+pub mod readouts;
 pub mod revisions;
 pub mod search;
 pub mod slugs;

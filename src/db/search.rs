@@ -73,13 +73,14 @@ impl Kind {
             format!("CASE {} ELSE {first} END", cases.join(" "))
         };
         let hl = |table: &str, c: u8| format!("highlight({table}, {c}, ?3, ?4)");
-        // `select` gives, in order: link_type, link_slug, anchor, title, snippet and detail;
+        // `select` gives, in order: link_type, link_slug, anchor, anchor_kind, title, snippet
+        // and detail;
         // `tie` breaks ties of `rank`, the bm25 score (lower is better).
         let (select, tie, from, rank) = match self {
             // Title words weigh most, then the summary, then the names around the event.
             Kind::Event => (
                 format!(
-                    "'event', e.slug, NULL, {}, {}, e.date_label",
+                    "'event', e.slug, NULL, NULL, {}, {}, e.date_label",
                     hl("events_fts", 0),
                     snippet("events_fts", Some(0), &[(1, 24), (2, 10)])
                 ),
@@ -90,7 +91,7 @@ impl Kind {
             // A quote links to the event it was said at, or else to its speaker.
             Kind::Quote => (
                 format!(
-                    "CASE WHEN e.slug IS NULL THEN 'person' ELSE 'event' END, coalesce(e.slug, p.slug), NULL,
+                    "CASE WHEN e.slug IS NULL THEN 'person' ELSE 'event' END, coalesce(e.slug, p.slug), NULL, NULL,
                      {}, {}, e.title",
                     hl("quotes_fts", 1),
                     snippet("quotes_fts", None, &[(0, 32)])
@@ -102,7 +103,7 @@ impl Kind {
             ),
             Kind::Agreement => (
                 format!(
-                    "'agreement', a.slug, NULL, {}, {}, a.due_label",
+                    "'agreement', a.slug, NULL, NULL, {}, {}, a.due_label",
                     hl("agreements_fts", 0),
                     snippet("agreements_fts", Some(0), &[(1, 24), (2, 10)])
                 ),
@@ -112,7 +113,7 @@ impl Kind {
             ),
             Kind::Person => (
                 format!(
-                    "'person', p.slug, NULL, {}, {}, c.name",
+                    "'person', p.slug, NULL, NULL, {}, {}, c.name",
                     hl("people_fts", 0),
                     snippet("people_fts", Some(0), &[(2, 16), (1, 10)])
                 ),
@@ -122,7 +123,7 @@ impl Kind {
             ),
             Kind::Organization => (
                 format!(
-                    "'organization', o.slug, NULL, {}, {}, c.name",
+                    "'organization', o.slug, NULL, NULL, {}, {}, c.name",
                     hl("organizations_fts", 0),
                     snippet("organizations_fts", Some(0), &[(2, 24), (1, 10)])
                 ),
@@ -134,7 +135,7 @@ impl Kind {
             // A paragraph is titled by its source and links to its anchor in the reader.
             Kind::Paragraph => (
                 format!(
-                    "'source', s.slug, pa.number, s.title, {}, s.published",
+                    "'source', s.slug, pa.number, s.text_kind, s.title, {}, s.published",
                     snippet("paragraphs_fts", None, &[(0, 32)])
                 ),
                 "s.published || printf('%06d', pa.number)",
@@ -157,12 +158,12 @@ impl Kind {
                   ORDER BY {table}.rowid DESC LIMIT ?5),
              best (id, score, tie, total) AS (
                  SELECT id, score, tie, COUNT(*) OVER () FROM candidates ORDER BY score, tie LIMIT ?2),
-             hits (link_type, link_slug, anchor, title, snippet, detail, total, score, tie) AS (
+             hits (link_type, link_slug, anchor, anchor_kind, title, snippet, detail, total, score, tie) AS (
                  SELECT {select}, best.total, best.score, best.tie
                    FROM {table} CROSS JOIN best ON best.id = {table}.rowid {joins}
                   WHERE {table} MATCH ?1
                     AND {table}.rowid BETWEEN (SELECT min(id) FROM best) AND (SELECT max(id) FROM best))
-             SELECT link_type, link_slug, anchor, title, snippet, detail, total
+             SELECT link_type, link_slug, anchor, anchor_kind, title, snippet, detail, total
                FROM hits ORDER BY score, tie"
         )
     }
@@ -176,6 +177,8 @@ pub struct HitRow {
     pub link_slug: String,
     /// For a paragraph, its number (the reader's anchor).
     pub anchor: Option<i64>,
+    /// For a paragraph, what its source's numbered texts are: `full-text` or `summary`.
+    pub anchor_kind: Option<String>,
     pub title: String,
     pub snippet: String,
     /// A date, country or event title, by kind.

@@ -1,6 +1,6 @@
 //! Sources: one source's text, and which records cite each of its paragraphs.
 
-use sqlx::SqlitePool;
+use sqlx::{AssertSqlSafe, SqlitePool};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SourceRow {
@@ -8,16 +8,56 @@ pub struct SourceRow {
     pub slug: String,
     pub title: String,
     pub publisher: Option<String>,
+    /// The first day the publication date may denote (`YYYY-MM-DD`).
     pub published: String,
+    pub published_end: Option<String>,
+    pub published_precision: String,
+    /// "29 August 2023", "August 2023"; `None` for a source stored before labels were.
+    pub published_label: Option<String>,
     pub url: Option<String>,
+    /// A `SourceVoice` name.
+    pub voice: String,
+    /// A BCP 47 tag.
+    pub language: String,
+    /// A `TextKind` name: whether the numbered texts are paragraphs or summary points.
+    pub text_kind: String,
 }
+
+/// The columns of `SourceRow`, from `sources s`.
+pub const SOURCE_COLUMNS: &str = "s.id, s.slug, s.title, s.publisher, s.published, s.published_end,
+        s.published_precision, s.published_label, s.url, s.voice, s.language, s.text_kind";
 
 #[tracing::instrument(skip(pool))]
 pub async fn by_slug(pool: &SqlitePool, slug: &str) -> Result<Option<SourceRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, slug, title, publisher, published, url FROM sources WHERE slug = ?1")
-        .bind(slug)
-        .fetch_optional(pool)
-        .await
+    sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT {SOURCE_COLUMNS} FROM sources s WHERE s.slug = ?1"
+    )))
+    .bind(slug)
+    .fetch_optional(pool)
+    .await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SourceSummary {
+    #[sqlx(flatten)]
+    pub source: SourceRow,
+    /// How many numbered texts (paragraphs or points) it has, and how many of them are cited.
+    pub paragraphs: i64,
+    pub cited: i64,
+}
+
+/// Every source with how many of its paragraphs (or points) the dataset cites, latest first.
+#[tracing::instrument(skip(pool))]
+pub async fn summaries(pool: &SqlitePool) -> Result<Vec<SourceSummary>, sqlx::Error> {
+    sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT {SOURCE_COLUMNS},
+                (SELECT COUNT(*) FROM paragraphs WHERE source_id = s.id) AS paragraphs,
+                (SELECT COUNT(DISTINCT c.paragraph_id) FROM citations c
+                   JOIN paragraphs p ON p.id = c.paragraph_id WHERE p.source_id = s.id) AS cited
+           FROM sources s ORDER BY s.published DESC, s.slug"
+    )))
+    .fetch_all(pool)
+    .await
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -235,7 +235,7 @@ pub const EVENTS: Table = Table {
             Text,
             true,
             Values::Citations,
-            "The source paragraphs that support it, as source#pN (the paragraph is /sources/{source}#pN), joined with “; ”.",
+            "The source paragraphs (or, of a source kept as the editors' summary, the summary points) that support it, as source#pN (the paragraph or point is /sources/{source}#pN), joined with “; ”.",
         ),
         column("url", Text, true, Values::Url, "The event's page."),
     ],

@@ -394,6 +394,64 @@ impl AgreementFilter {
     }
 }
 
+/// What the readouts list shows: meetings with accounts from both sides, narrowed by the
+/// officials who took part and the topics the event or its accounts concern (OR within a
+/// parameter, AND across them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadoutFilter {
+    pub officials: Vec<Slug>,
+    pub topics: Vec<Slug>,
+}
+
+/// The parameters the readouts list understands: the timeline's, by the timeline's rules.
+pub const READOUT_PARAMETERS: &[&str] = &["official", "topic"];
+
+impl ReadoutFilter {
+    /// Parses a raw query string with the timeline's own parser, so a value is read and refused
+    /// exactly as the timeline reads and refuses it; a timeline parameter the readouts do not
+    /// take is refused by name.
+    pub fn from_query(query: &str) -> Result<Self, FilterError> {
+        let pairs = super::query::pairs(query)?;
+        if let Some((key, _)) = pairs
+            .iter()
+            .find(|(key, _)| !READOUT_PARAMETERS.contains(&key.as_str()))
+        {
+            return Err(FilterError::new(
+                key.as_str(),
+                format!(
+                    "is not a readouts parameter: expected one of {}",
+                    READOUT_PARAMETERS.join(", ")
+                ),
+            ));
+        }
+        let timeline = TimelineFilter::parse(pairs)?;
+        Ok(Self {
+            officials: timeline.officials,
+            topics: timeline.topics,
+        })
+    }
+
+    pub fn is_filtered(&self) -> bool {
+        !(self.officials.is_empty() && self.topics.is_empty())
+    }
+
+    /// The canonical query string, without the leading `?`, in `READOUT_PARAMETERS` order.
+    pub fn query_string(&self) -> String {
+        let officials = self.officials.iter().map(|s| ("official", s.to_string()));
+        let topics = self.topics.iter().map(|s| ("topic", s.to_string()));
+        encode(officials.chain(topics))
+    }
+
+    /// The same filter as the timeline's, to resolve its slugs by the timeline's rules.
+    pub fn as_timeline(&self) -> TimelineFilter {
+        TimelineFilter {
+            officials: self.officials.clone(),
+            topics: self.topics.clone(),
+            ..TimelineFilter::default()
+        }
+    }
+}
+
 fn encode<'a>(pairs: impl IntoIterator<Item = (&'a str, String)>) -> String {
     let mut serializer = form_urlencoded::Serializer::new(String::new());
     for (key, value) in pairs {
@@ -573,6 +631,32 @@ mod tests {
                 .unwrap()
                 .query_string(),
             "status=due&party=china&topic=tourism"
+        );
+    }
+
+    #[test]
+    fn readout_filters_read_officials_and_topics_as_the_timeline_does() {
+        let filter = ReadoutFilter::from_query(
+            "topic=tariffs&official=wang-wentao&official=&topic=tariffs&official=gina-raimondo",
+        )
+        .unwrap();
+        assert_eq!(
+            filter.query_string(),
+            "official=wang-wentao&official=gina-raimondo&topic=tariffs"
+        );
+        assert!(!ReadoutFilter::from_query("").unwrap().is_filtered());
+        let err = ReadoutFilter::from_query("official=Gina+Raimondo").unwrap_err();
+        assert_eq!(
+            err,
+            parse("official=Gina+Raimondo").unwrap_err(),
+            "the same message as the timeline's"
+        );
+        let err = ReadoutFilter::from_query("from=2023").unwrap_err();
+        assert_eq!(err.param, "from");
+        assert!(err.message.contains("official, topic"), "{}", err.message);
+        assert_eq!(
+            ReadoutFilter::from_query("topic=%zz").unwrap_err().param,
+            "topic"
         );
     }
 

@@ -6,6 +6,7 @@ pub mod exports;
 pub mod filter;
 pub mod language;
 pub mod query;
+pub mod readout;
 pub mod slug;
 pub mod vocabulary;
 

@@ -142,6 +142,46 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// Whose government's account of an event a readout is.
+    AccountSide, "an account side" {
+        UnitedStates => "united-states", "United States";
+        China => "china", "China";
+    }
+);
+
+impl AccountSide {
+    /// Whether a source in this voice can give this side's account: the US government's for
+    /// the United States, the Chinese government's or its state media's for China.
+    pub fn is_voiced_by(self, voice: SourceVoice) -> bool {
+        match self {
+            AccountSide::UnitedStates => voice == SourceVoice::UsGovernment,
+            AccountSide::China => matches!(
+                voice,
+                SourceVoice::ChineseGovernment | SourceVoice::StateMedia
+            ),
+        }
+    }
+
+    /// The voices that fit, for error messages.
+    pub fn voices(self) -> &'static str {
+        match self {
+            AccountSide::UnitedStates => "us-government",
+            AccountSide::China => "chinese-government or state-media",
+        }
+    }
+}
+
+vocabulary!(
+    /// What one item of an account reports.
+    AccountItemKind, "an account item kind" {
+        Raised => "raised", "Raised";
+        Asked => "asked", "Asked";
+        Agreed => "agreed", "Agreed";
+        Stated => "stated", "Stated";
+    }
+);
+
+vocabulary!(
     /// What a source's numbered texts are: its own full text, paragraph by paragraph, or the
     /// editors' numbered summary points of it.
     TextKind, "a source text kind" {
@@ -223,6 +263,20 @@ mod tests {
         assert!(
             err.contains("us-government, chinese-government, state-media"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn each_side_is_voiced_by_its_own_government() {
+        assert!(AccountSide::UnitedStates.is_voiced_by(SourceVoice::UsGovernment));
+        assert!(!AccountSide::UnitedStates.is_voiced_by(SourceVoice::StateMedia));
+        assert!(AccountSide::China.is_voiced_by(SourceVoice::ChineseGovernment));
+        assert!(AccountSide::China.is_voiced_by(SourceVoice::StateMedia));
+        assert!(!AccountSide::China.is_voiced_by(SourceVoice::IndependentPress));
+        assert!("taiwan".parse::<AccountSide>().is_err());
+        assert_eq!(
+            "asked".parse::<AccountItemKind>(),
+            Ok(AccountItemKind::Asked)
         );
     }
 

@@ -4,7 +4,9 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 
-use crate::db::events::{self, SourceSummary, Totals};
+use super::sources::SourceCard;
+use crate::db::events::{self, Totals};
+use crate::db::sources;
 use crate::domain::{EventClass, EventKind, Precision};
 use crate::error::Result;
 use crate::state::AppState;
@@ -20,7 +22,7 @@ pub struct AboutPage {
     pub title: String,
     pub section: &'static str,
     pub totals: Totals,
-    pub sources: Vec<SourceSummary>,
+    pub sources: Vec<SourceCard>,
     pub kinds: Vec<&'static str>,
     pub classes: Vec<Term>,
     pub precisions: Vec<Term>,
@@ -52,7 +54,11 @@ pub async fn show(State(state): State<AppState>) -> Result<Html<String>> {
         title: "About the data".into(),
         section: "about",
         totals: events::totals(&state.db).await?,
-        sources: events::sources(&state.db).await?,
+        sources: sources::summaries(&state.db)
+            .await?
+            .into_iter()
+            .map(SourceCard::from)
+            .collect(),
         rules: super::agreements::rules(),
         kinds: EventKind::ALL.iter().map(|k| k.label()).collect(),
         classes: EventClass::ALL

@@ -6,10 +6,12 @@ use axum::response::Html;
 
 use super::agreements::{AgreementView, judged};
 use super::cite::{CiteThis, Cited};
+use super::readouts::AccountsView;
 use super::views::{self, NoteView, SourceCitations, datetime, kind_label, precision_description};
 use crate::db::Named;
 use crate::db::agreements;
 use crate::db::annotations::{self, Subject};
+use crate::db::readouts;
 use crate::db::events::{self, Neighbour, OrganizationRoleRow, ParticipantRow, QuoteRow};
 use crate::domain::{EventClass, ParticipantRole};
 use crate::error::{Error, Result};
@@ -49,6 +51,8 @@ pub struct EventPage {
     pub agreements: Vec<AgreementView>,
     /// Agreements made earlier that this event fulfils, partly fulfils or breaks.
     pub follows_up: Vec<AgreementView>,
+    /// Each side's account and their comparison, when the event has accounts.
+    pub accounts: Option<AccountsView>,
     pub cite: CiteThis,
     pub notes: Vec<NoteView>,
     pub sources: Vec<SourceCitations>,
@@ -99,6 +103,7 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
         quotes: views::quotes(events::quotes(db, event.id).await?),
         agreements: judged(db, agreements::reached_at(db, event.id).await?).await?,
         follows_up: judged(db, agreements::followed_up_by(db, event.id).await?).await?,
+        accounts: AccountsView::of(&readouts::of_event(db, event.id).await?),
         cite: CiteThis::build(
             &state,
             Cited {

@@ -18,6 +18,7 @@ pub mod officials;
 pub mod organizations;
 pub mod page_cache;
 pub mod pages;
+pub mod readouts;
 pub mod search;
 pub mod security;
 pub mod sources;
@@ -59,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .route_layer(axum::middleware::from_fn(no_parameters))
         .route("/", get(timeline::show))
         .route("/agreements", get(agreements::index))
+        .route("/readouts", get(readouts::index))
         .route("/search", get(search::show))
         .fallback(not_found)
 }

@@ -8,8 +8,8 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::links::{paragraph_href, record_href};
 use crate::db::search::{self, HitRow, Kind, MARK_CLOSE, MARK_OPEN};
-use crate::domain::FilterError;
 use crate::domain::filter::{MAX_QUERY_CHARS, SearchText};
+use crate::domain::{FilterError, TextKind};
 use crate::error::Result;
 use crate::state::AppState;
 
@@ -114,8 +114,9 @@ impl From<HitRow> for Hit {
         };
         let mut title = segments(&row.title);
         if let Some(number) = row.anchor {
+            let kind = TextKind::from_stored(row.anchor_kind.as_deref().unwrap_or_default());
             title.push(Segment {
-                text: format!(", ¶ {number}"),
+                text: format!(", {}", kind.cite_label(number)),
                 highlighted: false,
             });
         }

@@ -1,6 +1,6 @@
-//! `/sources` and `/sources/{slug}`: the source reader. Every paragraph of a source, numbered
-//! and anchored, beside the records that cite it, so a curator sees what the dataset has and has
-//! not captured.
+//! `/sources` and `/sources/{slug}`: the source reader. Every paragraph of a source (or, for a
+//! source kept as the editors' summary, every summary point), numbered and anchored, beside the
+//! records that cite it, so a curator sees what the dataset has and has not captured.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -9,22 +9,112 @@ use axum::response::Html;
 use super::links::{record_href, shorten, unquoted};
 use super::views::{self, NoteView};
 use crate::db::annotations::{self, Subject};
-use crate::db::events::{self, SourceSummary};
-use crate::db::sources::{self, CitingRow};
-use crate::domain::NoteKind;
-use crate::domain::date::{day_label, parse_day};
+use crate::db::sources::{self, CitingRow, SourceRow, SourceSummary};
+use crate::domain::language::language_name;
+use crate::domain::{NoteKind, SourceVoice, TextKind};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
-fn published_label(iso: &str) -> String {
-    parse_day(iso)
-        .map(day_label)
-        .unwrap_or_else(|_| iso.to_owned())
+/// What every page says about a source: who published it, whose account it is, in what
+/// language, when, where the original is, and whether the site keeps its text or a summary.
+#[derive(Debug, Clone)]
+pub struct SourceFacts {
+    pub slug: String,
+    pub title: String,
+    pub publisher: Option<String>,
+    pub voice: String,
+    /// "US government"
+    pub voice_label: String,
+    pub language: String,
+    /// "English"
+    pub language_name: String,
+    /// "29 August 2023"
+    pub published: String,
+    pub published_datetime: Option<String>,
+    pub url: Option<String>,
+    /// The numbered texts are the editors' summary points, not the source's own words.
+    pub summary: bool,
+    /// "paragraphs" or "points"
+    pub units: &'static str,
 }
 
+impl From<SourceRow> for SourceFacts {
+    fn from(row: SourceRow) -> Self {
+        let (published, published_datetime) = views::published(
+            &row.published,
+            row.published_end.as_deref(),
+            &row.published_precision,
+            row.published_label.as_deref(),
+        );
+        let kind = TextKind::from_stored(&row.text_kind);
+        Self {
+            voice_label: row
+                .voice
+                .parse::<SourceVoice>()
+                .map(|v| v.label().to_owned())
+                .unwrap_or_else(|_| row.voice.clone()),
+            language_name: language_name(&row.language),
+            published,
+            published_datetime,
+            summary: kind == TextKind::Summary,
+            units: kind.units(),
+            slug: row.slug,
+            title: row.title,
+            publisher: row.publisher,
+            voice: row.voice,
+            language: row.language,
+            url: row.url,
+        }
+    }
+}
+
+/// A source in a list, with how much of it the record cites.
 pub struct SourceCard {
-    pub row: SourceSummary,
-    pub published: String,
+    pub facts: SourceFacts,
+    pub paragraphs: i64,
+    pub cited: i64,
+}
+
+impl From<SourceSummary> for SourceCard {
+    fn from(row: SourceSummary) -> Self {
+        Self {
+            facts: row.source.into(),
+            paragraphs: row.paragraphs,
+            cited: row.cited,
+        }
+    }
+}
+
+/// The sources of one voice.
+pub struct VoiceGroup {
+    pub voice: &'static str,
+    pub heading: &'static str,
+    pub sources: Vec<SourceCard>,
+}
+
+/// Sources (latest first) grouped by voice, in the vocabulary's order; voices with no source
+/// are left out.
+pub fn by_voice(rows: Vec<SourceSummary>) -> Vec<VoiceGroup> {
+    let mut groups: Vec<VoiceGroup> = SourceVoice::ALL
+        .iter()
+        .map(|voice| VoiceGroup {
+            voice: voice.as_str(),
+            heading: voice.label(),
+            sources: Vec::new(),
+        })
+        .collect();
+    for card in rows.into_iter().map(SourceCard::from) {
+        let voice = card
+            .facts
+            .voice
+            .parse::<SourceVoice>()
+            .unwrap_or(SourceVoice::Other);
+        if let Some(group) = groups.iter_mut().find(|g| g.voice == voice.as_str()) {
+            group.sources.push(card);
+        }
+    }
+    groups.retain(|g| !g.sources.is_empty());
+    groups
 }
 
 #[derive(Template)]
@@ -32,21 +122,14 @@ pub struct SourceCard {
 pub struct SourcesPage {
     pub title: String,
     pub section: &'static str,
-    pub sources: Vec<SourceCard>,
+    pub groups: Vec<VoiceGroup>,
 }
 
 pub async fn index(State(state): State<AppState>) -> Result<Html<String>> {
     let page = SourcesPage {
         title: "Sources".into(),
         section: "sources",
-        sources: events::sources(&state.db)
-            .await?
-            .into_iter()
-            .map(|row| SourceCard {
-                published: published_label(&row.published),
-                row,
-            })
-            .collect(),
+        groups: by_voice(sources::summaries(&state.db).await?),
     };
     Ok(Html(page.render()?))
 }
@@ -70,6 +153,8 @@ pub struct CitingGroup {
 #[derive(Debug, Clone)]
 pub struct ParagraphView {
     pub number: i64,
+    /// "¶ 3" or "point 3".
+    pub label: String,
     pub text: String,
     pub groups: Vec<CitingGroup>,
 }
@@ -130,6 +215,7 @@ fn citing_link(row: CitingRow) -> CitingLink {
 
 /// Groups the citing records (ordered by paragraph number) under each paragraph, by kind.
 pub fn paragraph_views(
+    kind: TextKind,
     paragraphs: Vec<sources::ParagraphRow>,
     citing: Vec<CitingRow>,
 ) -> Vec<ParagraphView> {
@@ -163,6 +249,7 @@ pub fn paragraph_views(
                 })
                 .collect();
             ParagraphView {
+                label: kind.cite_label(p.number),
                 number: p.number,
                 text: p.text,
                 groups,
@@ -176,11 +263,7 @@ pub fn paragraph_views(
 pub struct SourcePage {
     pub title: String,
     pub section: &'static str,
-    pub slug: String,
-    pub publisher: Option<String>,
-    pub published: String,
-    pub published_iso: String,
-    pub url: Option<String>,
+    pub source: SourceFacts,
     pub paragraphs: Vec<ParagraphView>,
     pub cited: usize,
     pub notes: Vec<NoteView>,
@@ -190,20 +273,18 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
     let db = &state.db;
     let source = sources::by_slug(db, &slug).await?.ok_or(Error::NotFound)?;
     let paragraphs = paragraph_views(
+        TextKind::from_stored(&source.text_kind),
         sources::paragraphs(db, source.id).await?,
         sources::citing_records(db, source.id).await?,
     );
+    let notes = views::notes(annotations::notes(db, Subject::Source, source.id).await?);
     let page = SourcePage {
         section: "sources",
         cited: paragraphs.iter().filter(|p| p.is_cited()).count(),
         paragraphs,
-        notes: views::notes(annotations::notes(db, Subject::Source, source.id).await?),
-        published: published_label(&source.published),
-        published_iso: source.published,
-        title: source.title,
-        slug: source.slug,
-        publisher: source.publisher,
-        url: source.url,
+        notes,
+        title: source.title.clone(),
+        source: source.into(),
     };
     Ok(Html(page.render()?))
 }

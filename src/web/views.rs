@@ -5,7 +5,7 @@ use crate::db::Named;
 use crate::db::annotations::{CitedParagraph, NoteRow};
 use crate::db::events::{EventListRow, QuoteRow};
 use crate::domain::date::{day_label, month_name, parse_day};
-use crate::domain::{EventKind, NoteKind, Precision};
+use crate::domain::{EventKind, NoteKind, Precision, TextKind};
 
 /// The label of a stored vocabulary value, or the value itself if it is not one we know.
 pub fn kind_label(kind: &str) -> String {
@@ -22,6 +22,36 @@ pub fn datetime(start: &str, end: &str, precision: &str) -> Option<String> {
         Precision::Year if start.get(..4) == end.get(..4) => start.get(..4).map(str::to_owned),
         _ => None,
     }
+}
+
+/// A source's publication date as stored (first day, last day, precision, label): its label
+/// ("29 August 2023", "August 2023") and the `datetime` attribute where HTML can say it.
+pub fn published(
+    start: &str,
+    end: Option<&str>,
+    precision: &str,
+    label: Option<&str>,
+) -> (String, Option<String>) {
+    let label = match label {
+        Some(label) => label.to_owned(),
+        None => parse_day(start)
+            .map(day_label)
+            .unwrap_or_else(|_| start.to_owned()),
+    };
+    (label, datetime(start, end.unwrap_or(start), precision))
+}
+
+/// The paragraphs and points a quote or note cites, stored as `kind:number` joined by commas
+/// (`full-text:6,summary:2`), as people read them: "¶ 6, point 2".
+pub fn cited_labels(stored: &str) -> String {
+    stored
+        .split(',')
+        .filter_map(|item| {
+            let (kind, number) = item.split_once(':')?;
+            Some(TextKind::from_stored(kind).cite_label(number.trim().parse().ok()?))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// "known to the month", for a stored precision.
@@ -176,7 +206,7 @@ impl From<NoteRow> for NoteView {
             label,
             text: row.text,
             basis: row.basis,
-            paragraphs: row.paragraphs,
+            paragraphs: row.paragraphs.as_deref().map(cited_labels),
         }
     }
 }
@@ -185,33 +215,55 @@ pub fn notes(rows: Vec<NoteRow>) -> Vec<NoteView> {
     rows.into_iter().map(NoteView::from).collect()
 }
 
-/// The paragraphs a record cites, grouped by source.
+/// One cited paragraph or summary point.
+#[derive(Debug, Clone)]
+pub struct CitedText {
+    pub number: i64,
+    /// "¶ 3" or "point 3".
+    pub label: String,
+    pub text: String,
+}
+
+/// The paragraphs (or summary points) a record cites, grouped by source.
 #[derive(Debug, Clone)]
 pub struct SourceCitations {
     pub slug: String,
     pub title: String,
     /// "29 August 2023"
     pub published: String,
-    pub published_iso: String,
-    pub paragraphs: Vec<(i64, String)>,
+    pub published_datetime: Option<String>,
+    /// The texts are the editors' summary points, not the source's words.
+    pub summary: bool,
+    pub paragraphs: Vec<CitedText>,
 }
 
 pub fn citations(rows: Vec<CitedParagraph>) -> Vec<SourceCitations> {
     let mut sources: Vec<SourceCitations> = Vec::new();
     for row in rows {
+        let kind = TextKind::from_stored(&row.source_text_kind);
+        let cited = CitedText {
+            number: row.number,
+            label: kind.cite_label(row.number),
+            text: row.text,
+        };
         match sources.last_mut() {
-            Some(source) if source.slug == row.source_slug => {
-                source.paragraphs.push((row.number, row.text))
+            Some(source) if source.slug == row.source_slug => source.paragraphs.push(cited),
+            _ => {
+                let (published, published_datetime) = published(
+                    &row.source_published,
+                    row.source_published_end.as_deref(),
+                    &row.source_published_precision,
+                    row.source_published_label.as_deref(),
+                );
+                sources.push(SourceCitations {
+                    slug: row.source_slug,
+                    title: row.source_title,
+                    published,
+                    published_datetime,
+                    summary: kind == TextKind::Summary,
+                    paragraphs: vec![cited],
+                })
             }
-            _ => sources.push(SourceCitations {
-                slug: row.source_slug,
-                title: row.source_title,
-                published: parse_day(&row.source_published)
-                    .map(day_label)
-                    .unwrap_or_else(|_| row.source_published.clone()),
-                published_iso: row.source_published,
-                paragraphs: vec![(row.number, row.text)],
-            }),
         }
     }
     sources
@@ -222,6 +274,7 @@ pub fn quotes(rows: Vec<QuoteRow>) -> Vec<QuoteRow> {
     rows.into_iter()
         .map(|mut q| {
             q.text = super::links::unquoted(&q.text).to_owned();
+            q.paragraphs = q.paragraphs.as_deref().map(cited_labels);
             q
         })
         .collect()
@@ -312,6 +365,33 @@ mod tests {
         assert_eq!(
             role_headline("Premier", Some("2023-03-11"), Some("2030-01-01"), today),
             "Premier"
+        );
+    }
+
+    #[test]
+    fn cited_numbers_read_as_paragraphs_or_points() {
+        assert_eq!(cited_labels("full-text:6"), "¶ 6");
+        assert_eq!(
+            cited_labels("full-text:6,full-text:7,summary:2"),
+            "¶ 6, ¶ 7, point 2"
+        );
+        assert_eq!(cited_labels(""), "");
+    }
+
+    #[test]
+    fn publication_dates_read_as_their_label_or_their_day() {
+        assert_eq!(
+            published("2023-08-29", Some("2023-08-29"), "day", None),
+            ("29 August 2023".to_owned(), Some("2023-08-29".to_owned()))
+        );
+        assert_eq!(
+            published(
+                "2023-08-01",
+                Some("2023-08-31"),
+                "month",
+                Some("August 2023")
+            ),
+            ("August 2023".to_owned(), Some("2023-08".to_owned()))
         );
     }
 

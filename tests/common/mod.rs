@@ -274,3 +274,160 @@ pub fn http_get(addr: &str, path: &str) -> String {
     stream.read_to_end(&mut response).expect("read");
     String::from_utf8_lossy(&response).into_owned()
 }
+
+/// A small dataset of readouts, added to the bundled one: a meeting both governments report
+/// (one topic both mention, one only the US account mentions, two only China's), a meeting
+/// whose accounts share no topic (China's from state media), and a meeting only the US reports.
+pub const READOUTS: &str = r#"
+[[sources]]
+slug = "test-us-readout-lunch"
+title = "Readout of the test lunch"
+publisher = "US Department of Commerce"
+voice = "us-government"
+language = "en"
+published = "2023-08-28"
+url = "https://example.com/us-lunch"
+points = [
+  "A working group of officials meets twice a year, the US hosting the first.",
+  "The Secretary pressed for fair treatment of US companies.",
+]
+
+[[sources]]
+slug = "test-cn-readout-lunch"
+title = "Wang Wentao meets Raimondo"
+publisher = "Ministry of Commerce of the People's Republic of China"
+voice = "chinese-government"
+language = "zh"
+published = "2023-08-28"
+url = "https://example.com/cn-lunch"
+points = [
+  "Both sides set up a working group at vice-minister level.",
+  "Wang raised concerns about tariffs.",
+  "Wang raised concerns about chip export controls.",
+]
+
+[[sources]]
+slug = "test-us-readout-he"
+title = "Readout of the test meeting with He Lifeng"
+publisher = "US Department of Commerce"
+voice = "us-government"
+language = "en"
+published = "2023-08-29"
+url = "https://example.com/us-he"
+points = ["Both agreed on expert talks on trade secrets."]
+
+[[sources]]
+slug = "test-xinhua-he"
+title = "He Lifeng meets Raimondo"
+publisher = "Xinhua"
+voice = "state-media"
+language = "zh"
+published = "2023-08-30"
+url = "https://example.com/xinhua-he"
+points = ["He asked the US to ease export controls."]
+
+[[sources]]
+slug = "test-press-report"
+title = "A press report of the test lunch"
+publisher = "A newspaper"
+voice = "independent-press"
+language = "en"
+published = "2023-08-29"
+url = "https://example.com/press"
+points = ["The two ministers had lunch."]
+
+[[events]]
+slug = "readout-test-lunch"
+title = "Test lunch of the two ministers"
+kind = "meeting"
+date = "2023-08-28"
+status = "occurred"
+sides = ["united-states", "china"]
+class = "verbal-cooperation"
+summary = "The ministers met over lunch."
+participants = [
+  { person = "gina-raimondo", role = "attendee" },
+  { person = "wang-wentao", role = "host" },
+]
+topics = ["dialogue"]
+cites = [{ source = "test-press-report", points = [1] }]
+accounts = [
+  { source = "test-us-readout-lunch", side = "united-states", items = [
+      { kind = "agreed", text = "A working group meeting twice a year, the US hosting the first.", topics = ["dialogue"], points = [1] },
+      { kind = "raised", by = "united-states", text = "Fair treatment of US companies in China.", topics = ["business-climate"], points = [2] },
+  ] },
+  { source = "test-cn-readout-lunch", side = "china", items = [
+      { kind = "agreed", text = "A working group at vice-minister level.", topics = ["dialogue"], points = [1] },
+      { kind = "raised", by = "china", text = "Concerns about tariffs and chip export controls.", topics = ["trade-war", "export-controls"], points = [2, 3] },
+  ] },
+]
+
+[[events]]
+slug = "readout-test-he-lifeng"
+title = "Test meeting with He Lifeng"
+kind = "meeting"
+date = "2023-08-29"
+status = "occurred"
+sides = ["united-states", "china"]
+class = "verbal-cooperation"
+summary = "Raimondo met He Lifeng."
+participants = [
+  { person = "gina-raimondo", role = "attendee" },
+  { person = "he-lifeng", role = "host" },
+]
+topics = ["trade-secrets"]
+cites = [{ source = "test-us-readout-he", points = [1] }]
+accounts = [
+  { source = "test-us-readout-he", side = "united-states", items = [
+      { kind = "agreed", text = "Expert talks on trade secrets.", topics = ["trade-secrets"], points = [1] },
+  ] },
+  { source = "test-xinhua-he", side = "china", items = [
+      { kind = "asked", by = "china", text = "That the US ease export controls.", topics = ["export-controls"], points = [1] },
+  ] },
+]
+
+[[events]]
+slug = "readout-test-one-sided"
+title = "Test call only the US reports"
+kind = "talks"
+date = "2023-08-30"
+status = "occurred"
+sides = ["united-states", "china"]
+class = "verbal-cooperation"
+summary = "A call only one side reports."
+participants = [{ person = "gina-raimondo", role = "attendee" }]
+cites = [{ source = "test-us-readout-he", points = [1] }]
+accounts = [
+  { source = "test-us-readout-he", side = "united-states", items = [
+      { kind = "stated", text = "The call was constructive.", topics = ["dialogue"], points = [1] },
+  ] },
+]
+"#;
+
+/// The bundled dataset (unstamped) with `READOUTS` as `data/readouts.toml`, one text of it
+/// replaced (`from` must occur unless empty).
+pub fn with_readouts(from: &str, to: &str) -> Vec<(String, String)> {
+    assert!(READOUTS.contains(from), "{from:?}");
+    let mut files = bundled_unstamped();
+    files.push(("data/readouts.toml".into(), READOUTS.replacen(from, to, 1)));
+    files
+}
+
+/// A fresh database seeded with the bundled dataset and `READOUTS`, and the app over it.
+pub async fn seeded_with_readouts() -> TestApp {
+    let (pool, dir) = empty().await;
+    let files = with_readouts("", "");
+    let data =
+        tradewatch::dataset::parse_and_validate(&files, &tradewatch::dataset::Existing::default())
+            .expect("the readouts dataset is valid");
+    tradewatch::dataset::import(&pool, &data, &files)
+        .await
+        .expect("imported");
+    let router = tradewatch::app(tradewatch::AppState::new(pool.clone()));
+    TestApp {
+        pool,
+        url: String::new(),
+        router,
+        _dir: Some(dir),
+    }
+}
