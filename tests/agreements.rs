@@ -160,10 +160,40 @@ async fn each_status_follows_from_follow_ups_and_due_dates() {
             "past.toml",
             agreement_due("due-before", &day(-60), &day(-30)),
         ),
+        (
+            "met.toml",
+            agreement_due("met-in-time", &day(-60), &day(-30)),
+        ),
+        (
+            "met-event.toml",
+            follow_up_event("meeting-in-time", &day(-30), "met-in-time", "fulfils"),
+        ),
     ];
     import(&app, &files).await.expect("imported");
     let (_, html) = app.get_html("/agreements").await;
-    assert_eq!(status_of(&html, "tourism-meeting-early-2024"), "Fulfilled");
+    // Due "early 2024" (January to April), met in May 2024: fulfilled, but late.
+    assert_eq!(
+        status_of(&html, "tourism-meeting-early-2024"),
+        "Fulfilled late"
+    );
+    // Met on the last day of its window: on time.
+    assert_eq!(status_of(&html, "met-in-time"), "Fulfilled");
+    let (_, late) = app.get_html("/agreements?status=fulfilled-late").await;
+    assert_eq!(listed(&late), ["tourism-meeting-early-2024"]);
+    let (_, page) = app.get_html("/agreements/tourism-meeting-early-2024").await;
+    assert_eq!(
+        select(&page, ".record__kicker .tag--status"),
+        ["Fulfilled late"]
+    );
+    assert!(
+        select(&page, ".status-box--fulfilled-late")
+            .join(" ")
+            .contains(
+                "“Follow-up tourism-summit” (May 2024), fulfils it, after it was due in early 2024."
+            ),
+        "{:?}",
+        select(&page, ".status-box")
+    );
     assert_eq!(
         status_of(&html, "export-control-information-exchange"),
         "Broken"
@@ -458,12 +488,14 @@ async fn archive() -> (TestApp, tempfile::TempDir) {
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "CREATE TABLE oracle AS
          WITH latest AS (
-           SELECT f.agreement_id, f.effect,
+           SELECT f.agreement_id, f.effect, e.date_start,
                   row_number() OVER (PARTITION BY f.agreement_id
                                      ORDER BY e.date_end DESC, e.date_start DESC, e.slug DESC) AS n
              FROM agreement_followups f JOIN events e ON e.id = f.event_id)
          SELECT a.slug,
-                CASE l.effect WHEN 'fulfils' THEN 'fulfilled' WHEN 'partly-fulfils' THEN 'in-progress'
+                CASE l.effect WHEN 'fulfils' THEN CASE WHEN l.date_start > a.due_end THEN 'fulfilled-late'
+                                                       ELSE 'fulfilled' END
+                              WHEN 'partly-fulfils' THEN 'in-progress'
                               WHEN 'breaks' THEN 'broken'
                   ELSE CASE WHEN a.due_end < '{today}' THEN 'overdue'
                             WHEN a.due_start <= '{today}' THEN 'due' ELSE 'agreed' END END AS status,
@@ -790,4 +822,87 @@ async fn assert_bad_request_naming(app: &TestApp, path: &str, param: &str) -> sc
         "{path}"
     );
     html
+}
+
+fn agreement_searched(slug: &str, on: &str) -> String {
+    format!(
+        r#"
+[[agreements]]
+slug = "{slug}"
+title = "Agreement {slug}"
+kind = "commitment"
+parties = ["china"]
+terms = "Something."
+due = "early 2024"
+searched = {{ on = "{on}", for = "a readout of the meeting <b>or</b> a notice of its date" }}
+cites = [{{ source = "raimondo-beijing-2023-08-29", paragraphs = [36] }}]
+"#
+    )
+}
+
+#[tokio::test]
+async fn an_agreement_nobody_reported_on_says_no_record_found_with_the_day_searched() {
+    let app = seeded().await;
+    import(
+        &app,
+        &[(
+            "searched.toml",
+            agreement_searched("unreported", "2026-11-30"),
+        )],
+    )
+    .await
+    .expect("imported");
+    let (_, html) = app.get_html("/agreements/unreported").await;
+    let searched = select(&html, ".status-box__searched");
+    assert_eq!(
+        searched,
+        [
+            "No record found (searched 30 November 2026). Looked for: a readout of the meeting <b>or</b> a notice of its date"
+        ]
+    );
+    assert_eq!(
+        status_of(&app.get_html("/agreements").await.1, "unreported"),
+        "Overdue"
+    );
+    let (_, list) = app.get_html("/agreements?status=overdue").await;
+    assert!(
+        select(&list, ".agreement__searched")
+            .contains(&"No record found (searched 30 November 2026)".to_owned())
+    );
+    let (_, _, body) = app.get("/api/v1/agreements/unreported").await;
+    let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(json["searched"]["on"], "2026-11-30");
+    assert_eq!(
+        json["searched"]["for"],
+        "a readout of the meeting <b>or</b> a notice of its date"
+    );
+
+    // Once a follow-up is recorded, the old search no longer speaks for the agreement.
+    import(
+        &app,
+        &[(
+            "found.toml",
+            follow_up_event("found-at-last", "2024-03-01", "unreported", "fulfils"),
+        )],
+    )
+    .await
+    .expect("imported");
+    let (_, html) = app.get_html("/agreements/unreported").await;
+    assert!(select(&html, ".status-box__searched").is_empty());
+
+    // A day that is not one is refused, naming the field.
+    let err = import(
+        &app,
+        &[(
+            "bad.toml",
+            agreement_searched("unreported-2", "30 November 2026"),
+        )],
+    )
+    .await
+    .expect_err("refused")
+    .to_string();
+    assert!(
+        err.contains("bad.toml: agreement \"unreported-2\": searched.on: \"30 November 2026\" is not a date like 2023-08-29"),
+        "{err}"
+    );
 }

@@ -405,6 +405,21 @@ async fn a_summary_source_says_its_points_are_the_editors_and_links_to_the_origi
             .contains(&"/topics/readout-test-topic".into())
     );
 
+    // Search finds a point as a point, linked to its anchor.
+    let (_, html) = app.get_html("/search?q=working-level").await;
+    assert_eq!(
+        select(&html, ".search-group--paragraph .search-hit__title a"),
+        ["Readout of a test meeting, point 2"]
+    );
+    assert_eq!(
+        attrs(
+            &html,
+            ".search-group--paragraph .search-hit__title a",
+            "href"
+        ),
+        [format!("/sources/{SUMMARY}#p2")]
+    );
+
     // The article is still a full text, with paragraphs.
     let (_, html) = app.get_html(&format!("/sources/{SOURCE}")).await;
     assert!(select(&html, ".summary-notice").is_empty());

@@ -16,6 +16,8 @@ export const PAGES = [
   { name: 'organization', path: '/organizations/us-department-of-commerce' },
   { name: 'agreements', path: '/agreements' },
   { name: 'agreement', path: '/agreements/export-control-information-exchange' },
+  { name: 'readouts', path: '/readouts' },
+  { name: 'readouts-filtered', path: '/readouts?official=gina-raimondo&topic=export-controls' },
   { name: 'changes', path: '/changes' },
   { name: 'about', path: '/about' },
   { name: 'sources', path: '/sources' },

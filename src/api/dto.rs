@@ -172,8 +172,22 @@ pub struct AgreementDto {
     pub agreed_at: Option<Link>,
     pub topics: Vec<Link>,
     pub follow_ups: Vec<FollowUpDto>,
+    /// When the curators last looked for a follow-up and found none; absent when they have
+    /// not said.
+    pub searched: Option<SearchedDto>,
     pub html_url: String,
     pub api_url: String,
+}
+
+/// The curators' last search for a record of an agreement's outcome, which found none.
+#[derive(Serialize, ToSchema)]
+pub struct SearchedDto {
+    /// `YYYY-MM-DD`
+    pub on: String,
+    /// What they looked for.
+    #[serde(rename = "for")]
+    #[schema(rename = "for")]
+    pub looked_for: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -216,6 +230,10 @@ impl From<crate::web::agreements::AgreementView> for AgreementDto {
             },
             status: v.status.as_str().to_owned(),
             status_reason: v.reason,
+            searched: row.searched_on.map(|on| SearchedDto {
+                on,
+                looked_for: row.searched_for.unwrap_or_default(),
+            }),
             agreed_at: row.event_slug.map(|slug| Link {
                 html_url: format!("/events/{slug}"),
                 api_url: Some(format!("/api/v1/events/{slug}")),

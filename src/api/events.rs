@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use super::dto::{
     AgreementDto, CitedParagraphDto, DateDto, EventSummary, Link, ListLinks, ListMeta, NoteDto,
 };
+use super::readouts::{AccountDto, ComparisonDto, accounts_and_comparison};
 use super::{ApiResult, DEFAULT_LIMIT, page_cursor, page_limit, split_query, with_query};
 use crate::db::annotations::{self, Subject};
 use crate::db::events::{self, Cursor, Facet, Side};
@@ -169,6 +170,10 @@ pub struct EventDetail {
     pub quotes: Vec<QuoteDto>,
     pub agreements: Vec<AgreementDto>,
     pub follows_up: Vec<AgreementDto>,
+    /// Each side's account of the event, in the dataset's order (empty when none is recorded).
+    pub accounts: Vec<AccountDto>,
+    /// The accounts compared by topic.
+    pub comparison: ComparisonDto,
     pub notes: Vec<NoteDto>,
     pub citations: Vec<CitedParagraphDto>,
     pub previous: Option<Link>,
@@ -207,7 +212,11 @@ pub async fn show(
     let event = events::by_slug(db, &slug).await?.ok_or(Error::NotFound)?;
     let (previous, next) = events::neighbours(db, &event).await?;
     let judged = |rows| crate::web::agreements::judged(db, rows);
+    let (accounts, comparison) =
+        accounts_and_comparison(&crate::db::readouts::of_event(db, event.id).await?);
     Ok(Json(EventDetail {
+        accounts,
+        comparison,
         participants: events::participants(db, &event)
             .await?
             .into_iter()

@@ -21,7 +21,7 @@ use futures_util::{StreamExt as _, stream};
 /// in the database layer.
 const PAGE: i64 = 1000;
 
-fn csv_response(filename: &str, body: impl IntoResponse) -> Response {
+pub(super) fn csv_response(filename: &str, body: impl IntoResponse) -> Response {
     (
         [
             (

@@ -7,6 +7,7 @@ mod events;
 mod exports;
 mod feeds;
 pub mod openapi;
+mod readouts;
 mod records;
 mod sources;
 
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/events", get(events::list))
         .route("/events/facets", get(events::facets))
         .route("/agreements", get(records::agreements))
+        .route("/readouts", get(readouts::list))
         .route("/search", get(sources::search))
         .fallback(api_not_found)
         .layer(
@@ -52,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .route_layer(from_fn(no_parameters))
         .route("/events.csv", get(exports::events))
         .route("/agreements.csv", get(exports::agreements))
+        .route("/readouts.csv", get(readouts::csv))
         .route("/feed.atom", get(feeds::atom))
         .route("/calendar.ics", get(feeds::calendar))
         .nest("/api/v1", api)

@@ -310,6 +310,20 @@ pub struct AgreementParams {
     pub topic: Option<Vec<String>>,
 }
 
+/// The readouts list's filters: the timeline's `official` and `topic`, read by its parser
+/// (`ReadoutFilter`). A topic matches an event tagged with it or an item of its accounts.
+#[allow(dead_code)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReadoutParams {
+    /// Official (person) slugs: events they took part in; several match any of them.
+    #[param(example = json!(["gina-raimondo"]))]
+    pub official: Option<Vec<String>>,
+    /// Topic slugs: events tagged with one, or whose accounts mention one.
+    #[param(example = json!(["export-controls"]))]
+    pub topic: Option<Vec<String>>,
+}
+
 /// `/api/v1/search`'s one parameter.
 #[allow(dead_code)]
 #[derive(Deserialize, IntoParams)]
@@ -417,6 +431,7 @@ fn error_response(description: &str) -> ResponseBuilder {
         super::records::topic,
         super::records::organization,
         super::records::agreements,
+        super::readouts::list,
         super::records::agreement,
         super::sources::source,
         super::sources::search,
@@ -568,6 +583,11 @@ mod tests {
             .map(|p| p.name)
             .collect();
         assert_eq!(names, crate::domain::filter::AGREEMENT_PARAMETERS);
+        let names: Vec<String> = ReadoutParams::into_params(|| Some(ParameterIn::Query))
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        assert_eq!(names, crate::domain::filter::READOUT_PARAMETERS);
         let names: Vec<String> = SearchParams::into_params(|| Some(ParameterIn::Query))
             .into_iter()
             .map(|p| p.name)
@@ -584,6 +604,7 @@ mod tests {
             "/api/v1/events/{slug}",
             "/api/v1/agreements/{slug}",
             "/api/v1/officials",
+            "/api/v1/readouts",
         ] {
             assert!(doc["paths"][path]["get"].is_object(), "{path}");
         }
@@ -796,6 +817,12 @@ mod tests {
         assert_eq!(names(&source["text_kind"]), kinds);
         let cited = &doc["components"]["schemas"]["CitedParagraphDto"]["properties"];
         assert_eq!(names(&cited["text_kind"]), kinds);
+        // An agreement's last search names its fields as the data does: `on` and `for`.
+        let searched = &doc["components"]["schemas"]["SearchedDto"]["properties"];
+        assert!(
+            searched["on"].is_object() && searched["for"].is_object(),
+            "{searched}"
+        );
     }
 
     #[test]

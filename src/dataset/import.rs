@@ -695,12 +695,13 @@ pub async fn import(
         let (due_start, due_end, due_precision, due_label) = date_parts(agreement.due.as_ref());
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO agreements (slug, title, kind, terms, cadence, due_start, due_end, due_precision, due_label,
-                                     event_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                                     event_id, searched_on, searched_for)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
              ON CONFLICT (slug) DO UPDATE SET title = excluded.title, kind = excluded.kind, terms = excluded.terms,
                cadence = excluded.cadence, due_start = excluded.due_start, due_end = excluded.due_end,
                due_precision = excluded.due_precision, due_label = excluded.due_label,
-               event_id = excluded.event_id
+               event_id = excluded.event_id, searched_on = excluded.searched_on,
+               searched_for = excluded.searched_for
              RETURNING id",
         )
         .bind(agreement.slug.as_str())
@@ -713,6 +714,8 @@ pub async fn import(
         .bind(due_precision)
         .bind(due_label)
         .bind(event)
+        .bind(agreement.searched.as_ref().map(|s| iso(s.on)))
+        .bind(agreement.searched.as_ref().map(|s| s.looked_for.as_str()))
         .fetch_one(&mut *conn)
         .await?;
         sqlx::query("DELETE FROM agreement_parties WHERE agreement_id = ?1")

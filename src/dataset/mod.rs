@@ -175,6 +175,8 @@ pub struct FollowUp {
 #[derive(Debug, Clone)]
 pub struct Agreement {
     pub slug: Slug,
+    /// The curators' last search for a follow-up that found none.
+    pub searched: Option<Searched>,
     pub title: String,
     pub kind: AgreementKind,
     pub parties: Vec<Slug>,
@@ -185,6 +187,14 @@ pub struct Agreement {
     pub topics: Vec<Slug>,
     pub cites: Vec<Citation>,
     pub notes: Vec<Note>,
+}
+
+/// When the curators last looked for a record of an agreement's outcome and found none, and
+/// what they looked for.
+#[derive(Debug, Clone)]
+pub struct Searched {
+    pub on: Date,
+    pub looked_for: String,
 }
 
 #[derive(Debug, Clone)]

@@ -238,6 +238,8 @@ pub struct RawAccountItem {
 #[serde(deny_unknown_fields)]
 pub struct RawAgreement {
     pub slug: String,
+    /// When the curators last looked for a follow-up and found none, and what they looked for.
+    pub searched: Option<RawSearched>,
     pub title: String,
     pub kind: String,
     #[serde(default)]
@@ -252,6 +254,15 @@ pub struct RawAgreement {
     pub cites: Vec<RawCitation>,
     #[serde(default)]
     pub notes: Vec<RawNote>,
+}
+
+/// `searched = { on = "2026-11-30", for = "…" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSearched {
+    pub on: String,
+    #[serde(rename = "for")]
+    pub looked_for: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

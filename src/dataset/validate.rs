@@ -857,11 +857,17 @@ pub fn validate(
                 .as_ref()
                 .and_then(|e| c.reference("event", e, &known.events, "event"));
             let topics = c.references("topics", &r.topics, &known.topics, "topic");
+            let searched = r.searched.as_ref().and_then(|s| {
+                let on = c.day("searched.on", &s.on);
+                let looked_for = c.text("searched.for", &s.looked_for);
+                on.map(|on| Searched { on, looked_for })
+            });
             let cites = c.citations("cites", &r.cites, &known, true);
             let notes = c.notes(&r.notes, &known);
             if let (Some(slug), Some(kind)) = (slug, kind) {
                 data.agreements.push(Agreement {
                     slug,
+                    searched,
                     title,
                     kind,
                     parties,

@@ -40,6 +40,10 @@ pub struct AgreementRow {
     /// The days the agreement may have been reached on (its event's date range).
     pub event_date_start: Option<String>,
     pub event_date_end: Option<String>,
+    /// When the curators last looked for a follow-up and found none (`YYYY-MM-DD`), and what
+    /// they looked for.
+    pub searched_on: Option<String>,
+    pub searched_for: Option<String>,
     /// JSON array of `{slug, name, kind}` where kind is `organization` or `country`.
     pub parties: String,
     /// JSON array of `{slug, name}`.
@@ -64,7 +68,7 @@ impl AgreementRow {
 
 const COLUMNS: &str = "SELECT a.id, a.slug, a.title, a.kind, a.terms, a.cadence, a.due_start, a.due_end, a.due_label, a.due_precision,
         e.slug AS event_slug, e.title AS event_title, e.date_label AS event_date_label,
-        e.date_start AS event_date_start, e.date_end AS event_date_end,
+        e.date_start AS event_date_start, e.date_end AS event_date_end, a.searched_on, a.searched_for,
         (SELECT json_group_array(json_object('slug', coalesce(o.slug, c.slug), 'name', coalesce(o.name, c.name),
                                              'kind', CASE WHEN o.id IS NULL THEN 'country' ELSE 'organization' END)
                                  ORDER BY ap.position)
@@ -190,6 +194,7 @@ pub struct FollowUpRow {
     pub event_slug: String,
     pub event_title: String,
     pub event_date_label: String,
+    pub event_date_start: String,
     pub event_date_end: String,
     pub effect: String,
     pub note: Option<String>,
@@ -206,7 +211,7 @@ pub async fn followups(
     }
     let mut qb = sqlx::QueryBuilder::new(
         "SELECT f.agreement_id, e.slug AS event_slug, e.title AS event_title, e.date_label AS event_date_label,
-                e.date_end AS event_date_end, f.effect, f.note
+                e.date_start AS event_date_start, e.date_end AS event_date_end, f.effect, f.note
            FROM agreement_followups f JOIN events e ON e.id = f.event_id
           WHERE f.agreement_id IN (",
     );
@@ -287,6 +292,7 @@ pub struct Vocable {
 pub struct FollowUpFact {
     pub agreement_id: i64,
     pub effect: String,
+    pub event_date_start: String,
     pub event_date_end: String,
 }
 
@@ -332,7 +338,8 @@ pub async fn every_fact(conn: &mut SqliteConnection) -> Result<EveryFact, sqlx::
     .await?;
     // In the order `followups` gives them, so that the latest is chosen the same way.
     let followups = sqlx::query_as(AssertSqlSafe(format!(
-        "{mark} SELECT f.agreement_id, f.effect, e.date_end AS event_date_end
+        "{mark} SELECT f.agreement_id, f.effect, e.date_start AS event_date_start,
+                e.date_end AS event_date_end
            FROM agreement_followups f JOIN events e ON e.id = f.event_id
           ORDER BY f.agreement_id, e.date_start, e.date_end, e.slug"
     )))

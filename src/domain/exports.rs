@@ -411,8 +411,136 @@ pub const AGREEMENTS: Table = Table {
     }],
 };
 
+pub const READOUTS: Table = Table {
+    name: "readouts",
+    path: "readouts.csv",
+    title: "Readouts: both governments' accounts of one event",
+    description: "One row per event that both the US and the Chinese government (or its state media) gave an account of, newest first, with how much the two accounts share by topic. A topic is shared when each side's account has an item tagged with it; an item counts as shared when any of its topics is. /readouts.csv takes the readouts page's filters (official, topic); unfiltered, it holds every such event.",
+    columns: &[
+        column(
+            "slug",
+            Text,
+            true,
+            Values::Slug,
+            "The event's slug (a row of events.csv); its page, with both accounts side by side, is /events/{slug}.",
+        ),
+        column(
+            "title",
+            Text,
+            true,
+            Values::Any,
+            "What happened, in a line.",
+        ),
+        column(
+            "date_start",
+            Date,
+            true,
+            Values::Any,
+            "The first day the event may have fallen on.",
+        ),
+        column(
+            "date_end",
+            Date,
+            true,
+            Values::Any,
+            "The last day the event may have fallen on.",
+        ),
+        column(
+            "date_label",
+            Text,
+            true,
+            Values::Any,
+            "The date as people read it.",
+        ),
+        column(
+            "shared_topics",
+            Integer,
+            true,
+            Values::Count,
+            "How many topics both accounts mention.",
+        ),
+        column(
+            "united_states_only_topics",
+            Integer,
+            true,
+            Values::Count,
+            "How many topics only the US account mentions.",
+        ),
+        column(
+            "china_only_topics",
+            Integer,
+            true,
+            Values::Count,
+            "How many topics only the Chinese account mentions.",
+        ),
+        column(
+            "shared_items",
+            Integer,
+            true,
+            Values::Count,
+            "How many items (of either account) concern a topic both mention.",
+        ),
+        column(
+            "united_states_only_items",
+            Integer,
+            true,
+            Values::Count,
+            "How many items of the US account concern only topics the Chinese account does not mention.",
+        ),
+        column(
+            "china_only_items",
+            Integer,
+            true,
+            Values::Count,
+            "How many items of the Chinese account concern only topics the US account does not mention.",
+        ),
+        column(
+            "shared_topic_slugs",
+            Text,
+            false,
+            Values::Any,
+            "The topics both accounts mention, as slugs, by name, joined with “; ”.",
+        ),
+        column(
+            "united_states_only_topic_slugs",
+            Text,
+            false,
+            Values::Any,
+            "The topics only the US account mentions, as slugs, joined with “; ”.",
+        ),
+        column(
+            "china_only_topic_slugs",
+            Text,
+            false,
+            Values::Any,
+            "The topics only the Chinese account mentions, as slugs, joined with “; ”.",
+        ),
+        column(
+            "united_states_sources",
+            Text,
+            true,
+            Values::Any,
+            "The sources of the US accounts, as slugs (/sources/{slug}), joined with “; ”.",
+        ),
+        column(
+            "china_sources",
+            Text,
+            true,
+            Values::Any,
+            "The sources of the Chinese accounts, as slugs (/sources/{slug}), joined with “; ”.",
+        ),
+        column("url", Text, true, Values::Url, "The event's page."),
+    ],
+    key: "slug",
+    references: &[Reference {
+        column: "slug",
+        table: "events",
+        key: "slug",
+    }],
+};
+
 /// The exports the package describes, in its order.
-pub const TABLES: [&Table; 3] = [&EVENTS, &OFFICIALS, &AGREEMENTS];
+pub const TABLES: [&Table; 4] = [&EVENTS, &OFFICIALS, &AGREEMENTS, &READOUTS];
 
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct License {

@@ -125,6 +125,7 @@ vocabulary!(
         Overdue => "overdue", "Overdue";
         InProgress => "in-progress", "In progress";
         Fulfilled => "fulfilled", "Fulfilled";
+        FulfilledLate => "fulfilled-late", "Fulfilled late";
         Broken => "broken", "Broken";
     }
 );

@@ -19,7 +19,7 @@ use crate::db::{Named, revisions};
 use crate::domain::commitment::{self, FollowUp};
 use crate::domain::date::parse_day;
 use crate::domain::filter::AgreementFilter;
-use crate::domain::{CommitmentStatus, FollowUpEffect, Slug};
+use crate::domain::{CommitmentStatus, Slug};
 
 /// A place in the agreements list, which is ordered by the day each was reached (else the day
 /// it falls due; agreements with neither come first) and then by slug.
@@ -58,7 +58,7 @@ struct Entry {
     id: i64,
     place: Cursor,
     /// What the latest follow-up decided, whatever the day.
-    settled: Option<FollowUpEffect>,
+    settled: Option<commitment::Settled>,
     due: Option<(Date, Date)>,
     parties: Box<[u32]>,
     topics: Box<[u32]>,
@@ -145,7 +145,7 @@ impl Facts {
             let followups: Vec<FollowUp> = followups
                 .of(a.id)
                 .iter()
-                .filter_map(|f| FollowUp::parse(&f.effect, &f.event_date_end))
+                .filter_map(|f| FollowUp::parse(&f.effect, &f.event_date_start, &f.event_date_end))
                 .collect();
             entries.push(Entry {
                 id: a.id,
@@ -423,6 +423,7 @@ mod tests {
         let followup = |agreement_id: i64, effect: &str, day: &str| FollowUpFact {
             agreement_id,
             effect: effect.to_owned(),
+            event_date_start: day.to_owned(),
             event_date_end: day.to_owned(),
         };
         Arc::new(Facts::new(EveryFact {
@@ -447,7 +448,7 @@ mod tests {
             parties: vec![country(3, 1), country(4, 1), country(4, 2)],
             topics: vec![topic(1, 7), topic(3, 7), topic(5, 8)],
             followups: vec![
-                followup(4, "fulfils", "2023-08-01"),
+                followup(4, "fulfils", "2023-06-20"),
                 followup(5, "partly-fulfils", "2023-07-01"),
                 followup(5, "breaks", "2024-02-01"),
             ],
@@ -496,6 +497,45 @@ mod tests {
             CommitmentStatus::Fulfilled
         );
         assert_eq!(status(date!(2025 - 01 - 01), "e"), CommitmentStatus::Broken);
+    }
+
+    #[test]
+    fn a_fulfilment_after_the_due_window_is_listed_and_filtered_as_fulfilled_late() {
+        let agreement = |id: i64, slug: &str| AgreementFacts {
+            id,
+            slug: slug.to_owned(),
+            list_date: Some("2023-08-28".to_owned()),
+            // "Early 2024".
+            due_start: Some("2024-01-01".to_owned()),
+            due_end: Some("2024-04-30".to_owned()),
+        };
+        // One met in April; one met in "May 2024", which cannot have been on time.
+        let followup = |agreement_id: i64, start: &str, end: &str| FollowUpFact {
+            agreement_id,
+            effect: "fulfils".to_owned(),
+            event_date_start: start.to_owned(),
+            event_date_end: end.to_owned(),
+        };
+        let facts = Arc::new(Facts::new(EveryFact {
+            revision: 1,
+            agreements: vec![agreement(1, "on-time"), agreement(2, "late")],
+            followups: vec![
+                followup(1, "2024-04-04", "2024-04-04"),
+                followup(2, "2024-05-01", "2024-05-31"),
+            ],
+            ..EveryFact::default()
+        }));
+        let judged = Judged::new(facts, date!(2026 - 11 - 30));
+        // In list order: same date, so by slug.
+        assert_eq!(
+            judged.statuses,
+            [CommitmentStatus::FulfilledLate, CommitmentStatus::Fulfilled]
+        );
+        let late = judged.select(&AgreementFilter::from_query("status=fulfilled-late").unwrap());
+        assert_eq!(slugs(&judged, &late.page(None, 10)), ["late"]);
+        let counts = late.status_counts();
+        assert!(counts.contains(&(CommitmentStatus::Fulfilled, 1)));
+        assert!(counts.contains(&(CommitmentStatus::FulfilledLate, 1)));
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::db::agreements::{self, AgreementRow, FollowUpRow, Party};
 use crate::db::annotations::{self, Subject};
 use crate::db::{Named, topics};
 use crate::domain::commitment::{self, FollowUp, RULES};
-use crate::domain::date::parse_day;
+use crate::domain::date::{day_label, parse_day};
 use crate::domain::filter::AgreementFilter;
 use crate::domain::{AgreementKind, CommitmentStatus, FilterError, FollowUpEffect, Slug};
 use crate::error::{Error, Result};
@@ -43,6 +43,9 @@ pub struct AgreementView {
     pub parties: Vec<Party>,
     pub topics: Vec<Named>,
     pub followups: Vec<FollowUpView>,
+    /// "No record found (searched 30 November 2026)": the curators' last search, shown while no
+    /// follow-up is recorded.
+    pub no_record: Option<String>,
 }
 
 impl AgreementView {
@@ -92,6 +95,10 @@ fn reason(status: CommitmentStatus, row: &AgreementRow, latest: Option<&FollowUp
         .map(|l| due_phrase(l, row.due_precision.as_deref()))
         .unwrap_or_default();
     match (status, latest) {
+        (CommitmentStatus::FulfilledLate, Some(f)) => format!(
+            "The latest follow-up, “{}” ({}), fulfils it, after it was due {due}.",
+            f.event_title, f.event_date_label
+        ),
         (
             CommitmentStatus::Fulfilled | CommitmentStatus::InProgress | CommitmentStatus::Broken,
             Some(f),
@@ -117,6 +124,14 @@ fn reason(status: CommitmentStatus, row: &AgreementRow, latest: Option<&FollowUp
     }
 }
 
+/// "No record found (searched 30 November 2026)", for the day the curators last looked.
+fn no_record_found(searched_on: &str) -> String {
+    let day = parse_day(searched_on)
+        .map(day_label)
+        .unwrap_or_else(|_| searched_on.to_owned());
+    format!("No record found (searched {day})")
+}
+
 /// Judges each agreement against today's date, with one query for all their follow-ups.
 pub async fn judged(pool: &SqlitePool, rows: Vec<AgreementRow>) -> Result<Vec<AgreementView>> {
     judged_on(pool, rows, today()).await
@@ -139,7 +154,7 @@ pub async fn judged_on(
             let mine = by_agreement.remove(&row.id).unwrap_or_default();
             let facts: Vec<FollowUp> = mine
                 .iter()
-                .filter_map(|f| FollowUp::parse(&f.effect, &f.event_date_end))
+                .filter_map(|f| FollowUp::parse(&f.effect, &f.event_date_start, &f.event_date_end))
                 .collect();
             let due = match (row.due_start.as_deref(), row.due_end.as_deref()) {
                 (Some(start), Some(end)) => parse_day(start).ok().zip(parse_day(end).ok()),
@@ -147,7 +162,12 @@ pub async fn judged_on(
             };
             let status = commitment::judge(&facts, due, day);
             let latest = mine.iter().max_by_key(|f| f.event_date_end.clone());
+            let no_record = match (&row.searched_on, mine.is_empty()) {
+                (Some(on), true) => Some(no_record_found(on)),
+                _ => None,
+            };
             AgreementView {
+                no_record,
                 reason: reason(status, &row, latest),
                 kind_label: row
                     .kind

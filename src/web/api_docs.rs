@@ -30,7 +30,7 @@ pub struct ApiPage {
     pub section: &'static str,
     pub endpoints: Vec<EndpointDoc>,
     /// The CSV exports' codebook: the data package's own description.
-    pub tables: [&'static Table; 3],
+    pub tables: [&'static Table; TABLES.len()],
     pub license: &'static str,
 }
 

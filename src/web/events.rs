@@ -11,8 +11,8 @@ use super::views::{self, NoteView, SourceCitations, datetime, kind_label, precis
 use crate::db::Named;
 use crate::db::agreements;
 use crate::db::annotations::{self, Subject};
-use crate::db::readouts;
 use crate::db::events::{self, Neighbour, OrganizationRoleRow, ParticipantRow, QuoteRow};
+use crate::db::readouts;
 use crate::domain::{EventClass, ParticipantRole};
 use crate::error::{Error, Result};
 use crate::state::AppState;

@@ -176,10 +176,14 @@ impl AccountsView {
             accounts: accounts.of_side(side).map(AccountView::from).collect(),
         };
         let c = &accounts.comparison;
-        let topics = |group: &[ComparedTopic<ComparedItem>]| group.iter().map(TopicView::from).collect();
+        let topics =
+            |group: &[ComparedTopic<ComparedItem>]| group.iter().map(TopicView::from).collect();
         let counts = accounts.counts();
         Some(Self {
-            columns: vec![column(AccountSide::UnitedStates), column(AccountSide::China)],
+            columns: vec![
+                column(AccountSide::UnitedStates),
+                column(AccountSide::China),
+            ],
             groups: vec![
                 TopicGroup {
                     key: "both",
@@ -286,7 +290,8 @@ pub async fn index(
     RawQuery(query): RawQuery,
 ) -> Result<Html<String>> {
     let (filter, rows) = matching(&state, query.as_deref().unwrap_or_default()).await?;
-    let selected = |list: &[crate::domain::Slug], slug: &str| list.iter().any(|s| s.as_str() == slug);
+    let selected =
+        |list: &[crate::domain::Slug], slug: &str| list.iter().any(|s| s.as_str() == slug);
     let page = ReadoutsPage {
         title: "Readouts".into(),
         section: "readouts",

@@ -69,7 +69,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 
 fn status_pattern(status: &str) -> u8 {
     match status {
-        "due" => 1,
+        "due" | "fulfilled-late" => 1,
         "in-progress" => 2,
         "overdue" | "broken" => 3,
         _ => 0,
@@ -254,6 +254,10 @@ mod tests {
     fn statuses_have_distinct_patterns_where_colours_are_close() {
         assert_ne!(status_pattern("overdue"), status_pattern("due"));
         assert_ne!(status_pattern("in-progress"), status_pattern("agreed"));
+        assert_ne!(
+            status_pattern("fulfilled-late"),
+            status_pattern("fulfilled")
+        );
         assert_eq!(
             next_month(time::macros::date!(2023 - 12 - 15)),
             time::macros::date!(2024 - 01 - 01)

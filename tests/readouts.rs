@@ -1,0 +1,393 @@
+//! Readouts: both governments' accounts of an event side by side on its page, compared by
+//! topic, and `/readouts` with its JSON and CSV, which agree.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use serde_json::Value;
+
+#[tokio::test]
+async fn the_event_page_sets_each_side_s_account_in_its_own_column() {
+    let app = seeded_with_readouts().await;
+    let (status, html) = app.get_html("/events/readout-test-lunch").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(select(&html, "#accounts > h2"), ["Accounts"]);
+    assert_eq!(
+        attrs(&html, ".accounts__sides > .account-side", "data-side"),
+        ["united-states", "china"]
+    );
+    assert_eq!(
+        select(&html, ".accounts__sides > .account-side > h3"),
+        ["United States", "China"]
+    );
+    let us = ".account-side[data-side=united-states] .account";
+    assert_eq!(attrs(&html, us, "data-source"), ["test-us-readout-lunch"]);
+    assert_eq!(
+        attrs(&html, &format!("{us} .account__source a"), "href"),
+        ["/sources/test-us-readout-lunch"]
+    );
+    assert_eq!(
+        attrs(&html, &format!("{us} .account__original a"), "href"),
+        ["https://example.com/us-lunch"]
+    );
+    let facts = select(&html, &format!("{us} .facts dd"));
+    assert_eq!(
+        facts,
+        [
+            "US Department of Commerce",
+            "28 August 2023",
+            "US government"
+        ]
+    );
+    assert_eq!(
+        select(&html, &format!("{us} .account-item__text")),
+        [
+            "A working group meeting twice a year, the US hosting the first.",
+            "Fair treatment of US companies in China."
+        ]
+    );
+    assert_eq!(
+        select(&html, &format!("{us} .account-item__kind")),
+        ["Agreed:", "Raised by United States:"]
+    );
+    let china = ".account-side[data-side=china] .account";
+    assert_eq!(
+        select(&html, &format!("{china} .facts dd")),
+        [
+            "Ministry of Commerce of the People's Republic of China",
+            "28 August 2023",
+            "Chinese government"
+        ]
+    );
+    // Each item links to the points it rests on.
+    assert_eq!(
+        attrs(
+            &html,
+            &format!("{china} .account-item--raised .account-item__meta a[href^='/sources/']"),
+            "href"
+        ),
+        [
+            "/sources/test-cn-readout-lunch#p2",
+            "/sources/test-cn-readout-lunch#p3"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_comparison_lists_a_shared_topic_once_under_both_and_one_sided_topics_under_their_side()
+{
+    let app = seeded_with_readouts().await;
+    let (_, html) = app.get_html("/events/readout-test-lunch").await;
+    let group = |key: &str| format!(".comparison__group[data-group={key}]");
+    let topics = |key: &str| {
+        attrs(
+            &html,
+            &format!("{} .comparison-topic", group(key)),
+            "data-topic",
+        )
+    };
+    assert_eq!(topics("both"), ["dialogue"]);
+    assert_eq!(topics("united-states"), ["business-climate"]);
+    assert_eq!(topics("china"), ["export-controls", "trade-war"]);
+    // Under "both", the shared topic appears once, with each side's item once.
+    let dialogue = format!("{} .comparison-topic[data-topic=dialogue]", group("both"));
+    assert_eq!(
+        select(
+            &html,
+            &format!("{dialogue} [data-side=united-states] .account-item__text")
+        ),
+        ["A working group meeting twice a year, the US hosting the first."]
+    );
+    assert_eq!(
+        select(
+            &html,
+            &format!("{dialogue} [data-side=china] .account-item__text")
+        ),
+        ["A working group at vice-minister level."]
+    );
+    // A one-sided item is under its own side only.
+    let business = format!(
+        "{} .comparison-topic[data-topic=business-climate]",
+        group("united-states")
+    );
+    assert_eq!(
+        select(
+            &html,
+            &format!("{business} [data-side=united-states] .account-item__text")
+        ),
+        ["Fair treatment of US companies in China."]
+    );
+    assert!(select(&html, &format!("{business} [data-side=china]")).is_empty());
+    let all_items = select(&html, ".comparison .account-item__text");
+    assert_eq!(
+        all_items
+            .iter()
+            .filter(|t| t.as_str() == "Fair treatment of US companies in China.")
+            .count(),
+        1
+    );
+    // The Chinese item tagged with two one-sided topics is listed under each of them.
+    for topic in ["export-controls", "trade-war"] {
+        assert_eq!(
+            select(
+                &html,
+                &format!(
+                    "{} .comparison-topic[data-topic={topic}] [data-side=china] .account-item__text",
+                    group("china")
+                )
+            ),
+            ["Concerns about tariffs and chip export controls."]
+        );
+    }
+}
+
+#[tokio::test]
+async fn accounts_that_share_no_topic_and_a_missing_side_say_so() {
+    let app = seeded_with_readouts().await;
+    let (_, html) = app.get_html("/events/readout-test-he-lifeng").await;
+    assert_eq!(
+        select(
+            &html,
+            ".comparison__group[data-group=both] .comparison__none"
+        ),
+        ["No topic is mentioned by both accounts."]
+    );
+    assert_eq!(
+        select(&html, ".account-side[data-side=china] .facts dd"),
+        ["Xinhua", "30 August 2023", "State media"]
+    );
+    let (_, html) = app.get_html("/events/readout-test-one-sided").await;
+    assert_eq!(
+        select(&html, ".account-side[data-side=china] .account__none"),
+        ["No account from the China side is recorded."]
+    );
+    // An event without accounts has no such section.
+    let (_, html) = app.get_html("/events/raimondo-meets-li-qiang").await;
+    assert!(select(&html, "#accounts").is_empty());
+}
+
+#[tokio::test]
+async fn the_source_page_lists_the_event_its_account_reports() {
+    let app = seeded_with_readouts().await;
+    let (status, body) = {
+        let (s, _, b) = app.get("/sources/test-xinhua-he").await;
+        (s, b)
+    };
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("/events/readout-test-he-lifeng"), "{body}");
+}
+
+#[tokio::test]
+async fn the_event_endpoint_carries_the_accounts_and_their_comparison() {
+    let app = seeded_with_readouts().await;
+    let (status, _, body) = app.get("/api/v1/events/readout-test-lunch").await;
+    assert_eq!(status, StatusCode::OK);
+    let json: Value = serde_json::from_str(&body).unwrap();
+    let accounts = json["accounts"].as_array().unwrap();
+    assert_eq!(accounts.len(), 2);
+    assert_eq!(accounts[0]["side"], "united-states");
+    assert_eq!(accounts[0]["source"]["slug"], "test-us-readout-lunch");
+    assert_eq!(accounts[0]["voice"], "us-government");
+    assert_eq!(accounts[1]["items"][1]["by"], "china");
+    assert_eq!(
+        accounts[1]["items"][1]["numbers"],
+        serde_json::json!([2, 3])
+    );
+    let comparison = &json["comparison"];
+    assert_eq!(comparison["both"][0]["topic"]["slug"], "dialogue");
+    assert_eq!(
+        comparison["both"][0]["china"][0]["text"],
+        "A working group at vice-minister level."
+    );
+    assert_eq!(
+        comparison["united_states_only"][0]["topic"]["slug"],
+        "business-climate"
+    );
+    assert_eq!(comparison["counts"]["shared_topics"], 1);
+    assert_eq!(comparison["counts"]["china_only_topics"], 2);
+    // An event without accounts has empty ones.
+    let (_, _, body) = app.get("/api/v1/events/raimondo-meets-li-qiang").await;
+    let json: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["accounts"], serde_json::json!([]));
+    assert_eq!(json["comparison"]["both"], serde_json::json!([]));
+}
+
+/// The slugs and counts the page lists, in order.
+fn page_rows(html: &scraper::Html) -> Vec<(String, Vec<String>)> {
+    let slugs = attrs(html, ".readout", "data-slug");
+    slugs
+        .into_iter()
+        .map(|slug| {
+            let counts = attrs(
+                html,
+                &format!(".readout[data-slug={slug}] [data-topics], .readout[data-slug={slug}] [data-items]"),
+                "data-topics",
+            );
+            let items = attrs(
+                html,
+                &format!(".readout[data-slug={slug}] [data-items]"),
+                "data-items",
+            );
+            (slug, counts.into_iter().chain(items).collect())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn readouts_lists_events_both_sides_reported_newest_first_and_its_json_and_csv_agree() {
+    let app = seeded_with_readouts().await;
+    let (status, html) = app.get_html("/readouts").await;
+    assert_eq!(status, StatusCode::OK);
+    let rows = page_rows(&html);
+    let slugs: Vec<&str> = rows.iter().map(|(s, _)| s.as_str()).collect();
+    // The one-sided event is left out.
+    assert_eq!(slugs, ["readout-test-he-lifeng", "readout-test-lunch"]);
+    // topics shared, US-only, China-only; then items shared, US-only, China-only.
+    assert_eq!(rows[1].1, ["1", "1", "2", "2", "1", "1"]);
+    assert_eq!(rows[0].1, ["0", "1", "1", "0", "1", "1"]);
+    assert_eq!(
+        attrs(&html, ".formats a", "href"),
+        ["/readouts.csv", "/api/v1/readouts"]
+    );
+    assert_eq!(
+        attrs(&html, ".site-nav a[aria-current=page]", "href"),
+        ["/readouts"]
+    );
+
+    let (status, _, body) = app.get("/api/v1/readouts").await;
+    assert_eq!(status, StatusCode::OK);
+    let json: Value = serde_json::from_str(&body).unwrap();
+    let data = json["data"].as_array().unwrap();
+    let api_rows: Vec<(String, Vec<String>)> = data
+        .iter()
+        .map(|r| {
+            let c = &r["counts"];
+            let counts = [
+                "shared_topics",
+                "united_states_only_topics",
+                "china_only_topics",
+                "shared_items",
+                "united_states_only_items",
+                "china_only_items",
+            ]
+            .iter()
+            .map(|k| c[k].to_string())
+            .collect();
+            (r["slug"].as_str().unwrap().to_owned(), counts)
+        })
+        .collect();
+    assert_eq!(api_rows, rows);
+    assert_eq!(json["total"], 2);
+    assert_eq!(data[1]["shared_topics"], serde_json::json!(["dialogue"]));
+    assert_eq!(json["links"]["csv"], "/readouts.csv");
+
+    let (status, headers, body) = app.get("/readouts.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(header, tradewatch::domain::exports::READOUTS.header());
+    let csv_rows: Vec<(String, Vec<String>)> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[0].to_owned(), (5..11).map(|i| r[i].to_owned()).collect())
+        })
+        .collect();
+    assert_eq!(csv_rows, rows);
+}
+
+#[tokio::test]
+async fn readouts_filter_by_official_and_topic_alike_in_html_json_and_csv() {
+    let app = seeded_with_readouts().await;
+    for (query, expected) in [
+        ("official=wang-wentao", vec!["readout-test-lunch"]),
+        ("official=he-lifeng", vec!["readout-test-he-lifeng"]),
+        // An event's own topic, or one its accounts mention.
+        ("topic=trade-secrets", vec!["readout-test-he-lifeng"]),
+        ("topic=business-climate", vec!["readout-test-lunch"]),
+        (
+            "topic=export-controls",
+            vec!["readout-test-he-lifeng", "readout-test-lunch"],
+        ),
+        ("official=wang-wentao&topic=trade-secrets", vec![]),
+        (
+            "official=wang-wentao&official=he-lifeng",
+            vec!["readout-test-he-lifeng", "readout-test-lunch"],
+        ),
+        ("topic=tourism", vec![]),
+    ] {
+        let (status, html) = app.get_html(&format!("/readouts?{query}")).await;
+        assert_eq!(status, StatusCode::OK, "{query}");
+        assert_eq!(attrs(&html, ".readout", "data-slug"), expected, "{query}");
+        let (_, _, body) = app.get(&format!("/api/v1/readouts?{query}")).await;
+        let json: Value = serde_json::from_str(&body).unwrap();
+        let slugs: Vec<&str> = json["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["slug"].as_str().unwrap())
+            .collect();
+        assert_eq!(slugs, expected, "{query}");
+        let (_, _, body) = app.get(&format!("/readouts.csv?{query}")).await;
+        let slugs: Vec<String> = csv::Reader::from_reader(body.as_bytes())
+            .records()
+            .map(|r| r.unwrap()[0].to_owned())
+            .collect();
+        assert_eq!(slugs, expected, "{query}");
+    }
+    let (_, html) = app.get_html("/readouts?topic=tourism").await;
+    assert_eq!(
+        select(&html, ".notice"),
+        ["No event with accounts from both sides matches these filters."]
+    );
+}
+
+#[tokio::test]
+async fn bad_readout_filters_are_400s_naming_the_parameter_everywhere() {
+    let app = seeded_with_readouts().await;
+    for (query, param) in [
+        ("official=no-such-person", "official"),
+        ("topic=Not+A+Slug", "topic"),
+        ("kind=meeting", "kind"),
+        ("topic=%zz", "topic"),
+    ] {
+        for path in ["/api/v1/readouts", "/readouts.csv"] {
+            let (status, _, body) = app.get(&format!("{path}?{query}")).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{path}?{query}");
+            let json: Value = serde_json::from_str(&body).unwrap();
+            assert_eq!(json["error"]["parameter"], param, "{path}?{query}");
+        }
+        let (status, _, body) = app.get(&format!("/readouts?{query}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "/readouts?{query}");
+        assert!(body.contains(param), "{body}");
+    }
+    let (_, _, body) = app.get("/api/v1/readouts?official=no-such-person").await;
+    assert!(
+        body.contains("there is no official \\\"no-such-person\\\""),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn with_no_accounts_the_readouts_page_says_so() {
+    let app = seeded().await;
+    let (status, html) = app.get_html("/readouts").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(attrs(&html, ".readout", "data-slug").is_empty());
+    assert_eq!(
+        select(&html, ".notice"),
+        ["No event has accounts from both sides yet."]
+    );
+}
