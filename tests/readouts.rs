@@ -382,7 +382,7 @@ async fn bad_readout_filters_are_400s_naming_the_parameter_everywhere() {
 
 #[tokio::test]
 async fn with_no_accounts_the_readouts_page_says_so() {
-    let app = seeded().await;
+    let app = seeded_with_files(bundled_without_accounts()).await;
     let (status, html) = app.get_html("/readouts").await;
     assert_eq!(status, StatusCode::OK);
     assert!(attrs(&html, ".readout", "data-slug").is_empty());
@@ -390,4 +390,89 @@ async fn with_no_accounts_the_readouts_page_says_so() {
         select(&html, ".notice"),
         ["No event has accounts from both sides yet."]
     );
+}
+
+/// The topics a group of an event page's comparison lists.
+fn group_topics(html: &scraper::Html, group: &str) -> Vec<String> {
+    attrs(
+        html,
+        &format!(".comparison__group[data-group={group}] .comparison-topic"),
+        "data-topic",
+    )
+}
+
+#[tokio::test]
+async fn the_bundled_record_sets_both_governments_accounts_of_each_meeting_side_by_side() {
+    let app = seeded().await;
+    let (_, html) = app.get_html("/readouts").await;
+    assert_eq!(
+        attrs(&html, ".readout", "data-slug"),
+        [
+            "commercial-issues-working-group-second-meeting",
+            "us-china-tourism-leadership-summit-xian-2024",
+            "commercial-issues-working-group-first-meeting",
+            "raimondo-wang-wentao-meet-san-francisco-2023-11",
+            "raimondo-meets-li-qiang",
+            "raimondo-meets-he-lifeng",
+            "raimondo-wang-wentao-lunch-meeting",
+        ]
+    );
+
+    // 28 August 2023: both list the same mechanisms; only China lists its complaints.
+    let (_, html) = app
+        .get_html("/events/raimondo-wang-wentao-lunch-meeting")
+        .await;
+    assert_eq!(
+        attrs(&html, ".account-side .account", "data-source"),
+        [
+            "doc-readout-raimondo-wang-2023-08-28",
+            "mofcom-wang-raimondo-2023-08-28"
+        ]
+    );
+    let both = group_topics(&html, "both");
+    for topic in ["dialogue", "export-controls", "trade-secrets"] {
+        assert!(both.contains(&topic.to_owned()), "{topic}: {both:?}");
+    }
+    let china_only = group_topics(&html, "china");
+    for topic in ["tariffs", "sanctions", "outbound-investment"] {
+        assert!(
+            china_only.contains(&topic.to_owned()),
+            "{topic}: {china_only:?}"
+        );
+    }
+
+    // With He Lifeng the two accounts share no topic: each records its own side's issues.
+    let (_, html) = app.get_html("/events/raimondo-meets-he-lifeng").await;
+    assert!(group_topics(&html, "both").is_empty());
+    assert!(group_topics(&html, "united-states").contains(&"trade-secrets".to_owned()));
+    assert!(group_topics(&html, "china").contains(&"tariffs".to_owned()));
+
+    // Tianjin: the US raises overcapacity and China rejects the charge, so both mention it.
+    let (_, html) = app
+        .get_html("/events/commercial-issues-working-group-second-meeting")
+        .await;
+    assert!(group_topics(&html, "both").contains(&"overcapacity".to_owned()));
+
+    // The calls with one side's account say the other's is not recorded.
+    let (_, html) = app
+        .get_html("/events/raimondo-wang-wentao-call-2024-01")
+        .await;
+    assert_eq!(
+        select(&html, ".account-side[data-side=china] .account__none"),
+        ["No account from the China side is recorded."]
+    );
+    let (_, html) = app
+        .get_html("/events/vice-ministers-video-call-2024-02")
+        .await;
+    assert_eq!(
+        select(
+            &html,
+            ".account-side[data-side=united-states] .account__none"
+        ),
+        ["No account from the United States side is recorded."]
+    );
+
+    // A meeting known only from an independent report has no accounts section.
+    let (_, html) = app.get_html("/events/raimondo-meets-hu-heping").await;
+    assert!(select(&html, "#accounts").is_empty());
 }

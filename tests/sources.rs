@@ -464,26 +464,32 @@ async fn the_sources_index_groups_sources_by_voice() {
     let app = seeded().await;
     import_summary_source(&app).await;
     let (_, html) = app.get_html("/sources").await;
+    // The bundled record has sources in all four voices; the groups follow the voices' order.
     assert_eq!(
         ids(&html, ".voice-group"),
-        ["voice-us-government", "voice-independent-press"]
+        [
+            "voice-us-government",
+            "voice-chinese-government",
+            "voice-state-media",
+            "voice-independent-press"
+        ]
     );
+    let card = |voice: &str, slug: &str, field: &str| {
+        let hrefs = attrs(&html, &format!("#voice-{voice} .card__title a"), "href");
+        let values = select(&html, &format!("#voice-{voice} .source-card__{field}"));
+        assert_eq!(hrefs.len(), values.len(), "{voice}: {field}");
+        let at = hrefs
+            .iter()
+            .position(|h| *h == format!("/sources/{slug}"))
+            .unwrap_or_else(|| panic!("{slug} is not among the {voice} sources: {hrefs:?}"));
+        values[at].clone()
+    };
     assert_eq!(
-        attrs(&html, "#voice-us-government .card__title a", "href"),
-        [format!("/sources/{SUMMARY}")]
+        card("us-government", SUMMARY, "coverage"),
+        "2 of 3 points cited"
     );
-    assert_eq!(
-        attrs(&html, "#voice-independent-press .card__title a", "href"),
-        [format!("/sources/{SOURCE}")]
-    );
-    assert_eq!(
-        select(&html, "#voice-us-government .source-card__coverage"),
-        ["2 of 3 points cited"]
-    );
-    assert_eq!(
-        select(&html, "#voice-us-government .source-card__kind"),
-        ["Editors' summary"]
-    );
+    assert_eq!(card("us-government", SUMMARY, "kind"), "Editors' summary");
+    assert_eq!(card("independent-press", SOURCE, "kind"), "Full text");
 }
 
 #[tokio::test]

@@ -404,22 +404,52 @@ accounts = [
 ]
 "#;
 
-/// The bundled dataset (unstamped) with `READOUTS` as `data/readouts.toml`, one text of it
-/// replaced (`from` must occur unless empty).
+/// The bundled dataset (unstamped) with its events' `accounts` left out, so that tests of
+/// accounts written for the purpose count only their own. An account list starts with a line
+/// `accounts = [` and ends with a line `]`, as the bundled files write them.
+pub fn bundled_without_accounts() -> Vec<(String, String)> {
+    bundled_unstamped()
+        .into_iter()
+        .map(|(name, text)| {
+            let mut kept = String::with_capacity(text.len());
+            let mut in_accounts = false;
+            for line in text.lines() {
+                if in_accounts {
+                    in_accounts = line != "]";
+                } else if line.starts_with("accounts = [") {
+                    in_accounts = line != "accounts = []";
+                } else {
+                    kept.push_str(line);
+                    kept.push('\n');
+                }
+            }
+            assert!(!in_accounts, "{name}: an account list is not closed");
+            (name, kept)
+        })
+        .collect()
+}
+
+/// The bundled dataset (unstamped, without its own accounts) with `READOUTS` as
+/// `data/readouts.toml`, one text of it replaced (`from` must occur unless empty).
 pub fn with_readouts(from: &str, to: &str) -> Vec<(String, String)> {
     assert!(READOUTS.contains(from), "{from:?}");
-    let mut files = bundled_unstamped();
+    let mut files = bundled_without_accounts();
     files.push(("data/readouts.toml".into(), READOUTS.replacen(from, to, 1)));
     files
 }
 
-/// A fresh database seeded with the bundled dataset and `READOUTS`, and the app over it.
+/// A fresh database seeded with the bundled dataset (without its own accounts) and
+/// `READOUTS`, and the app over it.
 pub async fn seeded_with_readouts() -> TestApp {
+    seeded_with_files(with_readouts("", "")).await
+}
+
+/// A fresh database seeded with these files, and the app over it.
+pub async fn seeded_with_files(files: Vec<(String, String)>) -> TestApp {
     let (pool, dir) = empty().await;
-    let files = with_readouts("", "");
     let data =
         tradewatch::dataset::parse_and_validate(&files, &tradewatch::dataset::Existing::default())
-            .expect("the readouts dataset is valid");
+            .expect("the dataset is valid");
     tradewatch::dataset::import(&pool, &data, &files)
         .await
         .expect("imported");
