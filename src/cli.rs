@@ -33,7 +33,7 @@ pub enum Command {
     Serve(ServeArgs),
     /// Validate dataset files and load them into the database in one transaction.
     Import(ImportArgs),
-    /// Validate dataset files without writing anything.
+    /// Validate dataset files without writing anything, and list the curators' warnings.
     Check(CheckArgs),
     /// Date the records of a dataset directory whose content changed, in its changed.toml.
     Stamp(StampArgs),
@@ -166,6 +166,9 @@ pub struct CheckArgs {
     /// Also resolve references against the records of this database (read only).
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: Option<String>,
+    /// Fail (exit status 1) when there are warnings, as errors do: for CI.
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 #[derive(Debug, Args)]
@@ -355,6 +358,19 @@ async fn check(args: CheckArgs) -> anyhow::Result<()> {
         data.agreements.len(),
         data.quotes.len()
     );
+    // The curators' list: on stderr, beside errors, and no reason to fail unless asked.
+    let warnings = dataset::warnings::warnings(&data, crate::web::agreements::today());
+    for warning in &warnings {
+        eprintln!("warning: {warning}");
+    }
+    let count = match warnings.len() {
+        1 => "1 warning".to_owned(),
+        n => format!("{n} warnings"),
+    };
+    eprintln!("{count}");
+    if args.deny_warnings && !warnings.is_empty() {
+        anyhow::bail!("{count}, and --deny-warnings makes them fail the check");
+    }
     Ok(())
 }
 

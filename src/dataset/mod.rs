@@ -8,6 +8,7 @@ mod search_index;
 pub mod stamps;
 pub mod synthetic;
 mod validate;
+pub mod warnings;
 
 use std::path::{Path, PathBuf};
 
@@ -43,6 +44,8 @@ pub enum DatasetError {
     Database(#[from] sqlx::Error),
 }
 
+/// A citation of one numbered text of a source. Every field of a record that holds citations
+/// is listed in `Dataset::citations`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Citation {
     pub source: Slug,
@@ -221,6 +224,84 @@ pub struct Dataset {
     pub quotes: Vec<Quote>,
     /// Every record's digest and, where the data stamps it, when its content last changed.
     pub changed: std::collections::HashMap<stamps::RecordKey, stamps::Changed>,
+    /// The file each record is declared in.
+    pub record_files: std::collections::HashMap<stamps::RecordKey, String>,
+}
+
+/// One citation of the dataset and where it is: the citing record and its field.
+#[derive(Debug, Clone)]
+pub struct Cited<'a> {
+    /// The citing record's type, as stamps name it: `event`, `source`, …
+    pub record_type: &'static str,
+    pub slug: &'a Slug,
+    /// The field within the record, as errors name it: `cites`, `notes[0].cites`.
+    pub field: String,
+    pub citation: &'a Citation,
+}
+
+impl Dataset {
+    /// Every citation of the dataset, with the record and field it is in.
+    ///
+    /// This is the one list of the places that cite: a new field that holds citations (an
+    /// event's account items, a policy action's phases, …) MUST be added here, or the
+    /// warnings of `tradewatch check` will call what it cites uncited.
+    pub fn citations(&self) -> Vec<Cited<'_>> {
+        fn record<'a>(
+            out: &mut Vec<Cited<'a>>,
+            record_type: &'static str,
+            slug: &'a Slug,
+            cites: &'a [Citation],
+            notes: &'a [Note],
+        ) {
+            let cited = |field: String, citation| Cited {
+                record_type,
+                slug,
+                field,
+                citation,
+            };
+            out.extend(cites.iter().map(|c| cited("cites".into(), c)));
+            for (i, note) in notes.iter().enumerate() {
+                out.extend(
+                    note.cites
+                        .iter()
+                        .map(|c| cited(format!("notes[{i}].cites"), c)),
+                );
+            }
+        }
+        let mut out = Vec::new();
+        for s in &self.sources {
+            record(&mut out, "source", &s.slug, &[], &s.notes);
+        }
+        for p in &self.people {
+            record(&mut out, "person", &p.slug, &p.cites, &p.notes);
+        }
+        for o in &self.organizations {
+            record(&mut out, "organization", &o.slug, &o.cites, &o.notes);
+        }
+        for t in &self.topics {
+            record(&mut out, "topic", &t.slug, &t.cites, &t.notes);
+        }
+        for e in &self.events {
+            record(&mut out, "event", &e.slug, &e.cites, &e.notes);
+        }
+        for a in &self.agreements {
+            record(&mut out, "agreement", &a.slug, &a.cites, &a.notes);
+        }
+        for q in &self.quotes {
+            record(&mut out, "quote", &q.slug, &q.cites, &q.notes);
+        }
+        out
+    }
+
+    /// The file a record of this dataset is declared in.
+    pub fn file_of(&self, record_type: &'static str, slug: &Slug) -> Option<&str> {
+        self.record_files
+            .get(&stamps::RecordKey {
+                record_type,
+                slug: slug.as_str().to_owned(),
+            })
+            .map(String::as_str)
+    }
 }
 
 /// The dataset files named by `paths`: files as given, directories searched for `*.toml`
@@ -299,6 +380,10 @@ pub fn parse_and_validate(
     match (validate(&parsed, existing), changed) {
         (Ok(mut data), Ok(changed)) => {
             data.changed = changed;
+            data.record_files = digests
+                .into_iter()
+                .map(|(file, key, _)| (key, file))
+                .collect();
             Ok(data)
         }
         (Ok(_), Err(errors)) => Err(DatasetError::Invalid(errors)),
