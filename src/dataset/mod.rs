@@ -283,6 +283,16 @@ impl Dataset {
         }
         for e in &self.events {
             record(&mut out, "event", &e.slug, &e.cites, &e.notes);
+            for (a, account) in e.accounts.iter().enumerate() {
+                for (i, item) in account.items.iter().enumerate() {
+                    out.extend(item.cites.iter().map(|citation| Cited {
+                        record_type: "event",
+                        slug: &e.slug,
+                        field: format!("accounts[{a}].items[{i}]"),
+                        citation,
+                    }));
+                }
+            }
         }
         for a in &self.agreements {
             record(&mut out, "agreement", &a.slug, &a.cites, &a.notes);
