@@ -6,6 +6,7 @@ export const PAGES = [
   { name: 'timeline-filtered', path: '/?official=gina-raimondo&topic=export-controls' },
   // The chart's stacking is a way of drawing the same events: the canonical address leaves it out.
   { name: 'timeline-by-month', path: '/?from=2023&to=2023&stack=kind', canonical: '/?from=2023-01-01&to=2023-12-31' },
+  // With both governments' accounts, side by side.
   { name: 'event', path: '/events/raimondo-meets-li-qiang' },
   { name: 'officials', path: '/officials' },
   { name: 'official', path: '/officials/gina-raimondo' },
@@ -22,6 +23,8 @@ export const PAGES = [
   { name: 'about', path: '/about' },
   { name: 'sources', path: '/sources' },
   { name: 'source', path: '/sources/raimondo-beijing-2023-08-29' },
+  // A source recorded by the editors' summary points rather than its text.
+  { name: 'source-summary', path: '/sources/mofcom-wang-raimondo-2023-08-28' },
   { name: 'search', path: '/search?q=tourism' },
   { name: 'api', path: '/api' },
   { name: 'not-found', path: '/no-such-page', status: 404 },
