@@ -17,7 +17,7 @@ use crate::domain::FollowUpEffect;
 
 use crate::domain::{
     AgreementKind, EventClass, EventKind, EventStatus, FuzzyDate, LanguageTag, NoteKind,
-    OrganizationKind, ParticipantRole, Slug, SourceVoice, TextKind,
+    OrganizationKind, ParticipantRole, PolicyPhase, Slug, SourceVoice, TextKind,
 };
 pub use import::{ImportSummary, existing_records, import};
 use validate::validate;
@@ -140,8 +140,27 @@ pub struct Event {
     pub organizations: Vec<(Slug, ParticipantRole)>,
     pub topics: Vec<Slug>,
     pub follows_up: Vec<FollowUp>,
+    /// The phases of a policy action, oldest first (empty for other events).
+    pub phases: Vec<Phase>,
     pub cites: Vec<Citation>,
     pub notes: Vec<Note>,
+}
+
+/// One dated phase of a policy action, with the citations that date it.
+#[derive(Debug, Clone)]
+pub struct Phase {
+    pub phase: PolicyPhase,
+    pub date: FuzzyDate,
+    pub date_phrase: Option<String>,
+    pub note: Option<String>,
+    pub cites: Vec<Citation>,
+}
+
+impl Event {
+    /// The phases as the in-force rule reads them (`domain::phase`).
+    pub fn dated_phases(&self) -> Vec<(PolicyPhase, &FuzzyDate)> {
+        self.phases.iter().map(|p| (p.phase, &p.date)).collect()
+    }
 }
 
 /// An event's bearing on an agreement made earlier.

@@ -201,10 +201,25 @@ pub struct RawEvent {
     pub topics: Vec<String>,
     #[serde(default)]
     pub follows_up: Vec<RawFollowUp>,
+    /// The phases of a policy action, oldest first.
+    #[serde(default)]
+    pub phases: Vec<RawPhase>,
     #[serde(default)]
     pub cites: Vec<RawCitation>,
     #[serde(default)]
     pub notes: Vec<RawNote>,
+}
+
+/// One phase of a policy action: `{ phase = "in-force", date = "2023-08-01", cites = [..] }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPhase {
+    pub phase: String,
+    pub date: RawDate,
+    pub date_phrase: Option<String>,
+    pub note: Option<String>,
+    #[serde(default)]
+    pub cites: Vec<RawCitation>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -11,13 +11,54 @@ use crate::db::Named;
 use crate::db::agreements;
 use crate::db::annotations::{self, Subject};
 use crate::db::events::{self, Neighbour, OrganizationRoleRow, ParticipantRow, QuoteRow};
-use crate::domain::{EventClass, ParticipantRole};
+use crate::domain::{EventClass, ParticipantRole, PolicyPhase, TextKind};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
 pub struct ParticipantView {
     pub row: ParticipantRow,
     pub role_label: String,
+}
+
+/// A phase of a policy action as the event page lists it.
+pub struct PhaseView {
+    pub label: String,
+    pub date_label: String,
+    pub datetime: Option<String>,
+    pub date_phrase: Option<String>,
+    pub note: Option<String>,
+    pub citations: Vec<PhaseCiteView>,
+}
+
+pub struct PhaseCiteView {
+    pub href: String,
+    pub source_title: String,
+    pub label: String,
+}
+
+fn phase_views(rows: &[events::PhaseRow]) -> Vec<PhaseView> {
+    rows.iter()
+        .map(|row| PhaseView {
+            label: row
+                .phase
+                .parse::<PolicyPhase>()
+                .map(|p| p.label().to_owned())
+                .unwrap_or_else(|_| row.phase.clone()),
+            date_label: row.date_label.clone(),
+            datetime: datetime(&row.date_start, &row.date_end, &row.date_precision),
+            date_phrase: row.date_phrase.clone(),
+            note: row.note.clone(),
+            citations: row
+                .citations()
+                .into_iter()
+                .map(|c| PhaseCiteView {
+                    href: format!("/sources/{}#p{}", c.source, c.number),
+                    label: TextKind::from_stored(&c.text_kind).cite_label(c.number),
+                    source_title: c.title,
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 pub struct OrganizationView {
@@ -45,6 +86,9 @@ pub struct EventPage {
     pub participants: Vec<ParticipantView>,
     pub organizations: Vec<OrganizationView>,
     pub topics: Vec<Named>,
+    /// A policy action's phases, oldest first, and where it stands today in words.
+    pub phases: Vec<PhaseView>,
+    pub phase_state: Option<String>,
     pub quotes: Vec<QuoteRow>,
     pub agreements: Vec<AgreementView>,
     /// Agreements made earlier that this event fulfils, partly fulfils or breaks.
@@ -67,7 +111,10 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
     let db = &state.db;
     let event = events::by_slug(db, &slug).await?.ok_or(Error::NotFound)?;
     let (previous, next) = events::neighbours(db, &event).await?;
+    let phases = events::phases(db, event.id).await?;
     let page = EventPage {
+        phase_state: events::phase_state(&phases, super::agreements::today()),
+        phases: phase_views(&phases),
         section: "timeline",
         kind_label: kind_label(&event.kind),
         datetime: datetime(&event.date_start, &event.date_end, &event.date_precision),
