@@ -93,18 +93,29 @@ async fn statuses_are_derived_from_the_bundled_record() {
         status_of(&html, "biden-xi-bali-understanding"),
         "In progress"
     );
-    // Due in early 2024, with no follow-up in the record.
-    assert_eq!(status_of(&html, "tourism-meeting-early-2024"), "Overdue");
-    // No due date and no follow-up.
+    // Due in early 2024 and held in May 2024, by the Xi'an summit.
+    assert_eq!(status_of(&html, "tourism-meeting-early-2024"), "Fulfilled");
+    // Met in San Francisco on 16 November 2023, within the year.
+    assert_eq!(
+        status_of(&html, "annual-commerce-ministers-meeting"),
+        "Fulfilled"
+    );
+    // The working group's first meeting, 4 April 2024, inside the early-2024 window.
+    assert_eq!(status_of(&html, "commerce-deputies-meetings"), "Fulfilled");
+    // No due date; its first session was held the day after it was agreed.
     assert_eq!(
         status_of(&html, "export-control-information-exchange"),
-        "Agreed"
+        "Fulfilled"
     );
+    // Set for January 2024; no record that the talks were held.
+    assert_eq!(status_of(&html, "trade-secrets-expert-talks"), "Overdue");
+    // No due date and no follow-up.
+    assert_eq!(status_of(&html, "chinese-group-tours-to-us"), "Agreed");
     let reasons = select(&html, ".agreement__reason");
     assert!(
         reasons
             .iter()
-            .any(|r| r.contains("It was due in early 2024, and no follow-up is recorded")),
+            .any(|r| r.contains("It was due in January 2024, and no follow-up is recorded")),
         "{reasons:?}"
     );
 }
@@ -193,7 +204,11 @@ async fn each_status_follows_from_follow_ups_and_due_dates() {
     let followups: Vec<String> = attrs(&html, ".followup a", "href");
     assert_eq!(
         followups,
-        ["/events/tourism-summit", "/events/summit-cancelled"]
+        [
+            "/events/tourism-summit",
+            "/events/us-china-tourism-leadership-summit-xian-2024",
+            "/events/summit-cancelled"
+        ]
     );
 
     // The follow-up event links back to what it follows up.

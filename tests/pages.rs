@@ -10,15 +10,17 @@ async fn the_timeline_lists_every_event_grouped_by_year_and_month() {
     let app = seeded().await;
     let (status, html) = app.get_html("/").await;
     assert_eq!(status, StatusCode::OK);
-    let events = event_slugs(&html);
+    let events = app.timeline_slugs("/").await;
     assert_eq!(events.len() as i64, count(&app.pool, "events").await);
     assert!(events.len() >= 15);
+    assert_eq!(event_slugs(&html), events[..events.len().min(50)]);
     assert_eq!(
         events.first().map(String::as_str),
         Some("trump-trade-war"),
         "oldest first"
     );
     let years = select(&html, ".year__heading");
+    // The first page's years (2025 follows on the next page).
     assert_eq!(years, ["2018", "2019", "2020", "2022", "2023", "2024"]);
     let periods = select(&html, ".period__heading");
     assert!(periods.contains(&"August 2023".to_owned()), "{periods:?}");
@@ -78,11 +80,9 @@ async fn timeline_entries_show_date_kind_participants_and_topics() {
 #[tokio::test]
 async fn sort_desc_reverses_the_timeline() {
     let app = seeded().await;
-    let (_, asc) = app.get_html("/").await;
-    let (_, desc) = app.get_html("/?sort=desc").await;
-    let mut reversed = event_slugs(&asc);
+    let mut reversed = app.timeline_slugs("/").await;
     reversed.reverse();
-    assert_eq!(event_slugs(&desc), reversed);
+    assert_eq!(app.timeline_slugs("/?sort=desc").await, reversed);
 }
 
 #[tokio::test]
@@ -125,7 +125,14 @@ async fn an_event_page_shows_everything_known_about_it() {
     );
     assert!(!select(&html, ".pager__prev").is_empty() && !select(&html, ".pager__next").is_empty());
     assert!(!select(&html, ".related li").is_empty());
-    assert!(select(&html, ".note").iter().any(|n| n.contains("readout")));
+    // The editors' comparison of the two governments' accounts.
+    assert!(
+        select(&html, ".note")
+            .iter()
+            .any(|n| n.contains("The two accounts list the same four mechanisms")),
+        "{:?}",
+        select(&html, ".note")
+    );
 }
 
 #[tokio::test]
@@ -410,7 +417,9 @@ async fn the_about_page_counts_the_record_and_lists_its_sources() {
     let sources = select(&html, "#sources-list-heading + ul li");
     assert_eq!(sources.len() as i64, count(&app.pool, "sources").await);
     assert!(
-        sources[0].contains("36 paragraphs, 36 cited"),
+        sources
+            .iter()
+            .any(|s| s.contains("36 paragraphs, 36 cited")),
         "{sources:?}"
     );
 }

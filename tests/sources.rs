@@ -233,9 +233,14 @@ async fn record_pages_and_the_reader_link_to_each_other() {
     let app = seeded().await;
     let event = "/events/raimondo-wang-wentao-lunch-meeting";
     let (_, html) = app.get_html(event).await;
+    // The article and both governments' readouts of the meeting.
     assert_eq!(
         attrs(&html, ".source__title a", "href"),
-        [format!("/sources/{SOURCE}")]
+        [
+            "/sources/doc-readout-raimondo-wang-2023-08-28".to_owned(),
+            "/sources/mofcom-wang-raimondo-2023-08-28".to_owned(),
+            format!("/sources/{SOURCE}")
+        ]
     );
     let links = attrs(&html, ".paragraph a.paragraph__number", "href");
     assert!(

@@ -141,6 +141,24 @@ pub fn event_slugs(html: &Html) -> Vec<String> {
         .collect()
 }
 
+impl TestApp {
+    /// The slugs of every event a timeline view lists, following its Next links page by page.
+    pub async fn timeline_slugs(&self, path: &str) -> Vec<String> {
+        let mut slugs = Vec::new();
+        let mut next = Some(path.to_owned());
+        while let Some(path) = next {
+            let (status, html) = self.get_html(&path).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            slugs.extend(event_slugs(&html));
+            next = attrs(&html, ".pager__link[rel=next]", "href")
+                .into_iter()
+                .next();
+            assert!(slugs.len() < 10_000, "pagination does not end");
+        }
+        slugs
+    }
+}
+
 /// The count shown beside one facet option, e.g. `facet_count(&html, "official", "li-qiang")`.
 pub fn facet_count(html: &Html, param: &str, value: &str) -> Option<i64> {
     let selector = format!("label[for=\"f-{param}-{value}\"] .count");
