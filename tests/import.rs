@@ -31,6 +31,9 @@ const TABLES: &[&str] = &[
     "notes",
     "citations",
     "agreement_followups",
+    "event_phases",
+    "event_phase_citations",
+    "event_in_force",
     "revision_changes",
     "record_digests",
     "events_fts",
@@ -39,8 +42,8 @@ const TABLES: &[&str] = &[
 ];
 
 /// Every row of every data table, as text, in a stable order. Child rows that are replaced
-/// whole on import (aliases, roles, notes) are compared without their surrogate ids, and a
-/// note's citations by the note's place instead of its id.
+/// whole on import (aliases, roles, notes, phases) are compared without their surrogate ids, and a
+/// note's or phase's citations by its place instead of its id.
 async fn snapshot(pool: &SqlitePool) -> Vec<String> {
     let mut rows = Vec::new();
     for table in TABLES {
@@ -50,8 +53,14 @@ async fn snapshot(pool: &SqlitePool) -> Vec<String> {
         .fetch_all(pool)
         .await
         .expect("columns");
-        if ["aliases", "roles", "notes"].contains(table) {
+        if ["aliases", "roles", "notes", "event_phases"].contains(table) {
             columns.retain(|c| c != "id");
+        }
+        if *table == "event_phase_citations" {
+            columns = vec![
+                "(SELECT p.event_id || ':' || p.position FROM event_phases p WHERE p.id = event_phase_citations.phase_id)".into(),
+                "paragraph_id".into(),
+            ];
         }
         if *table == "citations" {
             columns = vec![

@@ -394,6 +394,42 @@ async fn the_calendar_carries_each_day_a_measure_takes_effect() {
     assert!(uids.contains(&"resumed-test-suspended-controls-2024-09-01@tradewatch".to_owned()));
 }
 
+#[tokio::test]
+async fn the_real_policy_actions_are_in_force_from_the_days_their_sources_give() {
+    let app = seeded().await;
+    let in_force = |day: &'static str| {
+        let app = &app;
+        async move {
+            let (status, html) = app.get_html(&format!("/?in_force={day}")).await;
+            assert_eq!(status, StatusCode::OK);
+            event_slugs(&html)
+        }
+    };
+    let gallium = "china-gallium-germanium-export-controls".to_owned();
+    let chips = "us-tightens-chip-export-controls-2023-10".to_owned();
+    // Gallium and germanium: announced 3 July, in force 1 August 2023.
+    assert!(!in_force("2023-07-31").await.contains(&gallium));
+    assert!(in_force("2023-08-01").await.contains(&gallium));
+    // US chip rules of 17 October 2023: published 25 October, in force 17 November.
+    assert!(!in_force("2023-11-16").await.contains(&chips));
+    assert!(in_force("2023-11-17").await.contains(&chips));
+    // China's ban of 3 December 2024 stays in force after its partial suspension.
+    let ban = "china-bans-dual-use-exports-to-us-military-2024-12".to_owned();
+    assert!(!in_force("2024-12-02").await.contains(&ban));
+    assert!(in_force("2024-12-03").await.contains(&ban));
+    assert!(in_force("2026-01-01").await.contains(&ban));
+
+    let (_, html) = app.get_html(&format!("/events/{chips}")).await;
+    assert_eq!(
+        select(&html, "ol.phases .phase__name"),
+        ["Announced", "Published", "Published", "In force"]
+    );
+    assert_eq!(
+        select(&html, ".phases__state"),
+        ["In force since 17 November 2023."]
+    );
+}
+
 fn errors_of(text: &str) -> String {
     let files = vec![("data/test-phases.toml".to_owned(), text.to_owned())];
     let mut all = bundled_unstamped();
