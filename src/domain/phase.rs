@@ -124,10 +124,14 @@ pub fn state_in_words(phases: &[(PolicyPhase, &FuzzyDate)], today: Date) -> Opti
         .find(|(p, _)| p.starts_force() || p.ends_force());
     let mut state = None;
     let mut last = None;
+    let mut amended = None;
     for (phase, date) in &past {
         last = Some((*phase, *date));
         if phase.starts_force() || phase.ends_force() {
             state = Some((*phase, *date));
+            amended = None;
+        } else if *phase == PolicyPhase::Amended {
+            amended = Some(*date);
         }
     }
     let now = match (state, last) {
@@ -139,6 +143,10 @@ pub fn state_in_words(phases: &[(PolicyPhase, &FuzzyDate)], today: Date) -> Opti
         (Some((PolicyPhase::Revoked, date)), _) => format!("Revoked {}", at(date)),
         (_, Some((phase, date))) => format!("{} {}; not yet in force", phase.label(), at(date)),
         (_, None) => String::new(),
+    };
+    let now = match (state, amended) {
+        (Some((p, _)), Some(date)) if p.starts_force() => format!("{now}, amended {}", at(date)),
+        _ => now,
     };
     let next = next_start.map(|(phase, date)| match phase {
         PolicyPhase::InForce | PolicyPhase::Resumed => format!("takes effect {}", at(date)),
@@ -269,5 +277,14 @@ mod tests {
             Some("Revoked in November 2025")
         );
         assert_eq!(state_in_words(&[], date!(2026 - 01 - 01)), None);
+        let amended = d("2025-11-09");
+        assert_eq!(
+            state_in_words(
+                &[(PolicyPhase::InForce, &b), (PolicyPhase::Amended, &amended)],
+                date!(2026 - 01 - 01)
+            )
+            .as_deref(),
+            Some("In force since 1 August 2023, amended on 9 November 2025")
+        );
     }
 }

@@ -27,12 +27,17 @@ pub struct PhaseView {
     pub datetime: Option<String>,
     pub date_phrase: Option<String>,
     pub note: Option<String>,
-    pub citations: Vec<PhaseCiteView>,
+    /// The cited paragraphs or points, grouped by source.
+    pub sources: Vec<PhaseSourceView>,
+}
+
+pub struct PhaseSourceView {
+    pub title: String,
+    pub cited: Vec<PhaseCiteView>,
 }
 
 pub struct PhaseCiteView {
     pub href: String,
-    pub source_title: String,
     pub label: String,
 }
 
@@ -48,15 +53,26 @@ fn phase_views(rows: &[events::PhaseRow]) -> Vec<PhaseView> {
             datetime: datetime(&row.date_start, &row.date_end, &row.date_precision),
             date_phrase: row.date_phrase.clone(),
             note: row.note.clone(),
-            citations: row
-                .citations()
-                .into_iter()
-                .map(|c| PhaseCiteView {
-                    href: format!("/sources/{}#p{}", c.source, c.number),
-                    label: TextKind::from_stored(&c.text_kind).cite_label(c.number),
-                    source_title: c.title,
-                })
-                .collect(),
+            sources: {
+                let mut sources: Vec<(String, PhaseSourceView)> = Vec::new();
+                for c in row.citations() {
+                    let cite = PhaseCiteView {
+                        href: format!("/sources/{}#p{}", c.source, c.number),
+                        label: TextKind::from_stored(&c.text_kind).cite_label(c.number),
+                    };
+                    match sources.last_mut() {
+                        Some((slug, source)) if *slug == c.source => source.cited.push(cite),
+                        _ => sources.push((
+                            c.source,
+                            PhaseSourceView {
+                                title: c.title,
+                                cited: vec![cite],
+                            },
+                        )),
+                    }
+                }
+                sources.into_iter().map(|(_, source)| source).collect()
+            },
         })
         .collect()
 }
