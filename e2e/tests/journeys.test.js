@@ -48,7 +48,7 @@ describe('journeys', () => {
     await page.goto('/');
     await assert.doesNotReject(page.getByRole('heading', { level: 1, name: 'US–China trade relations' }).waitFor());
     const all = await shownTotal(page);
-    assert.equal(await eventCards(page).count(), all, 'every event is listed on the plain timeline');
+    assert.equal(await eventCards(page).count(), Math.min(all, 50), 'the plain timeline lists its first page of events');
     const expected = await optionCount(page, 'official', 'gina-raimondo');
     assert.ok(expected > 0 && expected < all, 'Raimondo has some but not all events');
 
@@ -162,7 +162,8 @@ describe('journeys', () => {
     const sources = page.getByRole('region', { name: 'Sources' });
     assert.ok(await sources.locator('cite').first().isVisible(), 'the source is named');
     assert.ok((await sources.locator('.paragraph').count()) > 0, 'the cited paragraphs are shown');
-    assert.match(await sources.locator('.paragraph__number').first().innerText(), /¶ \d+/);
+    // A full text's paragraphs are numbered ¶ n, an editors' summary's points "point n".
+    assert.match(await sources.locator('.paragraph__number').first().innerText(), /^(¶|point) \d+$/);
 
     await participants.getByRole('link', { name: 'Li Qiang' }).click();
     await page.waitForURL('**/officials/li-qiang');
