@@ -154,6 +154,26 @@ async fn the_calendar_has_every_dated_event_as_an_all_day_event() {
         (Some("20240101"), Some("20240501"))
     );
 
+    // A policy action also on the day it takes effect, besides its own (announcement) date.
+    let gallium = |uid: &str| {
+        events
+            .iter()
+            .find(|e| prop(e, "UID").as_deref() == Some(uid))
+            .map(|e| (prop(e, "DTSTART"), prop(e, "SUMMARY")))
+    };
+    assert_eq!(
+        gallium("event-china-gallium-germanium-export-controls@tradewatch")
+            .unwrap()
+            .0
+            .as_deref(),
+        Some("20230703")
+    );
+    let (start, summary) =
+        gallium("in-force-china-gallium-germanium-export-controls-2023-08-01@tradewatch")
+            .expect("the day the controls take effect");
+    assert_eq!(start.as_deref(), Some("20230801"));
+    assert!(summary.unwrap().starts_with("Takes effect: "));
+
     // Filters apply as on the timeline.
     let (_, _, body) = app.get("/calendar.ics?official=li-qiang").await;
     let unfolded = icalendar::parser::unfold(&body);

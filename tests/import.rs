@@ -35,6 +35,9 @@ const TABLES: &[&str] = &[
     "account_items",
     "account_item_topics",
     "account_item_citations",
+    "event_phases",
+    "event_phase_citations",
+    "event_in_force",
     "revision_changes",
     "record_digests",
     "events_fts",
@@ -43,9 +46,9 @@ const TABLES: &[&str] = &[
 ];
 
 /// Every row of every data table, as text, in a stable order. Child rows that are replaced
-/// whole on import (aliases, roles, notes, accounts and their items) are compared without their
-/// surrogate ids, and a note's citations and an item's topics and citations by the place of the
-/// note or item instead of its id.
+/// whole on import (aliases, roles, notes, accounts and their items, phases) are compared without
+/// their surrogate ids, and a note's or phase's citations and an item's topics and citations by
+/// the place of the note, phase or item instead of its id.
 async fn snapshot(pool: &SqlitePool) -> Vec<String> {
     let mut rows = Vec::new();
     for table in TABLES {
@@ -55,7 +58,7 @@ async fn snapshot(pool: &SqlitePool) -> Vec<String> {
         .fetch_all(pool)
         .await
         .expect("columns");
-        if ["aliases", "roles", "notes"].contains(table) {
+        if ["aliases", "roles", "notes", "event_phases"].contains(table) {
             columns.retain(|c| c != "id");
         }
         // An event's accounts are replaced whole too: an account is compared by its event and
@@ -75,6 +78,12 @@ async fn snapshot(pool: &SqlitePool) -> Vec<String> {
                 for c in columns.iter_mut().filter(|c| *c == "item_id") {
                     *c = ITEM.into();
                 }
+            }
+            "event_phase_citations" => {
+                columns = vec![
+                    "(SELECT p.event_id || ':' || p.position FROM event_phases p WHERE p.id = event_phase_citations.phase_id)".into(),
+                    "paragraph_id".into(),
+                ];
             }
             _ => {}
         }

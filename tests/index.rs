@@ -172,13 +172,36 @@ async fn queries(pool: &SqlitePool, words: &[&str]) -> Vec<String> {
         format!("to={first}"),
         "from=1800&to=1801".to_owned(),
         "stack=kind".to_owned(),
+        // Policy actions in force: alone, with facets, dates and text, and on either side of
+        // the edges of stretches the database holds.
+        format!("in_force={mid_year}-06-30"),
+        format!("in_force={mid_year}-06-30&kind={kind}&sort=desc"),
+        format!("in_force={mid_year}-01-01&topic={topic}&from={mid_year}"),
+        format!("in_force={}-12-31&official={busiest}", mid_year + 1),
+        "in_force=1800-01-01".to_owned(),
     ];
+    for (from, until) in in_force_edges(pool).await {
+        out.push(format!("in_force={from}"));
+        out.push(format!("in_force={until}&stack=kind"));
+    }
     for word in words {
+        out.push(format!("q={word}&in_force={mid_year}-06-30"));
         out.push(format!("q={word}"));
         out.push(format!("q={word}&official={busiest}"));
         out.push(format!("q={word}&from={mid_year}&sort=asc"));
     }
     out
+}
+
+/// A few stretches' first days and first days out of force, from the database.
+async fn in_force_edges(pool: &SqlitePool) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT from_day, until_day FROM event_in_force WHERE until_day IS NOT NULL
+          ORDER BY event_id LIMIT 3",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
 }
 
 async fn compare_archive(pool: &SqlitePool, words: &[&str]) -> usize {
@@ -228,6 +251,10 @@ async fn the_index_answers_as_sqlite_on_a_generated_archive() {
     tradewatch::dataset::synthetic::generate(&pool, 3_000, 7)
         .await
         .unwrap();
+    assert!(
+        !in_force_edges(&pool).await.is_empty(),
+        "the archive has policy actions in force"
+    );
     let checked = compare_archive(&pool, &["tariffs", "export", "zzzz"]).await;
     assert!(checked > 150, "only {checked} pages compared");
 }

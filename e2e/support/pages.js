@@ -4,10 +4,13 @@
 export const PAGES = [
   { name: 'timeline', path: '/' },
   { name: 'timeline-filtered', path: '/?official=gina-raimondo&topic=export-controls' },
+  { name: 'timeline-in-force', path: '/?in_force=2024-01-01' },
   // The chart's stacking is a way of drawing the same events: the canonical address leaves it out.
   { name: 'timeline-by-month', path: '/?from=2023&to=2023&stack=kind', canonical: '/?from=2023-01-01&to=2023-12-31' },
   // With both governments' accounts, side by side.
   { name: 'event', path: '/events/raimondo-meets-li-qiang' },
+  // A policy action: its phases as a small timeline.
+  { name: 'policy-action', path: '/events/us-tightens-chip-export-controls-2023-10' },
   { name: 'officials', path: '/officials' },
   { name: 'official', path: '/officials/gina-raimondo' },
   { name: 'network', path: '/network' },

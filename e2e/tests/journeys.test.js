@@ -163,7 +163,8 @@ describe('journeys', () => {
     const sources = page.getByRole('region', { name: 'Sources' });
     assert.ok(await sources.locator('cite').first().isVisible(), 'the source is named');
     assert.ok((await sources.locator('.paragraph').count()) > 0, 'the cited paragraphs are shown');
-    assert.match(await sources.locator('.paragraph__number').first().innerText(), /¶ \d+/);
+    // A full text's paragraphs are numbered ¶ n, an editors' summary's points "point n".
+    assert.match(await sources.locator('.paragraph__number').first().innerText(), /^(¶|point) \d+$/);
 
     await participants.getByRole('link', { name: 'Li Qiang' }).click();
     await page.waitForURL('**/officials/li-qiang');

@@ -152,6 +152,56 @@ pub struct QuoteDto {
     pub speaker: Link,
 }
 
+/// A phase of a policy action: announced, published, in force, amended, suspended, resumed or
+/// revoked, with its own date and citations.
+#[derive(Serialize, ToSchema)]
+pub struct PhaseDto {
+    /// `announced`, `published`, `in-force`, `amended`, `suspended`, `resumed` or `revoked`.
+    pub phase: String,
+    pub date: DateDto,
+    /// The source's own words for the date, where they are vaguer or relative.
+    pub date_phrase: Option<String>,
+    pub note: Option<String>,
+    pub citations: Vec<PhaseCitationDto>,
+}
+
+/// A paragraph (or summary point) a phase cites.
+#[derive(Serialize, ToSchema)]
+pub struct PhaseCitationDto {
+    pub source: String,
+    /// The paragraph's number, or the summary point's.
+    pub paragraph: i64,
+    #[schema(schema_with = super::openapi::text_kind_schema)]
+    pub text_kind: String,
+    pub html_url: String,
+}
+
+impl From<events::PhaseRow> for PhaseDto {
+    fn from(row: events::PhaseRow) -> Self {
+        Self {
+            citations: row
+                .citations()
+                .into_iter()
+                .map(|c| PhaseCitationDto {
+                    html_url: format!("/sources/{}#p{}", c.source, c.number),
+                    source: c.source,
+                    paragraph: c.number,
+                    text_kind: c.text_kind,
+                })
+                .collect(),
+            phase: row.phase,
+            date: DateDto {
+                start: row.date_start,
+                end: row.date_end,
+                precision: row.date_precision,
+                label: row.date_label,
+            },
+            date_phrase: row.date_phrase,
+            note: row.note,
+        }
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct EventDetail {
     pub slug: String,
@@ -167,6 +217,11 @@ pub struct EventDetail {
     pub participants: Vec<ParticipantDto>,
     pub organizations: Vec<Link>,
     pub topics: Vec<Link>,
+    /// A policy action's phases, oldest first; empty for other events.
+    pub phases: Vec<PhaseDto>,
+    /// Where the policy action stands today, in words ("In force since 1 August 2023"); null
+    /// without phases.
+    pub phase_state: Option<String>,
     pub quotes: Vec<QuoteDto>,
     pub agreements: Vec<AgreementDto>,
     pub follows_up: Vec<AgreementDto>,
@@ -214,9 +269,12 @@ pub async fn show(
     let judged = |rows| crate::web::agreements::judged(db, rows);
     let (accounts, comparison) =
         accounts_and_comparison(&crate::db::readouts::of_event(db, event.id).await?);
+    let phases = events::phases(db, event.id).await?;
     Ok(Json(EventDetail {
         accounts,
         comparison,
+        phase_state: events::phase_state(&phases, crate::web::agreements::today()),
+        phases: phases.into_iter().map(PhaseDto::from).collect(),
         participants: events::participants(db, &event)
             .await?
             .into_iter()

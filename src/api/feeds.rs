@@ -193,7 +193,8 @@ fn vevent(
 
 /// `/calendar.ics?…`: every event of a filtered timeline as an all-day event (spanning the whole
 /// range of a date known only to the month, part of the year or year, with the precision said in
-/// its summary), and every agreement with a due date as an all-day span over its due date.
+/// its summary), each day a policy action among them takes effect as one more, and every
+/// agreement with a due date as an all-day span over its due date.
 pub async fn calendar(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
@@ -231,6 +232,31 @@ pub async fn calendar(
                 &row.title,
                 &url,
                 &description,
+            );
+        }
+        // A policy action also on each day it takes effect (or resumes), from its phases.
+        let slugs: Vec<String> = rows.iter().map(|r| r.slug.clone()).collect();
+        for phase in events::taking_effect(&state.db, &slugs).await? {
+            let url = format!("{base}/events/{}", phase.slug);
+            let what = if phase.phase == "resumed" {
+                "In force again"
+            } else {
+                "Takes effect"
+            };
+            vevent(
+                &mut out,
+                &format!(
+                    "{}-{}-{}@tradewatch",
+                    phase.phase, phase.slug, phase.date_start
+                ),
+                &stamp(updates.get(&phase.slug).or(latest.as_ref())),
+                &phase.date_start,
+                &phase.date_end,
+                &phase.date_precision,
+                &phase.date_label,
+                &format!("{what}: {}", phase.title),
+                &url,
+                &format!("{what} {} · {}", phase.date_label, url),
             );
         }
         match rows.last() {

@@ -114,6 +114,14 @@ fn date_bound_schema() -> Schema {
         .into()
 }
 
+/// A whole day (`in_force`), or blank for any.
+fn day_schema() -> Schema {
+    string()
+        .pattern(Some(trimmed(DAY)))
+        .examples([json!("2024-01-01")])
+        .into()
+}
+
 fn range_schema() -> Schema {
     string()
         .enum_values(Some(["overlaps", "within", ""]))
@@ -225,6 +233,7 @@ fn query_schema(operation_id: &str, name: &str) -> Option<Schema> {
         "kind" => vocabulary(EventKind::ALL.iter().map(|k| k.as_str())),
         "status" => vocabulary(CommitmentStatus::ALL.iter().map(|s| s.as_str())),
         "from" | "to" => date_bound_schema(),
+        "in_force" => day_schema(),
         "range" => range_schema(),
         "sort" => sort_schema(),
         // `/api/v1/search` needs the text; the timeline reads blank text as "any".
@@ -263,6 +272,10 @@ pub struct TimelineParams {
     /// `overlaps` (the default: events that may fall in the range) or `within` (only events
     /// known to lie wholly within `from` and `to`).
     pub range: Option<String>,
+    /// A day, `2024-01-01` (a real date): only policy actions in force that day. A phase dated
+    /// to a month or longer counts from the last day its taking effect may denote until the
+    /// first day its suspension or revocation may denote, that day excluded.
+    pub in_force: Option<String>,
     /// Text; words are ANDed, the last matches as a prefix. At most 500 characters, with at
     /// least one letter or digit; spaces alone mean no text filter.
     pub q: Option<String>,
@@ -661,7 +674,7 @@ mod tests {
             "2023-08-29T00",
             "x",
         ]));
-        for name in ["from", "to"] {
+        for name in ["from", "to", "in_force"] {
             agree(
                 &parameter_schema("listEvents", name),
                 |v| TimelineFilter::from_query(&format!("{name}={v}")).is_ok(),

@@ -301,6 +301,63 @@ async fn replace_accounts(
     Ok(())
 }
 
+/// Replaces an event's phases, their citations and the days it is in force.
+async fn replace_phases(
+    conn: &mut SqliteConnection,
+    ids: &mut Ids,
+    event_id: i64,
+    event: &super::Event,
+) -> Result<(), sqlx::Error> {
+    // The phases' citations go with them (ON DELETE CASCADE).
+    for table in ["event_phases", "event_in_force"] {
+        sqlx::query(AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE event_id = ?1"
+        )))
+        .bind(event_id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    for (position, phase) in event.phases.iter().enumerate() {
+        let phase_id: i64 = sqlx::query_scalar(
+            "INSERT INTO event_phases (event_id, position, phase, date_start, date_end, date_precision,
+                                       date_label, date_phrase, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
+        )
+        .bind(event_id)
+        .bind(position as i64)
+        .bind(phase.phase.as_str())
+        .bind(iso(phase.date.start()))
+        .bind(iso(phase.date.end()))
+        .bind(phase.date.precision().as_str())
+        .bind(phase.date.label())
+        .bind(&phase.date_phrase)
+        .bind(&phase.note)
+        .fetch_one(&mut *conn)
+        .await?;
+        for cite in &phase.cites {
+            let paragraph = ids.paragraph(conn, cite).await?;
+            sqlx::query(
+                "INSERT OR IGNORE INTO event_phase_citations (phase_id, paragraph_id) VALUES (?1, ?2)",
+            )
+            .bind(phase_id)
+            .bind(paragraph)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    for stretch in crate::domain::phase::in_force(&event.dated_phases()) {
+        sqlx::query(
+            "INSERT INTO event_in_force (event_id, from_day, until_day) VALUES (?1, ?2, ?3)",
+        )
+        .bind(event_id)
+        .bind(iso(stretch.from))
+        .bind(stretch.until.map(iso))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 fn date_parts(
     date: Option<&FuzzyDate>,
 ) -> (
@@ -711,8 +768,16 @@ pub async fn import_with_progress(
         .bind(id)
         .execute(&mut *conn)
         .await?;
-        replace_annotations(conn, &mut ids, "event", id, &event.cites, &event.notes).await?;
+        // A phase's citations support the event too: they join its own, once each.
+        let mut cites = event.cites.clone();
+        for cite in event.phases.iter().flat_map(|p| &p.cites) {
+            if !cites.contains(cite) {
+                cites.push(cite.clone());
+            }
+        }
+        replace_annotations(conn, &mut ids, "event", id, &cites, &event.notes).await?;
         replace_accounts(conn, &mut ids, id, &event.accounts).await?;
+        replace_phases(conn, &mut ids, id, event).await?;
     }
 
     for agreement in &data.agreements {

@@ -18,7 +18,8 @@ use crate::domain::FollowUpEffect;
 
 use crate::domain::{
     AccountItemKind, AccountSide, AgreementKind, EventClass, EventKind, EventStatus, FuzzyDate,
-    LanguageTag, NoteKind, OrganizationKind, ParticipantRole, Slug, SourceVoice, TextKind,
+    LanguageTag, NoteKind, OrganizationKind, ParticipantRole, PolicyPhase, Slug, SourceVoice,
+    TextKind,
 };
 pub use import::{ImportSummary, existing_records, import, import_with_progress};
 use validate::validate;
@@ -144,6 +145,8 @@ pub struct Event {
     pub topics: Vec<Slug>,
     pub follows_up: Vec<FollowUp>,
     pub accounts: Vec<Account>,
+    /// The phases of a policy action, oldest first (empty for other events).
+    pub phases: Vec<Phase>,
     pub cites: Vec<Citation>,
     pub notes: Vec<Note>,
 }
@@ -165,6 +168,23 @@ pub struct AccountItem {
     pub text: String,
     pub topics: Vec<Slug>,
     pub cites: Vec<Citation>,
+}
+
+/// One dated phase of a policy action, with the citations that date it.
+#[derive(Debug, Clone)]
+pub struct Phase {
+    pub phase: PolicyPhase,
+    pub date: FuzzyDate,
+    pub date_phrase: Option<String>,
+    pub note: Option<String>,
+    pub cites: Vec<Citation>,
+}
+
+impl Event {
+    /// The phases as the in-force rule reads them (`domain::phase`).
+    pub fn dated_phases(&self) -> Vec<(PolicyPhase, &FuzzyDate)> {
+        self.phases.iter().map(|p| (p.phase, &p.date)).collect()
+    }
 }
 
 /// An event's bearing on an agreement made earlier.
@@ -283,6 +303,14 @@ impl Dataset {
         }
         for e in &self.events {
             record(&mut out, "event", &e.slug, &e.cites, &e.notes);
+            for (p, phase) in e.phases.iter().enumerate() {
+                out.extend(phase.cites.iter().map(|citation| Cited {
+                    record_type: "event",
+                    slug: &e.slug,
+                    field: format!("phases[{p}].cites"),
+                    citation,
+                }));
+            }
             for (a, account) in e.accounts.iter().enumerate() {
                 for (i, item) in account.items.iter().enumerate() {
                     out.extend(item.cites.iter().map(|citation| Cited {

@@ -204,6 +204,9 @@ pub struct RawEvent {
     /// Each side's account of the event, from a source that reports it.
     #[serde(default)]
     pub accounts: Vec<RawAccount>,
+    /// The phases of a policy action, oldest first.
+    #[serde(default)]
+    pub phases: Vec<RawPhase>,
     #[serde(default)]
     pub cites: Vec<RawCitation>,
     #[serde(default)]
@@ -232,6 +235,18 @@ pub struct RawAccountItem {
     pub topics: Vec<String>,
     pub paragraphs: Option<Vec<u32>>,
     pub points: Option<Vec<u32>>,
+}
+
+/// One phase of a policy action: `{ phase = "in-force", date = "2023-08-01", cites = [..] }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPhase {
+    pub phase: String,
+    pub date: RawDate,
+    pub date_phrase: Option<String>,
+    pub note: Option<String>,
+    #[serde(default)]
+    pub cites: Vec<RawCitation>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

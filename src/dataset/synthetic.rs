@@ -615,6 +615,8 @@ struct Loader {
     event_organizations: Batch,
     event_topics: Batch,
     event_countries: Batch,
+    /// The stretches policy actions are in force (without phases: only the filter reads them).
+    in_force: Batch,
     citations: Batch,
     quote_rows: Batch,
     agreement_rows: Batch,
@@ -665,6 +667,7 @@ impl Loader {
             ),
             event_topics: Batch::new("event_topics", &["event_id", "topic_id"]),
             event_countries: Batch::new("event_countries", &["event_id", "country_id"]),
+            in_force: Batch::new("event_in_force", &["event_id", "from_day", "until_day"]),
             citations: Batch::new("citations", &["subject_type", "subject_id", "paragraph_id"]),
             quote_rows: Batch::new("quotes", &["id", "slug", "person_id", "event_id", "text"]),
             agreement_rows: Batch::new(
@@ -711,6 +714,7 @@ impl Loader {
             &mut self.event_organizations,
             &mut self.event_topics,
             &mut self.event_countries,
+            &mut self.in_force,
             &mut self.quote_rows,
             &mut self.agreement_rows,
             &mut self.agreement_parties,
@@ -1124,6 +1128,19 @@ impl Loader {
                 ],
             )
             .await?;
+        // A policy action is in force from its date's last day: a third still are, the others
+        // for a month to over a year (by id, so the archive's other values stay as they were).
+        if kind == EventKind::Policy {
+            let from = date.end();
+            let until = (id % 3 != 0).then(|| iso(from + time::Duration::days(30 + id % 400)));
+            self.in_force
+                .push(
+                    conn,
+                    &mut self.digest,
+                    vec![id.into(), iso(from).into(), until.into()],
+                )
+                .await?;
+        }
 
         let mut countries: Vec<usize> = sides.clone();
         for side in &sides {

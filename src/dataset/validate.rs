@@ -12,8 +12,8 @@ use super::*;
 use crate::domain::date::parse_day;
 use crate::domain::{
     AccountItemKind, AccountSide, AgreementKind, EventClass, EventKind, EventStatus,
-    FollowUpEffect, FuzzyDate, LanguageTag, NoteKind, OrganizationKind, ParticipantRole, Precision,
-    Slug, SourceVoice, TextKind,
+    FollowUpEffect, FuzzyDate, LanguageTag, NoteKind, OrganizationKind, ParticipantRole,
+    PolicyPhase, Precision, Slug, SourceVoice, TextKind,
 };
 
 /// One mistake in a dataset file.
@@ -811,6 +811,33 @@ pub fn validate(
                 }
             }
             let accounts = c.accounts(&r.accounts, &known);
+            let mut phases: Vec<Phase> = Vec::new();
+            let mut phases_complete = true;
+            for (i, p) in r.phases.iter().enumerate() {
+                let field = format!("phases[{i}]");
+                let phase = c.parse::<PolicyPhase>(&format!("{field}.phase"), &p.phase);
+                let date = c.date(&format!("{field}.date"), &p.date);
+                let date_phrase = c.optional_text(&format!("{field}.date_phrase"), &p.date_phrase);
+                let note = c.optional_text(&format!("{field}.note"), &p.note);
+                let cites = c.citations(&format!("{field}.cites"), &p.cites, &known, true);
+                match (phase, date) {
+                    (Some(phase), Some(date)) => phases.push(Phase {
+                        phase,
+                        date,
+                        date_phrase,
+                        note,
+                        cites,
+                    }),
+                    _ => phases_complete = false,
+                }
+            }
+            if phases_complete {
+                let dated: Vec<(PolicyPhase, &FuzzyDate)> =
+                    phases.iter().map(|p| (p.phase, &p.date)).collect();
+                for (i, message) in crate::domain::phase::sequence_errors(&dated) {
+                    c.error(format!("phases[{i}]"), message);
+                }
+            }
             let cites = c.citations("cites", &r.cites, &known, true);
             let notes = c.notes(&r.notes, &known);
             if let (Some(slug), Some(kind), Some(date), Some(status), Some(class)) =
@@ -832,6 +859,7 @@ pub fn validate(
                     topics,
                     follows_up,
                     accounts,
+                    phases,
                     cites,
                     notes,
                 });

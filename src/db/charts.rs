@@ -61,6 +61,7 @@ fn is_unfiltered(q: &EventQuery) -> bool {
         && q.from.is_none()
         && q.to.is_none()
         && q.fts.is_none()
+        && q.in_force.is_none()
 }
 
 impl Period {

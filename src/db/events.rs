@@ -29,6 +29,8 @@ pub struct EventQuery {
     pub from: Option<String>,
     pub to: Option<String>,
     pub fts: Option<String>,
+    /// `YYYY-MM-DD`: only policy actions in force on that day.
+    pub in_force: Option<String>,
     pub range: RangeMatch,
     pub sort: Sort,
     /// The id facets in use, fewest events first: the first (not left out) drives the query
@@ -45,6 +47,8 @@ pub struct Indexed {
     pub index: Arc<EventIndex>,
     /// The events matching the query's text, read once per request.
     pub text: Option<Arc<RoaringBitmap>>,
+    /// The events in force on the query's `in_force` day, read once per request.
+    pub in_force: Option<RoaringBitmap>,
 }
 
 impl std::fmt::Debug for Indexed {
@@ -66,12 +70,21 @@ impl Indexed {
             Some(fts) => Some(index.text_matches(pool, fts).await?),
             None => None,
         };
-        Ok(Self { index, text })
+        let in_force = match &q.in_force {
+            Some(day) => Some(index.in_force_on(pool, day).await?),
+            None => None,
+        };
+        Ok(Self {
+            index,
+            text,
+            in_force,
+        })
     }
 
     /// The events matching `q`, leaving out `except`'s condition.
     pub fn matching(&self, q: &EventQuery, except: Option<Facet>) -> RoaringBitmap {
-        self.index.matching(q, except, self.text.as_deref())
+        self.index
+            .matching(q, except, self.text.as_deref(), self.in_force.as_ref())
     }
 }
 
@@ -140,6 +153,7 @@ pub async fn resolve_without_index(
         from: filter.from.map(iso),
         to: filter.to.map(iso),
         fts: filter.q.as_ref().map(|q| q.fts_expression().to_owned()),
+        in_force: filter.in_force.map(iso),
         range: filter.range,
         sort: filter.sort,
         selectivity: Vec::new(),
@@ -216,7 +230,8 @@ impl EventQuery {
     /// The only filter value set besides `except`'s, when there is exactly one and neither a
     /// date range nor text: its counts are maintained, so they are read rather than counted.
     fn single_value(&self, except: Option<Facet>) -> Option<(Facet, Value)> {
-        if self.from.is_some() || self.to.is_some() || self.fts.is_some() {
+        if self.from.is_some() || self.to.is_some() || self.fts.is_some() || self.in_force.is_some()
+        {
             return None;
         }
         let mut found = None;
@@ -253,6 +268,7 @@ impl EventQuery {
             && self.from.is_none()
             && self.to.is_none()
             && self.fts.is_none()
+            && self.in_force.is_none()
     }
 }
 
@@ -337,6 +353,21 @@ pub(crate) fn push_conditions(
             .push_bind(fts.clone())
             .push(")");
     }
+    if let Some(day) = &q.in_force {
+        qb.push(" AND e.id IN (");
+        push_in_force(qb, day);
+        qb.push(")");
+    }
+}
+
+/// Appends the query of the events in force on `day` (`YYYY-MM-DD`): the stretches the import
+/// worked out from their phases (`domain::phase`), `until_day` excluded.
+pub(crate) fn push_in_force(qb: &mut QueryBuilder<Sqlite>, day: &str) {
+    qb.push("SELECT event_id FROM event_in_force WHERE from_day <= ")
+        .push_bind(day.to_owned())
+        .push(" AND (until_day IS NULL OR until_day > ")
+        .push_bind(day.to_owned())
+        .push(")");
 }
 
 /// An event as the timeline and other lists show it.
@@ -1014,4 +1045,108 @@ pub async fn totals(pool: &SqlitePool) -> Result<Totals, sqlx::Error> {
     )
     .fetch_one(pool)
     .await
+}
+
+/// One phase of a policy action, with its citations.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PhaseRow {
+    pub phase: String,
+    pub date_start: String,
+    pub date_end: String,
+    pub date_precision: String,
+    pub date_label: String,
+    pub date_phrase: Option<String>,
+    pub note: Option<String>,
+    /// JSON array of `{source, title, text_kind, number}`, in source and number order.
+    pub citations: String,
+}
+
+/// A cited paragraph or point of a phase.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct PhaseCitation {
+    pub source: String,
+    pub title: String,
+    pub text_kind: String,
+    pub number: i64,
+}
+
+impl PhaseRow {
+    pub fn citations(&self) -> Vec<PhaseCitation> {
+        serde_json::from_str(&self.citations).unwrap_or_default()
+    }
+
+    /// The phase and its fuzzy date, as stored.
+    pub fn dated(&self) -> Option<(crate::domain::PolicyPhase, crate::domain::FuzzyDate)> {
+        use crate::domain::date::parse_day;
+        let date = crate::domain::FuzzyDate::new(
+            parse_day(&self.date_start).ok()?,
+            parse_day(&self.date_end).ok()?,
+            self.date_precision.parse().ok()?,
+            Some(self.date_label.clone()),
+        )
+        .ok()?;
+        Some((self.phase.parse().ok()?, date))
+    }
+}
+
+/// Where a policy action with these phases stands on `today`, in words (`domain::phase`).
+pub fn phase_state(rows: &[PhaseRow], today: time::Date) -> Option<String> {
+    let dated: Vec<_> = rows.iter().filter_map(PhaseRow::dated).collect();
+    let phases: Vec<_> = dated.iter().map(|(p, d)| (*p, d)).collect();
+    crate::domain::phase::state_in_words(&phases, today)
+}
+
+/// A policy action's phases, oldest first.
+#[tracing::instrument(skip(pool))]
+pub async fn phases(pool: &SqlitePool, event_id: i64) -> Result<Vec<PhaseRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT ph.phase, ph.date_start, ph.date_end, ph.date_precision, ph.date_label, ph.date_phrase,
+                ph.note,
+                (SELECT json_group_array(json_object('source', s.slug, 'title', s.title,
+                                                    'text_kind', s.text_kind, 'number', pa.number)
+                                         ORDER BY s.slug, pa.number)
+                   FROM event_phase_citations c
+                   JOIN paragraphs pa ON pa.id = c.paragraph_id
+                   JOIN sources s ON s.id = pa.source_id
+                  WHERE c.phase_id = ph.id) AS citations
+           FROM event_phases ph WHERE ph.event_id = ?1 ORDER BY ph.position",
+    )
+    .bind(event_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// The days on which matching policy actions take effect (their `in-force` and `resumed`
+/// phases), for the calendar: each with its event's slug and title.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TakesEffectRow {
+    pub slug: String,
+    pub title: String,
+    pub phase: String,
+    pub date_start: String,
+    pub date_end: String,
+    pub date_precision: String,
+    pub date_label: String,
+}
+
+/// The phases putting each of `slugs`' events in force, by event then date.
+#[tracing::instrument(skip(pool, slugs))]
+pub async fn taking_effect(
+    pool: &SqlitePool,
+    slugs: &[String],
+) -> Result<Vec<TakesEffectRow>, sqlx::Error> {
+    if slugs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut qb = QueryBuilder::<Sqlite>::new(
+        "SELECT e.slug, e.title, ph.phase, ph.date_start, ph.date_end, ph.date_precision, ph.date_label
+           FROM event_phases ph JOIN events e ON e.id = ph.event_id
+          WHERE ph.phase IN ('in-force', 'resumed') AND e.slug IN (",
+    );
+    let mut list = qb.separated(", ");
+    for slug in slugs {
+        list.push_bind(slug.clone());
+    }
+    qb.push(") ORDER BY e.slug, ph.position");
+    qb.build_query_as().fetch_all(pool).await
 }

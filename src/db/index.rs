@@ -550,6 +550,23 @@ impl EventIndex {
         Ok(set)
     }
 
+    /// The events in force on `day` (`YYYY-MM-DD`), read from the stretches the import stored:
+    /// few events are policy actions, so the answer is small and read per request.
+    pub async fn in_force_on(
+        &self,
+        pool: &SqlitePool,
+        day: &str,
+    ) -> Result<RoaringBitmap, sqlx::Error> {
+        let mut qb = sqlx::QueryBuilder::new("SELECT group_concat(event_id) FROM (");
+        super::events::push_in_force(&mut qb, day);
+        qb.push(")");
+        let list: Option<String> = qb.build_query_scalar().fetch_one(pool).await?;
+        Ok(list
+            .as_deref()
+            .map(|l| ids_in(l).filter_map(|id| self.rank(id)).collect())
+            .unwrap_or_default())
+    }
+
     fn texts(&self) -> std::sync::MutexGuard<'_, TextCache> {
         self.texts.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -611,6 +628,7 @@ impl EventIndex {
         q: &EventQuery,
         except: Option<Facet>,
         text: Option<&RoaringBitmap>,
+        in_force: Option<&RoaringBitmap>,
     ) -> RoaringBitmap {
         let mut set = self.in_range(q);
         let any_of = |map: &HashMap<i64, Arc<RoaringBitmap>>, ids: &[i64]| {
@@ -643,6 +661,12 @@ impl EventIndex {
         if q.fts.is_some() {
             match text {
                 Some(text) => set &= text,
+                None => set.clear(),
+            }
+        }
+        if q.in_force.is_some() {
+            match in_force {
+                Some(in_force) => set &= in_force,
                 None => set.clear(),
             }
         }

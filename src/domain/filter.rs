@@ -106,12 +106,14 @@ pub struct TimelineFilter {
     pub to: Option<Date>,
     pub q: Option<SearchText>,
     pub range: RangeMatch,
+    /// Policy actions in force on this day (see `domain::phase` for the rule).
+    pub in_force: Option<Date>,
     pub sort: Sort,
 }
 
 /// The parameters the timeline understands, in the order links write them.
 pub const PARAMETERS: &[&str] = &[
-    "official", "topic", "kind", "country", "from", "to", "range", "q", "sort",
+    "official", "topic", "kind", "country", "from", "to", "range", "in_force", "q", "sort",
 ];
 
 #[derive(Clone, Copy)]
@@ -220,6 +222,15 @@ impl TimelineFilter {
                         "from" => filter.from = Some(parse_bound(value, Bound::From).map_err(err)?),
                         "to" => filter.to = Some(parse_bound(value, Bound::To).map_err(err)?),
                         "q" => filter.q = Some(SearchText::parse(value).map_err(err)?),
+                        "in_force" => {
+                            filter.in_force = Some(parse_day(value).map_err(|e| {
+                                if e.contains("real date") {
+                                    err(e)
+                                } else {
+                                    err(format!("expected a day like 2024-01-01, got \"{value}\""))
+                                }
+                            })?)
+                        }
                         "range" => {
                             filter.range = match value {
                                 "overlaps" => RangeMatch::Overlaps,
@@ -274,6 +285,7 @@ impl TimelineFilter {
             && self.countries.is_empty()
             && self.from.is_none()
             && self.to.is_none()
+            && self.in_force.is_none()
             && self.q.is_none())
     }
 
@@ -289,6 +301,7 @@ impl TimelineFilter {
         if self.range == RangeMatch::Within {
             pairs.push(("range", "within".into()));
         }
+        pairs.extend(self.in_force.map(|d| ("in_force", iso(d))));
         pairs.extend(self.q.as_ref().map(|q| ("q", q.text().to_owned())));
         if self.sort == Sort::Desc {
             pairs.push(("sort", "desc".into()));
@@ -543,6 +556,35 @@ mod tests {
         );
         assert_eq!(parse("oficial=gina-raimondo").unwrap_err().param, "oficial");
         assert_eq!(parse("from=2023&from=2024").unwrap_err().param, "from");
+    }
+
+    #[test]
+    fn in_force_takes_one_real_day() {
+        assert_eq!(
+            parse("in_force=2024-01-01").unwrap().in_force,
+            Some(date!(2024 - 01 - 01))
+        );
+        assert!(parse("in_force=2024-01-01").unwrap().is_filtered());
+        assert_eq!(
+            parse("in_force=2024-01").unwrap_err().to_string(),
+            "in_force: expected a day like 2024-01-01, got \"2024-01\""
+        );
+        assert_eq!(
+            parse("in_force=2023-02-29").unwrap_err().to_string(),
+            "in_force: \"2023-02-29\" is not a real date"
+        );
+        assert_eq!(
+            parse("in_force=2024-01-01&in_force=2024-01-02")
+                .unwrap_err()
+                .param,
+            "in_force"
+        );
+        assert_eq!(
+            parse("q=chips&in_force=2024-01-01&kind=policy")
+                .unwrap()
+                .query_string(),
+            "kind=policy&in_force=2024-01-01&q=chips"
+        );
     }
 
     #[test]

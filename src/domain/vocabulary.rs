@@ -228,6 +228,20 @@ impl TextKind {
 }
 
 vocabulary!(
+    /// A step in the life of a policy action (a rule, ban or control): see `domain::phase` for
+    /// how the steps make the days it is in force.
+    PolicyPhase, "a policy phase" {
+        Announced => "announced", "Announced";
+        Published => "published", "Published";
+        InForce => "in-force", "In force";
+        Amended => "amended", "Amended";
+        Suspended => "suspended", "Suspended";
+        Resumed => "resumed", "Resumed";
+        Revoked => "revoked", "Revoked";
+    }
+);
+
+vocabulary!(
     /// Why a note is there: editors' context, a correction of the source, or a fact added from
     /// the public record.
     NoteKind, "a note kind" {

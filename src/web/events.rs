@@ -13,13 +13,70 @@ use crate::db::agreements;
 use crate::db::annotations::{self, Subject};
 use crate::db::events::{self, Neighbour, OrganizationRoleRow, ParticipantRow, QuoteRow};
 use crate::db::readouts;
-use crate::domain::{EventClass, ParticipantRole};
+use crate::domain::{EventClass, ParticipantRole, PolicyPhase, TextKind};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
 pub struct ParticipantView {
     pub row: ParticipantRow,
     pub role_label: String,
+}
+
+/// A phase of a policy action as the event page lists it.
+pub struct PhaseView {
+    pub label: String,
+    pub date_label: String,
+    pub datetime: Option<String>,
+    pub date_phrase: Option<String>,
+    pub note: Option<String>,
+    /// The cited paragraphs or points, grouped by source.
+    pub sources: Vec<PhaseSourceView>,
+}
+
+pub struct PhaseSourceView {
+    pub title: String,
+    pub cited: Vec<PhaseCiteView>,
+}
+
+pub struct PhaseCiteView {
+    pub href: String,
+    pub label: String,
+}
+
+fn phase_views(rows: &[events::PhaseRow]) -> Vec<PhaseView> {
+    rows.iter()
+        .map(|row| PhaseView {
+            label: row
+                .phase
+                .parse::<PolicyPhase>()
+                .map(|p| p.label().to_owned())
+                .unwrap_or_else(|_| row.phase.clone()),
+            date_label: row.date_label.clone(),
+            datetime: datetime(&row.date_start, &row.date_end, &row.date_precision),
+            date_phrase: row.date_phrase.clone(),
+            note: row.note.clone(),
+            sources: {
+                let mut sources: Vec<(String, PhaseSourceView)> = Vec::new();
+                for c in row.citations() {
+                    let cite = PhaseCiteView {
+                        href: format!("/sources/{}#p{}", c.source, c.number),
+                        label: TextKind::from_stored(&c.text_kind).cite_label(c.number),
+                    };
+                    match sources.last_mut() {
+                        Some((slug, source)) if *slug == c.source => source.cited.push(cite),
+                        _ => sources.push((
+                            c.source,
+                            PhaseSourceView {
+                                title: c.title,
+                                cited: vec![cite],
+                            },
+                        )),
+                    }
+                }
+                sources.into_iter().map(|(_, source)| source).collect()
+            },
+        })
+        .collect()
 }
 
 pub struct OrganizationView {
@@ -47,6 +104,9 @@ pub struct EventPage {
     pub participants: Vec<ParticipantView>,
     pub organizations: Vec<OrganizationView>,
     pub topics: Vec<Named>,
+    /// A policy action's phases, oldest first, and where it stands today in words.
+    pub phases: Vec<PhaseView>,
+    pub phase_state: Option<String>,
     pub quotes: Vec<QuoteRow>,
     pub agreements: Vec<AgreementView>,
     /// Agreements made earlier that this event fulfils, partly fulfils or breaks.
@@ -71,7 +131,10 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
     let db = &state.db;
     let event = events::by_slug(db, &slug).await?.ok_or(Error::NotFound)?;
     let (previous, next) = events::neighbours(db, &event).await?;
+    let phases = events::phases(db, event.id).await?;
     let page = EventPage {
+        phase_state: events::phase_state(&phases, super::agreements::today()),
+        phases: phase_views(&phases),
         section: "timeline",
         kind_label: kind_label(&event.kind),
         datetime: datetime(&event.date_start, &event.date_end, &event.date_precision),

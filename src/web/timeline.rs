@@ -51,6 +51,7 @@ pub struct ActiveFilter {
 pub struct TypedValues {
     pub from: String,
     pub to: String,
+    pub in_force: String,
     pub q: String,
     pub desc: bool,
     pub within: bool,
@@ -63,6 +64,7 @@ impl TypedValues {
             let slot = match key.as_ref() {
                 "from" => &mut typed.from,
                 "to" => &mut typed.to,
+                "in_force" => &mut typed.in_force,
                 "q" => &mut typed.q,
                 "sort" => {
                     typed.desc = value == "desc";
@@ -90,9 +92,10 @@ impl TypedValues {
             Some(filter) => {
                 self.from = filter.from.map(iso).unwrap_or_default();
                 self.to = filter.to.map(iso).unwrap_or_default();
+                self.in_force = filter.in_force.map(iso).unwrap_or_default();
             }
             None => {
-                for typed in [&mut self.from, &mut self.to] {
+                for typed in [&mut self.from, &mut self.to, &mut self.in_force] {
                     if parse_day(typed).is_err() {
                         typed.clear();
                     }
@@ -317,6 +320,7 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
                 "from" => format!("From {value}"),
                 "to" => format!("To {value}"),
                 "range" => "Only events wholly within the dates".to_owned(),
+                "in_force" => format!("In force on {value}"),
                 _ => format!("Text: “{value}”"),
             };
             ActiveFilter {
