@@ -235,7 +235,7 @@ async fn each_status_follows_from_follow_ups_and_due_dates() {
             .join(" ")
             .contains("“Follow-up summit-cancelled” (10 January 2025), breaks it")
     );
-    let followups: Vec<String> = attrs(&html, ".followup a", "href");
+    let followups: Vec<String> = attrs(&html, ".followup > a", "href");
     assert_eq!(
         followups,
         [
@@ -910,5 +910,41 @@ async fn an_agreement_nobody_reported_on_says_no_record_found_with_the_day_searc
     assert!(
         err.contains("bad.toml: agreement \"unreported-2\": searched.on: \"30 November 2026\" is not a date like 2023-08-29"),
         "{err}"
+    );
+}
+
+#[tokio::test]
+async fn each_follow_up_links_its_evidence_the_event_and_the_sources_it_cites() {
+    let app = seeded().await;
+    let (status, html) = app
+        .get_html("/agreements/annual-commerce-ministers-meeting")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let events = attrs(&html, ".followup > a", "href");
+    assert!(
+        events.iter().any(|h| h.starts_with("/events/")),
+        "{events:?}"
+    );
+    // The San Francisco meeting of 16 November 2023 rests on the US readout of it.
+    let evidence = attrs(&html, ".followup__evidence a", "href");
+    assert!(
+        evidence.contains(&"/sources/doc-readout-raimondo-wang-2023-11-16".to_owned()),
+        "{evidence:?}"
+    );
+    // The JSON gives the same evidence.
+    let (_, _, body) = app
+        .get("/api/v1/agreements/annual-commerce-ministers-meeting")
+        .await;
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let sources: Vec<&str> = json["follow_ups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["sources"].as_array().unwrap())
+        .map(|s| s["html_url"].as_str().unwrap())
+        .collect();
+    assert!(
+        sources.contains(&"/sources/doc-readout-raimondo-wang-2023-11-16"),
+        "{sources:?}"
     );
 }

@@ -195,6 +195,8 @@ pub struct FollowUpDto {
     pub event: Link,
     pub effect: String,
     pub note: Option<String>,
+    /// The sources the follow-up event cites: the evidence for the agreement's status.
+    pub sources: Vec<Link>,
 }
 
 impl From<crate::web::agreements::AgreementView> for AgreementDto {
@@ -253,6 +255,16 @@ impl From<crate::web::agreements::AgreementView> for AgreementDto {
                     },
                     effect: f.effect,
                     note: f.note,
+                    sources: f
+                        .sources
+                        .into_iter()
+                        .map(|s| Link {
+                            html_url: format!("/sources/{}", s.slug),
+                            api_url: Some(format!("/api/v1/sources/{}", s.slug)),
+                            slug: s.slug,
+                            name: s.title,
+                        })
+                        .collect(),
                 })
                 .collect(),
             slug: row.slug,

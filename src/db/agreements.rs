@@ -198,6 +198,9 @@ pub struct FollowUpRow {
     pub event_date_end: String,
     pub effect: String,
     pub note: Option<String>,
+    /// The sources the follow-up event cites, its evidence: a JSON array of `{slug, title,
+    /// publisher}`, oldest first.
+    pub evidence: String,
 }
 
 /// Every follow-up of the given agreements, in date order.
@@ -211,7 +214,13 @@ pub async fn followups(
     }
     let mut qb = sqlx::QueryBuilder::new(
         "SELECT f.agreement_id, e.slug AS event_slug, e.title AS event_title, e.date_label AS event_date_label,
-                e.date_start AS event_date_start, e.date_end AS event_date_end, f.effect, f.note
+                e.date_start AS event_date_start, e.date_end AS event_date_end, f.effect, f.note,
+                (SELECT json_group_array(json_object('slug', slug, 'title', title, 'publisher', publisher))
+                   FROM (SELECT DISTINCT s.slug, s.title, s.publisher, s.published
+                           FROM citations c JOIN paragraphs p ON p.id = c.paragraph_id
+                           JOIN sources s ON s.id = p.source_id
+                          WHERE c.subject_type = 'event' AND c.subject_id = e.id
+                          ORDER BY s.published, s.slug)) AS evidence
            FROM agreement_followups f JOIN events e ON e.id = f.event_id
           WHERE f.agreement_id IN (",
     );

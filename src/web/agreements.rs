@@ -32,6 +32,16 @@ pub struct FollowUpView {
     pub effect: String,
     pub effect_label: String,
     pub note: Option<String>,
+    /// The sources the follow-up event cites: the evidence for the judgement.
+    pub sources: Vec<EvidenceSource>,
+}
+
+/// A source a follow-up event cites.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct EvidenceSource {
+    pub slug: String,
+    pub title: String,
+    pub publisher: Option<String>,
 }
 
 /// An agreement with its judged status and the reason for it.
@@ -189,6 +199,7 @@ pub async fn judged_on(
                             .unwrap_or_default(),
                         effect: f.effect.clone(),
                         note: f.note.clone(),
+                        sources: serde_json::from_str(&f.evidence).unwrap_or_default(),
                     })
                     .collect(),
                 status,
