@@ -169,6 +169,29 @@ fn parse_bound(value: &str, bound: Bound) -> Result<Date, String> {
     }
 }
 
+/// The parameters whose value is one of a list (slugs, kinds, statuses, `range`, `sort`), as the
+/// API document enumerates them.
+const LISTED: &[&str] = &[
+    "official", "topic", "kind", "country", "range", "sort", "status", "party",
+];
+
+/// A value as the parsers read it: trimmed, and `None` when empty (an empty form field means
+/// any). A parameter that takes one of a list of values refuses a value of spaces only: the list
+/// holds no such value, and no form sends one.
+fn given<'v>(param: &str, raw: &'v str) -> Result<Option<&'v str>, FilterError> {
+    let value = raw.trim();
+    if !value.is_empty() {
+        return Ok(Some(value));
+    }
+    if !raw.is_empty() && LISTED.contains(&param) {
+        return Err(FilterError::new(
+            param,
+            "is blank (spaces only): leave it empty for any, or give one of its values",
+        ));
+    }
+    Ok(None)
+}
+
 impl TimelineFilter {
     /// Parses decoded query pairs. Empty values are ignored (an empty form field means "any");
     /// unknown parameters, malformed values and repeated single-valued parameters are errors.
@@ -178,7 +201,7 @@ impl TimelineFilter {
         let mut filter = Self::default();
         let mut seen_single: Vec<&'static str> = Vec::new();
         for (key, value) in pairs {
-            let (key, value) = (key.as_ref(), value.as_ref().trim());
+            let key = key.as_ref();
             let Some(&param) = PARAMETERS.iter().find(|p| **p == key) else {
                 return Err(FilterError::new(
                     key,
@@ -188,9 +211,9 @@ impl TimelineFilter {
                     ),
                 ));
             };
-            if value.is_empty() {
+            let Some(value) = given(param, value.as_ref())? else {
                 continue;
-            }
+            };
             let err = |message: String| FilterError::new(param, message);
             match param {
                 "official" | "topic" | "country" => {
@@ -348,7 +371,6 @@ impl AgreementFilter {
     pub fn from_query(query: &str) -> Result<Self, FilterError> {
         let mut filter = Self::default();
         for (key, value) in super::query::pairs(query)? {
-            let value = value.trim();
             let param = AGREEMENT_PARAMETERS
                 .iter()
                 .find(|p| **p == key)
@@ -361,9 +383,9 @@ impl AgreementFilter {
                         ),
                     )
                 })?;
-            if value.is_empty() {
+            let Some(value) = given(param, &value)? else {
                 continue;
-            }
+            };
             let err = |message: String| FilterError::new(*param, message);
             match *param {
                 "status" => {
@@ -513,6 +535,25 @@ mod tests {
     fn empty_form_fields_mean_any() {
         let filter = parse("official=&topic=&from=&to=&q=&sort=").unwrap();
         assert!(!filter.is_filtered());
+        // A text or a date of spaces only is an empty field too.
+        let filter = parse("q=%20%20&from=%09&in_force=%20").unwrap();
+        assert!(!filter.is_filtered());
+    }
+
+    #[test]
+    fn a_listed_parameter_of_spaces_only_is_refused() {
+        // No slug, kind or order is blank, and no form sends one: the API document's lists hold
+        // only their values and the empty one.
+        for param in ["official", "topic", "kind", "country", "range", "sort"] {
+            let error = parse(&format!("{param}=%09")).unwrap_err();
+            assert_eq!(error.param, param);
+            assert!(error.message.contains("blank"), "{}", error.message);
+        }
+        for param in ["status", "party", "topic"] {
+            let error = AgreementFilter::from_query(&format!("{param}=%20")).unwrap_err();
+            assert_eq!(error.param, param);
+        }
+        assert!(AgreementFilter::from_query("status=&party=&topic=").is_ok());
     }
 
     #[test]
