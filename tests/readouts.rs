@@ -476,3 +476,21 @@ async fn the_bundled_record_sets_both_governments_accounts_of_each_meeting_side_
     let (_, html) = app.get_html("/events/raimondo-meets-hu-heping").await;
     assert!(select(&html, "#accounts").is_empty());
 }
+
+#[tokio::test]
+async fn a_filtered_readouts_page_names_its_filter_in_its_canonical_address() {
+    let app = seeded().await;
+    let (status, html) = app
+        .get_html("/readouts?topic=export-controls&official=gina-raimondo")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let canonical = attrs(&html, "link[rel=canonical]", "href");
+    assert_eq!(canonical.len(), 1);
+    assert!(
+        canonical[0].ends_with("/readouts?official=gina-raimondo&topic=export-controls"),
+        "{canonical:?}"
+    );
+    let (_, html) = app.get_html("/readouts").await;
+    let canonical = attrs(&html, "link[rel=canonical]", "href");
+    assert!(canonical[0].ends_with("/readouts"), "{canonical:?}");
+}
