@@ -248,10 +248,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // The agreements are judged once per revision; do it now rather than in a first request.
     let (agreements, warm) = (state.agreements.clone(), pool.clone());
     tokio::spawn(async move {
-        if let Err(error) = agreements
-            .judged(&warm, crate::web::agreements::today())
-            .await
-        {
+        if let Err(error) = agreements.judged(&warm, crate::domain::date::today()).await {
             tracing::warn!(%error, "cannot judge the agreements ahead of the first request");
         }
     });
@@ -359,7 +356,7 @@ async fn check(args: CheckArgs) -> anyhow::Result<()> {
         data.quotes.len()
     );
     // The curators' list: on stderr, beside errors, and no reason to fail unless asked.
-    let warnings = dataset::warnings::warnings(&data, crate::web::agreements::today());
+    let warnings = dataset::warnings::warnings(&data, crate::domain::date::today());
     for warning in &warnings {
         eprintln!("warning: {warning}");
     }

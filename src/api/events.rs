@@ -273,7 +273,7 @@ pub async fn show(
     Ok(Json(EventDetail {
         accounts,
         comparison,
-        phase_state: events::phase_state(&phases, crate::web::agreements::today()),
+        phase_state: events::phase_state(&phases, crate::domain::date::today()),
         phases: phases.into_iter().map(PhaseDto::from).collect(),
         participants: events::participants(db, &event)
             .await?

@@ -10,11 +10,12 @@ use super::ApiResult;
 use crate::db::events::{self, Cursor};
 use crate::db::people;
 use crate::domain::TimelineFilter;
+use crate::domain::date::today;
 use crate::domain::exports::{AGREEMENTS, EVENTS, OFFICIALS};
 use crate::domain::filter::AgreementFilter;
 use crate::error::Error;
 use crate::state::AppState;
-use crate::web::agreements::{check_slugs, judged_in_order, today};
+use crate::web::agreements::{check_slugs, judged_in_order};
 use futures_util::{StreamExt as _, stream};
 
 /// Events are read in keyset pages of this size, so an export never holds a huge result at once

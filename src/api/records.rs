@@ -13,11 +13,12 @@ use crate::db::annotations::{self, Subject};
 use crate::db::events::Side;
 use crate::db::index::Link as IndexLink;
 use crate::db::{Counted, Named, agreements, events, organizations, people, topics};
+use crate::domain::date::today;
 use crate::domain::filter::AgreementFilter;
 use crate::error::Error;
 use crate::state::AppState;
 use crate::web::agreement_index::Cursor;
-use crate::web::agreements::{check_slugs, judged, judged_in_order, today};
+use crate::web::agreements::{check_slugs, judged, judged_in_order};
 
 #[derive(Serialize, ToSchema)]
 pub struct OfficialList {

@@ -74,6 +74,12 @@ const ISO: &[time::format_description::BorrowedFormatItem<'static>] =
     time::macros::format_description!("[year]-[month]-[day]");
 
 /// Parses a calendar day written `YYYY-MM-DD`.
+/// Today, in UTC: the day agreements' statuses and policy actions' phases are judged against,
+/// and the day a kept page depends on.
+pub fn today() -> Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
 pub fn parse_day(input: &str) -> Result<Date, String> {
     let well_formed = input.len() == 10
         && input.bytes().enumerate().all(|(i, b)| {

@@ -203,7 +203,7 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
     let mut modified = revision.and_then(|(_, at)| at);
     let mut key = revision.map(|(id, _)| Key {
         revision: id,
-        day: OffsetDateTime::now_utc().date(),
+        day: crate::domain::date::today(),
         method: request.method().to_string(),
         uri: request.uri().to_string(),
         accept_encoding: request

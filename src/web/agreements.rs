@@ -19,7 +19,7 @@ use crate::db::agreements::{self, AgreementRow, FollowUpRow, Party};
 use crate::db::annotations::{self, Subject};
 use crate::db::{Named, topics};
 use crate::domain::commitment::{self, FollowUp, RULES};
-use crate::domain::date::{day_label, parse_day};
+use crate::domain::date::{day_label, parse_day, today};
 use crate::domain::filter::AgreementFilter;
 use crate::domain::{AgreementKind, CommitmentStatus, FilterError, FollowUpEffect, Slug};
 use crate::error::{Error, Result};
@@ -73,10 +73,6 @@ impl AgreementView {
             _ => names.concat(),
         }
     }
-}
-
-pub fn today() -> Date {
-    time::OffsetDateTime::now_utc().date()
 }
 
 /// A due date as it reads after "due": "in early 2024", "by 28 August 2024", "within a year of …".

@@ -63,7 +63,7 @@ impl CiteThis {
         let latest = revisions::latest(&state.db).await?;
         let changed = revisions::last_change(&state.db, cited.record_type, cited.slug).await?;
         let permalink = format!("{}{}", state.public_url.trim_end_matches('/'), cited.path);
-        let today = crate::domain::date::iso(time::OffsetDateTime::now_utc().date());
+        let today = crate::domain::date::iso(crate::domain::date::today());
         let label = |iso: &str| {
             parse_day(iso)
                 .map(day_label)

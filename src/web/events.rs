@@ -133,7 +133,7 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
     let (previous, next) = events::neighbours(db, &event).await?;
     let phases = events::phases(db, event.id).await?;
     let page = EventPage {
-        phase_state: events::phase_state(&phases, super::agreements::today()),
+        phase_state: events::phase_state(&phases, crate::domain::date::today()),
         phases: phase_views(&phases),
         section: "timeline",
         kind_label: kind_label(&event.kind),
