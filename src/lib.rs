@@ -2,6 +2,7 @@
 //! paragraph of the source it comes from.
 
 pub mod api;
+pub mod catalog;
 pub mod cli;
 pub mod dataset;
 pub mod db;
@@ -41,7 +42,7 @@ pub fn app_with_limits(state: AppState, limits: &http::limits::Limits) -> Router
     })
     .on_response(DefaultOnResponse::new().level(Level::INFO));
     let metrics = state.metrics.clone();
-    let router = web::router()
+    let router = web::router(api::openapi::description)
         .merge(api::router())
         .layer(axum::middleware::from_fn(metrics::remember_route))
         .layer(axum::middleware::from_fn_with_state(

@@ -25,7 +25,7 @@ pub struct AppState {
     /// little.
     pub builds: Arc<tokio::sync::Semaphore>,
     /// Every agreement judged, until the data or the day changes.
-    pub agreements: Arc<crate::web::agreement_index::AgreementIndex>,
+    pub agreements: Arc<crate::catalog::agreement_index::AgreementIndex>,
     /// What `/metrics` reports.
     pub metrics: Arc<crate::metrics::Metrics>,
     /// The latest revision of the data, as last read: what kept pages are looked up by.

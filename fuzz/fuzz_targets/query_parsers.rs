@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
     if let Err(e) = AgreementFilter::from_query(text) {
         assert!(!e.param.is_empty() && !e.message.is_empty());
     }
-    if let Err(e) = tradewatch::web::search::parse_query(text) {
+    if let Err(e) = tradewatch::catalog::search::parse_query(text) {
         assert!(!e.param.is_empty() && !e.message.is_empty());
     }
     if let Ok(q) = SearchText::parse(text) {

@@ -131,7 +131,7 @@ pub struct CitedParagraphDto {
 impl From<crate::db::annotations::CitedParagraph> for CitedParagraphDto {
     fn from(c: crate::db::annotations::CitedParagraph) -> Self {
         Self {
-            html_url: format!("/sources/{}#p{}", c.source_slug, c.number),
+            html_url: crate::domain::links::paragraph_href(&c.source_slug, c.number),
             source: c.source_slug,
             paragraph: c.number,
             text_kind: c.source_text_kind,
@@ -199,8 +199,8 @@ pub struct FollowUpDto {
     pub sources: Vec<Link>,
 }
 
-impl From<crate::web::agreements::AgreementView> for AgreementDto {
-    fn from(v: crate::web::agreements::AgreementView) -> Self {
+impl From<crate::catalog::agreements::JudgedAgreement> for AgreementDto {
+    fn from(v: crate::catalog::agreements::JudgedAgreement) -> Self {
         let row = v.row;
         Self {
             html_url: format!("/agreements/{}", row.slug),

@@ -10,9 +10,9 @@ use super::dto::{
 };
 use super::readouts::{AccountDto, ComparisonDto, accounts_and_comparison};
 use super::{ApiResult, DEFAULT_LIMIT, page_cursor, page_limit, split_query, with_query};
-use crate::db::annotations::{self, Subject};
+use crate::catalog;
+use crate::db::Counted;
 use crate::db::events::{self, Cursor, Facet, Side};
-use crate::db::{Counted, agreements};
 use crate::domain::TimelineFilter;
 use crate::error::Error;
 use crate::state::AppState;
@@ -183,7 +183,7 @@ impl From<events::PhaseRow> for PhaseDto {
                 .citations()
                 .into_iter()
                 .map(|c| PhaseCitationDto {
-                    html_url: format!("/sources/{}#p{}", c.source, c.number),
+                    html_url: crate::domain::links::paragraph_href(&c.source, c.number),
                     source: c.source,
                     paragraph: c.number,
                     text_kind: c.text_kind,
@@ -263,20 +263,17 @@ pub async fn show(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> ApiResult<Json<EventDetail>> {
-    let db = &state.db;
-    let event = events::by_slug(db, &slug).await?.ok_or(Error::NotFound)?;
-    let (previous, next) = events::neighbours(db, &event).await?;
-    let judged = |rows| crate::web::agreements::judged(db, rows);
-    let (accounts, comparison) =
-        accounts_and_comparison(&crate::db::readouts::of_event(db, event.id).await?);
-    let phases = events::phases(db, event.id).await?;
+    let r = catalog::events::event(&state.db, &slug)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let (accounts, comparison) = accounts_and_comparison(&r.accounts);
     Ok(Json(EventDetail {
         accounts,
         comparison,
-        phase_state: events::phase_state(&phases, crate::domain::date::today()),
-        phases: phases.into_iter().map(PhaseDto::from).collect(),
-        participants: events::participants(db, &event)
-            .await?
+        phase_state: r.phase_state,
+        phases: r.phases.into_iter().map(PhaseDto::from).collect(),
+        participants: r
+            .participants
             .into_iter()
             .map(|p| ParticipantDto {
                 link: Link::official(crate::db::Named {
@@ -288,23 +285,15 @@ pub async fn show(
                 country: p.country,
             })
             .collect(),
-        organizations: events::organizations(db, event.id)
-            .await?
+        organizations: r
+            .organizations
             .into_iter()
             .map(|o| Link::organization(o.slug, o.name))
             .collect(),
-        topics: events::topics(db, event.id)
-            .await?
-            .into_iter()
-            .map(Link::topic)
-            .collect(),
-        sides: events::sides(db, event.id)
-            .await?
-            .into_iter()
-            .map(|s| s.slug)
-            .collect(),
-        quotes: events::quotes(db, event.id)
-            .await?
+        topics: r.topics.into_iter().map(Link::topic).collect(),
+        sides: r.sides.into_iter().map(|s| s.slug).collect(),
+        quotes: r
+            .quotes
             .into_iter()
             .map(|q| QuoteDto {
                 slug: q.slug,
@@ -315,43 +304,31 @@ pub async fn show(
                 }),
             })
             .collect(),
-        agreements: judged(agreements::reached_at(db, event.id).await?)
-            .await?
-            .into_iter()
-            .map(AgreementDto::from)
-            .collect(),
-        follows_up: judged(agreements::followed_up_by(db, event.id).await?)
-            .await?
-            .into_iter()
-            .map(AgreementDto::from)
-            .collect(),
-        notes: annotations::notes(db, Subject::Event, event.id)
-            .await?
-            .into_iter()
-            .map(NoteDto::from)
-            .collect(),
-        citations: annotations::citations(db, Subject::Event, event.id)
-            .await?
+        agreements: r.agreements.into_iter().map(AgreementDto::from).collect(),
+        follows_up: r.follows_up.into_iter().map(AgreementDto::from).collect(),
+        notes: r.notes.into_iter().map(NoteDto::from).collect(),
+        citations: r
+            .citations
             .into_iter()
             .map(CitedParagraphDto::from)
             .collect(),
-        previous: previous.map(event_link),
-        next: next.map(event_link),
-        html_url: format!("/events/{}", event.slug),
-        api_url: format!("/api/v1/events/{}", event.slug),
+        previous: r.previous.map(event_link),
+        next: r.next.map(event_link),
+        html_url: format!("/events/{}", r.event.slug),
+        api_url: format!("/api/v1/events/{}", r.event.slug),
         date: DateDto {
-            start: event.date_start,
-            end: event.date_end,
-            precision: event.date_precision,
-            label: event.date_label,
+            start: r.event.date_start,
+            end: r.event.date_end,
+            precision: r.event.date_precision,
+            label: r.event.date_label,
         },
-        slug: event.slug,
-        title: event.title,
-        kind: event.kind,
-        date_phrase: event.date_phrase,
-        location: event.location,
-        status: event.status,
-        class: event.class,
-        summary: event.summary,
+        slug: r.event.slug,
+        title: r.event.title,
+        kind: r.event.kind,
+        date_phrase: r.event.date_phrase,
+        location: r.event.location,
+        status: r.event.status,
+        class: r.event.class,
+        summary: r.event.summary,
     }))
 }

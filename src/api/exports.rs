@@ -7,15 +7,15 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use super::ApiResult;
+use crate::catalog;
+use crate::catalog::agreements::judged_in_order;
 use crate::db::events::{self, Cursor};
 use crate::db::people;
 use crate::domain::TimelineFilter;
-use crate::domain::date::today;
 use crate::domain::exports::{AGREEMENTS, EVENTS, OFFICIALS};
 use crate::domain::filter::AgreementFilter;
 use crate::error::Error;
 use crate::state::AppState;
-use crate::web::agreements::{check_slugs, judged_in_order};
 use futures_util::{StreamExt as _, stream};
 
 /// Events are read in keyset pages of this size, so an export never holds a huge result at once
@@ -131,10 +131,8 @@ pub async fn agreements(
     RawQuery(query): RawQuery,
 ) -> ApiResult<Response> {
     let filter = AgreementFilter::from_query(query.as_deref().unwrap_or_default())?;
-    check_slugs(&state.db, &filter).await?;
-    let judged = state.agreements.judged(&state.db, today()).await?;
-    let ids: Vec<i64> = judged.select(&filter).ids().collect();
-    let day = judged.day;
+    let (ids, day) =
+        catalog::agreements::matching_ids(&state.agreements, &state.db, &filter).await?;
     let mut header = csv::Writer::from_writer(Vec::new());
     header
         .write_record(AGREEMENTS.header())
@@ -156,7 +154,7 @@ pub async fn agreements(
 /// The CSV rows of the agreements with these ids, in their order.
 async fn agreement_rows(state: &AppState, ids: &[i64], day: time::Date) -> Result<Bytes, Error> {
     let mut out = csv::Writer::from_writer(Vec::new());
-    for v in judged_in_order(&state.db, ids, day).await? {
+    for v in judged_in_order(&mut *state.db.acquire().await?, ids, day).await? {
         out.write_record([
             v.row.slug.as_str(),
             &v.row.title,

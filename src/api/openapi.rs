@@ -456,6 +456,11 @@ fn error_response(description: &str) -> ResponseBuilder {
 )]
 pub struct ApiDoc;
 
+/// The document without the dataset's slugs, as JSON: what the API's human page (`/api`) lists.
+pub fn description() -> serde_json::Value {
+    serde_json::to_value(ApiDoc::openapi()).unwrap_or_default()
+}
+
 /// The document as served: `ApiDoc` with the slugs each filter accepts, which are the
 /// dataset's (an unknown slug is answered 400).
 pub fn document(known: &KnownSlugs) -> utoipa::openapi::OpenApi {
@@ -605,7 +610,7 @@ mod tests {
             .into_iter()
             .map(|p| p.name)
             .collect();
-        assert_eq!(names, crate::web::search::PARAMETERS);
+        assert_eq!(names, crate::catalog::search::PARAMETERS);
     }
 
     #[test]
@@ -734,7 +739,7 @@ mod tests {
             &format!("{slug}a"),
         ]));
         let agreement =
-            |v: &str| v.is_empty() || crate::web::agreement_index::Cursor::decode(v).is_some();
+            |v: &str| v.is_empty() || crate::catalog::agreement_index::Cursor::decode(v).is_some();
         agree(
             &parameter_schema("listAgreements", "cursor"),
             agreement,

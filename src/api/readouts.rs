@@ -9,9 +9,11 @@ use utoipa::ToSchema;
 
 use super::dto::{DateDto, Link};
 use super::{ApiResult, with_query};
+use crate::catalog;
 use crate::db::Named;
 use crate::db::readouts::{AccountItemRow, ComparedItem, EventAccounts, Readout};
 use crate::domain::exports::READOUTS;
+use crate::domain::filter::ReadoutFilter;
 use crate::domain::readout::{ComparedTopic, ComparisonCounts};
 use crate::error::Error;
 use crate::state::AppState;
@@ -250,8 +252,8 @@ pub async fn list(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Json<ReadoutList>> {
-    let (filter, rows) =
-        crate::web::readouts::matching(&state, query.as_deref().unwrap_or_default()).await?;
+    let filter = ReadoutFilter::from_query(query.as_deref().unwrap_or_default())?;
+    let rows = catalog::readouts::both_sides(&state.db, &filter).await?;
     let canonical = filter.query_string();
     Ok(Json(ReadoutList {
         total: rows.len(),
@@ -266,8 +268,8 @@ pub async fn list(
 
 /// `/readouts.csv?…`: one row per event of the readouts list, in its order.
 pub async fn csv(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Response> {
-    let (_, rows) =
-        crate::web::readouts::matching(&state, query.as_deref().unwrap_or_default()).await?;
+    let filter = ReadoutFilter::from_query(query.as_deref().unwrap_or_default())?;
+    let rows = catalog::readouts::both_sides(&state.db, &filter).await?;
     let csv_err = |e: csv::Error| Error::Internal(e.to_string());
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(READOUTS.header()).map_err(csv_err)?;

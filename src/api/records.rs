@@ -9,16 +9,16 @@ use super::dto::{
     AgreementDto, CitedParagraphDto, EventSummary, Link, ListLinks, ListMeta, NoteDto,
 };
 use super::{ApiResult, DEFAULT_LIMIT, page_cursor, page_limit, split_query, with_query};
+use crate::catalog;
+use crate::catalog::agreement_index::Cursor;
+use crate::catalog::agreements::judged;
 use crate::db::annotations::{self, Subject};
 use crate::db::events::Side;
 use crate::db::index::Link as IndexLink;
 use crate::db::{Counted, Named, agreements, events, organizations, people, topics};
-use crate::domain::date::today;
 use crate::domain::filter::AgreementFilter;
 use crate::error::Error;
 use crate::state::AppState;
-use crate::web::agreement_index::Cursor;
-use crate::web::agreements::{check_slugs, judged, judged_in_order};
 
 #[derive(Serialize, ToSchema)]
 pub struct OfficialList {
@@ -185,12 +185,12 @@ pub async fn official(
             .into_iter()
             .map(CountedLink::topic)
             .collect(),
-        notes: annotations::notes(db, Subject::Person, id)
+        notes: annotations::notes(&mut *db.acquire().await?, Subject::Person, id)
             .await?
             .into_iter()
             .map(NoteDto::from)
             .collect(),
-        citations: annotations::citations(db, Subject::Person, id)
+        citations: annotations::citations(&mut *db.acquire().await?, Subject::Person, id)
             .await?
             .into_iter()
             .map(CitedParagraphDto::from)
@@ -283,17 +283,20 @@ pub async fn topic(
             .into_iter()
             .map(CountedLink::official)
             .collect(),
-        agreements: judged(db, agreements::on_topic(db, id).await?)
-            .await?
-            .into_iter()
-            .map(AgreementDto::from)
-            .collect(),
-        notes: annotations::notes(db, Subject::Topic, id)
+        agreements: judged(
+            &mut *db.acquire().await?,
+            agreements::on_topic(db, id).await?,
+        )
+        .await?
+        .into_iter()
+        .map(AgreementDto::from)
+        .collect(),
+        notes: annotations::notes(&mut *db.acquire().await?, Subject::Topic, id)
             .await?
             .into_iter()
             .map(NoteDto::from)
             .collect(),
-        citations: annotations::citations(db, Subject::Topic, id)
+        citations: annotations::citations(&mut *db.acquire().await?, Subject::Topic, id)
             .await?
             .into_iter()
             .map(CitedParagraphDto::from)
@@ -353,17 +356,20 @@ pub async fn organization(
         .into_iter()
         .map(EventSummary::from)
         .collect(),
-        agreements: judged(db, agreements::of_organization(db, id).await?)
-            .await?
-            .into_iter()
-            .map(AgreementDto::from)
-            .collect(),
-        notes: annotations::notes(db, Subject::Organization, id)
+        agreements: judged(
+            &mut *db.acquire().await?,
+            agreements::of_organization(db, id).await?,
+        )
+        .await?
+        .into_iter()
+        .map(AgreementDto::from)
+        .collect(),
+        notes: annotations::notes(&mut *db.acquire().await?, Subject::Organization, id)
             .await?
             .into_iter()
             .map(NoteDto::from)
             .collect(),
-        citations: annotations::citations(db, Subject::Organization, id)
+        citations: annotations::citations(&mut *db.acquire().await?, Subject::Organization, id)
             .await?
             .into_iter()
             .map(CitedParagraphDto::from)
@@ -399,15 +405,16 @@ pub async fn agreements(
     let limit = page_limit(&own)?;
     let cursor = page_cursor(&own, Cursor::decode)?;
     let filter = AgreementFilter::from_query(&rest)?;
-    check_slugs(&state.db, &filter).await?;
-    let judged = state.agreements.judged(&state.db, today()).await?;
-    let selection = judged.select(&filter);
-    let page = selection.page(
+    let list = catalog::agreements::list(
+        &state.agreements,
+        &state.db,
+        &filter,
         cursor.as_ref().map(|c| (c, Side::After)),
         usize::try_from(limit).unwrap_or(1),
-    );
+    )
+    .await?;
     let canonical = filter.query_string();
-    let next = page.after.as_ref().map(|after| {
+    let next = list.after.as_ref().map(|after| {
         let mut pairs = form_urlencoded::Serializer::new(canonical.clone());
         pairs.append_pair("cursor", &after.encode());
         if limit != DEFAULT_LIMIT {
@@ -415,8 +422,8 @@ pub async fn agreements(
         }
         with_query("/api/v1/agreements", &pairs.finish())
     });
-    let total = selection.total() as i64;
-    let data = judged_in_order(&state.db, &page.ids, judged.day).await?;
+    let total = list.total as i64;
+    let data = list.agreements;
     Ok(Json(AgreementList {
         data: data.into_iter().map(AgreementDto::from).collect(),
         meta: ListMeta { total, limit },
@@ -451,30 +458,15 @@ pub async fn agreement(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> ApiResult<Json<AgreementDetail>> {
-    let db = &state.db;
-    let row = agreements::by_slug(db, &slug)
+    let record = catalog::agreements::record(&state.db, &slug)
         .await?
-        .ok_or(Error::NotFound)?;
-    let id = row.id;
-    let view = judged(db, vec![row])
-        .await?
-        .into_iter()
-        .next()
         .ok_or(Error::NotFound)?;
     Ok(Json(AgreementDetail {
-        agreement: AgreementDto::from(view),
-        officials: agreements::negotiators(db, id)
-            .await?
-            .into_iter()
-            .map(Link::official)
-            .collect(),
-        notes: annotations::notes(db, Subject::Agreement, id)
-            .await?
-            .into_iter()
-            .map(NoteDto::from)
-            .collect(),
-        citations: annotations::citations(db, Subject::Agreement, id)
-            .await?
+        agreement: AgreementDto::from(record.agreement),
+        officials: record.negotiators.into_iter().map(Link::official).collect(),
+        notes: record.notes.into_iter().map(NoteDto::from).collect(),
+        citations: record
+            .citations
             .into_iter()
             .map(CitedParagraphDto::from)
             .collect(),

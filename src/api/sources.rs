@@ -6,13 +6,12 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::ApiResult;
-use crate::db::search::{self, Kind};
+use crate::catalog::search::{self, Segment, parse_query};
 use crate::db::sources;
 use crate::domain::SourceVoice;
+use crate::domain::links::{paragraph_href, record_href};
 use crate::error::Error;
 use crate::state::AppState;
-use crate::web::links::{paragraph_href, record_href};
-use crate::web::search::{Hit, parse_query};
 
 #[derive(Serialize, ToSchema)]
 pub struct CitingRecord {
@@ -157,7 +156,7 @@ pub struct SearchResults {
     pub groups: Vec<HitGroup>,
 }
 
-fn segments(list: Vec<crate::web::search::Segment>) -> Vec<SegmentDto> {
+fn segments(list: Vec<Segment>) -> Vec<SegmentDto> {
     list.into_iter()
         .map(|s| SegmentDto {
             text: s.text,
@@ -180,17 +179,16 @@ pub async fn search(
     let text = parse_query(query.as_deref().unwrap_or_default())?.ok_or_else(|| {
         crate::domain::FilterError::new("q", "is missing: give the words to search for")
     })?;
-    let mut groups = Vec::new();
-    for kind in Kind::ALL {
-        let rows = search::hits(&state.db, kind, text.fts_expression()).await?;
-        let (count, more) = search::count(&rows);
-        groups.push(HitGroup {
-            kind: kind.as_str().to_owned(),
-            count,
-            more,
-            hits: rows
+    let groups: Vec<HitGroup> = search::search(&state.db, &text)
+        .await?
+        .into_iter()
+        .map(|group| HitGroup {
+            kind: group.kind.as_str().to_owned(),
+            count: group.count,
+            more: group.more,
+            hits: group
+                .hits
                 .into_iter()
-                .map(Hit::from)
                 .map(|h| HitDto {
                     title: segments(h.title),
                     snippet: segments(h.snippet),
@@ -198,8 +196,8 @@ pub async fn search(
                     html_url: h.href,
                 })
                 .collect(),
-        });
-    }
+        })
+        .collect();
     Ok(Json(SearchResults {
         q: text.text().to_owned(),
         total: groups.iter().map(|g| g.count).sum(),

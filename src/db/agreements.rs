@@ -90,8 +90,11 @@ pub async fn all(pool: &SqlitePool) -> Result<Vec<AgreementRow>, sqlx::Error> {
 }
 
 /// The agreements with these ids, in no particular order (a page chosen elsewhere).
-#[tracing::instrument(skip(pool))]
-pub async fn by_ids(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<AgreementRow>, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn by_ids(
+    conn: &mut SqliteConnection,
+    ids: &[i64],
+) -> Result<Vec<AgreementRow>, sqlx::Error> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -102,34 +105,37 @@ pub async fn by_ids(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<AgreementRow>,
         list.push_bind(*id);
     }
     qb.push(")");
-    qb.build_query_as().fetch_all(pool).await
+    qb.build_query_as().fetch_all(conn).await
 }
 
-#[tracing::instrument(skip(pool))]
-pub async fn by_slug(pool: &SqlitePool, slug: &str) -> Result<Option<AgreementRow>, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn by_slug(
+    conn: &mut SqliteConnection,
+    slug: &str,
+) -> Result<Option<AgreementRow>, sqlx::Error> {
     sqlx::query_as(AssertSqlSafe(format!("{COLUMNS} WHERE a.slug = ?1")))
         .bind(slug)
-        .fetch_optional(pool)
+        .fetch_optional(conn)
         .await
 }
 
 /// The agreements reached at an event.
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(conn))]
 pub async fn reached_at(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     event_id: i64,
 ) -> Result<Vec<AgreementRow>, sqlx::Error> {
-    matching(pool, "a.event_id = ?1", event_id).await
+    matching(&mut *conn, "a.event_id = ?1", event_id).await
 }
 
 /// The agreements an event follows up.
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(conn))]
 pub async fn followed_up_by(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     event_id: i64,
 ) -> Result<Vec<AgreementRow>, sqlx::Error> {
     matching(
-        pool,
+        &mut *conn,
         "a.id IN (SELECT agreement_id FROM agreement_followups WHERE event_id = ?1)",
         event_id,
     )
@@ -178,13 +184,13 @@ pub async fn of_person(
 
 /// Agreements matching `condition`, a fixed SQL fragment from the functions above binding `?1`.
 async fn matching(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     condition: &'static str,
     id: i64,
 ) -> Result<Vec<AgreementRow>, sqlx::Error> {
     sqlx::query_as(AssertSqlSafe(format!("{COLUMNS} WHERE {condition}{ORDER}")))
         .bind(id)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await
 }
 
@@ -204,9 +210,9 @@ pub struct FollowUpRow {
 }
 
 /// Every follow-up of the given agreements, in date order.
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(conn))]
 pub async fn followups(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     agreement_ids: &[i64],
 ) -> Result<Vec<FollowUpRow>, sqlx::Error> {
     if agreement_ids.is_empty() {
@@ -229,19 +235,22 @@ pub async fn followups(
         ids.push_bind(*id);
     }
     qb.push(") ORDER BY e.date_start, e.date_end, e.slug");
-    qb.build_query_as().fetch_all(pool).await
+    qb.build_query_as().fetch_all(&mut *conn).await
 }
 
 /// The people who took part in the event where an agreement was reached.
-#[tracing::instrument(skip(pool))]
-pub async fn negotiators(pool: &SqlitePool, agreement_id: i64) -> Result<Vec<Named>, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn negotiators(
+    conn: &mut SqliteConnection,
+    agreement_id: i64,
+) -> Result<Vec<Named>, sqlx::Error> {
     sqlx::query_as(
         "SELECT p.slug, p.name FROM agreements a
            JOIN event_people ep ON ep.event_id = a.event_id JOIN people p ON p.id = ep.person_id
           WHERE a.id = ?1 ORDER BY ep.position",
     )
     .bind(agreement_id)
-    .fetch_all(pool)
+    .fetch_all(conn)
     .await
 }
 
@@ -258,7 +267,7 @@ pub async fn party_exists(pool: &SqlitePool, slug: &str) -> Result<bool, sqlx::E
 }
 
 /// Opens each statement that reads every agreement. Only the agreement index runs them, once per
-/// data revision (`web::agreement_index`); tests/query_plans.rs tells them apart by this mark.
+/// data revision (`catalog::agreement_index`); tests/query_plans.rs tells them apart by this mark.
 pub const ONCE_PER_REVISION: &str = "/* once per data revision */";
 
 /// What the status and the list's filters need of one agreement.

@@ -1,6 +1,6 @@
 //! Notes and citations, which attach to every kind of record.
 
-use sqlx::{AssertSqlSafe, SqlitePool};
+use sqlx::{AssertSqlSafe, SqliteConnection, SqlitePool};
 
 /// An aggregate over cited paragraphs `p` of sources `s`: each as `kind:number` (`full-text:7`,
 /// `summary:2`), joined by commas, so a page can call each a paragraph or a point.
@@ -56,9 +56,9 @@ pub struct NoteRow {
 }
 
 /// The paragraphs a record cites, in source and paragraph order.
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(conn))]
 pub async fn citations(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     subject: Subject,
     id: i64,
 ) -> Result<Vec<CitedParagraph>, sqlx::Error> {
@@ -76,14 +76,14 @@ pub async fn citations(
     )
     .bind(subject.as_str())
     .bind(id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await
 }
 
 /// A record's notes in the dataset's order.
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(conn))]
 pub async fn notes(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     subject: Subject,
     id: i64,
 ) -> Result<Vec<NoteRow>, sqlx::Error> {
@@ -99,7 +99,7 @@ pub async fn notes(
     )))
     .bind(subject.as_str())
     .bind(id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await
 }
 

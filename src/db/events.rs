@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use roaring::RoaringBitmap;
-use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite, SqlitePool};
+use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 use super::index::{EventIndex, Link, SharedIndex};
 use super::{Counted, Named};
@@ -785,15 +785,18 @@ pub struct EventRow {
     pub summary: String,
 }
 
-#[tracing::instrument(skip(pool))]
-pub async fn by_slug(pool: &SqlitePool, slug: &str) -> Result<Option<EventRow>, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn by_slug(
+    conn: &mut SqliteConnection,
+    slug: &str,
+) -> Result<Option<EventRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, slug, title, kind, date_start, date_end, date_precision, date_label, date_phrase, location,
                 status, class, summary
            FROM events WHERE slug = ?1",
     )
     .bind(slug)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await
 }
 
@@ -809,9 +812,9 @@ pub struct ParticipantRow {
 }
 
 /// An event's people, with the title each held on the event's date.
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(conn))]
 pub async fn participants(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     event: &EventRow,
 ) -> Result<Vec<ParticipantRow>, sqlx::Error> {
     sqlx::query_as(
@@ -829,7 +832,7 @@ pub async fn participants(
     )
     .bind(event.id)
     .bind(&event.date_start)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await
 }
 
@@ -840,9 +843,9 @@ pub struct OrganizationRoleRow {
     pub role: String,
 }
 
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(conn))]
 pub async fn organizations(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     event_id: i64,
 ) -> Result<Vec<OrganizationRoleRow>, sqlx::Error> {
     sqlx::query_as(
@@ -850,28 +853,28 @@ pub async fn organizations(
           WHERE eo.event_id = ?1 ORDER BY eo.position",
     )
     .bind(event_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await
 }
 
-#[tracing::instrument(skip(pool))]
-pub async fn topics(pool: &SqlitePool, event_id: i64) -> Result<Vec<Named>, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn topics(conn: &mut SqliteConnection, event_id: i64) -> Result<Vec<Named>, sqlx::Error> {
     sqlx::query_as(
         "SELECT t.slug, t.name FROM event_topics et JOIN topics t ON t.id = et.topic_id WHERE et.event_id = ?1 ORDER BY t.name",
     )
     .bind(event_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await
 }
 
 /// The countries that acted in the event.
-#[tracing::instrument(skip(pool))]
-pub async fn sides(pool: &SqlitePool, event_id: i64) -> Result<Vec<Named>, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn sides(conn: &mut SqliteConnection, event_id: i64) -> Result<Vec<Named>, sqlx::Error> {
     sqlx::query_as(
         "SELECT c.slug, c.name FROM event_sides s JOIN countries c ON c.id = s.country_id WHERE s.event_id = ?1 ORDER BY c.name",
     )
     .bind(event_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await
 }
 
@@ -897,13 +900,16 @@ const QUOTE_COLUMNS: &str = "SELECT q.slug, q.text, p.slug AS speaker_slug, p.na
    FROM quotes q JOIN people p ON p.id = q.person_id LEFT JOIN events e ON e.id = q.event_id";
 
 /// The quotes said at an event, in the order of the paragraphs they come from.
-#[tracing::instrument(skip(pool))]
-pub async fn quotes(pool: &SqlitePool, event_id: i64) -> Result<Vec<QuoteRow>, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn quotes(
+    conn: &mut SqliteConnection,
+    event_id: i64,
+) -> Result<Vec<QuoteRow>, sqlx::Error> {
     sqlx::query_as(AssertSqlSafe(format!(
         "{QUOTE_COLUMNS} WHERE q.event_id = ?1 ORDER BY q.id"
     )))
     .bind(event_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await
 }
 
@@ -932,9 +938,9 @@ pub struct Neighbour {
 }
 
 /// The events just before and after this one on the timeline.
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(conn))]
 pub async fn neighbours(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     event: &EventRow,
 ) -> Result<(Option<Neighbour>, Option<Neighbour>), sqlx::Error> {
     let previous = sqlx::query_as(
@@ -944,7 +950,7 @@ pub async fn neighbours(
     .bind(&event.date_start)
     .bind(&event.date_end)
     .bind(&event.slug)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?;
     let next = sqlx::query_as(
         "SELECT slug, title, date_label FROM events WHERE (date_start, date_end, slug) > (?1, ?2, ?3)
@@ -953,7 +959,7 @@ pub async fn neighbours(
     .bind(&event.date_start)
     .bind(&event.date_end)
     .bind(&event.slug)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?;
     Ok((previous, next))
 }
@@ -966,21 +972,21 @@ pub const RELATED_CANDIDATES: i64 = 100;
 /// Events sharing the most people and topics with this one, the nearest in time first. The
 /// candidates are, for each of its people and topics, the `RELATED_CANDIDATES` events on either
 /// side of it in the record's order (each a short walk of an index).
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(conn))]
 pub async fn related(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     event: &EventRow,
     limit: i64,
 ) -> Result<Vec<Neighbour>, sqlx::Error> {
     let people: Vec<i64> =
         sqlx::query_scalar("SELECT person_id FROM event_people WHERE event_id = ?1")
             .bind(event.id)
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?;
     let topics: Vec<i64> =
         sqlx::query_scalar("SELECT topic_id FROM event_topics WHERE event_id = ?1")
             .bind(event.id)
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?;
     if people.is_empty() && topics.is_empty() {
         return Ok(Vec::new());
@@ -1018,7 +1024,7 @@ pub async fn related(
     qb.push_bind(event.date_start.clone())
         .push(")), e.slug LIMIT ")
         .push_bind(limit);
-    qb.build_query_as().fetch_all(pool).await
+    qb.build_query_as().fetch_all(&mut *conn).await
 }
 
 /// Counts for the site's header and about page.
@@ -1097,8 +1103,11 @@ pub fn phase_state(rows: &[PhaseRow], today: time::Date) -> Option<String> {
 }
 
 /// A policy action's phases, oldest first.
-#[tracing::instrument(skip(pool))]
-pub async fn phases(pool: &SqlitePool, event_id: i64) -> Result<Vec<PhaseRow>, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn phases(
+    conn: &mut SqliteConnection,
+    event_id: i64,
+) -> Result<Vec<PhaseRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT ph.phase, ph.date_start, ph.date_end, ph.date_precision, ph.date_label, ph.date_phrase,
                 ph.note,
@@ -1112,7 +1121,7 @@ pub async fn phases(pool: &SqlitePool, event_id: i64) -> Result<Vec<PhaseRow>, s
            FROM event_phases ph WHERE ph.event_id = ?1 ORDER BY ph.position",
     )
     .bind(event_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 use super::Named;
 use super::events::EventQuery;
@@ -145,9 +145,9 @@ fn push_ids(qb: &mut QueryBuilder<Sqlite>, ids: &[i64]) {
 
 /// The accounts of these events, with their items and comparisons, by event id. An event
 /// without accounts is absent.
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(conn))]
 pub async fn of_events(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     event_ids: &[i64],
 ) -> Result<HashMap<i64, EventAccounts>, sqlx::Error> {
     if event_ids.is_empty() {
@@ -164,7 +164,7 @@ pub async fn of_events(
     );
     push_ids(&mut qb, event_ids);
     qb.push(") ORDER BY a.event_id, a.position");
-    let rows: Vec<AccountRow> = qb.build_query_as().fetch_all(pool).await?;
+    let rows: Vec<AccountRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
     if rows.is_empty() {
         return Ok(HashMap::new());
     }
@@ -183,7 +183,7 @@ pub async fn of_events(
     );
     push_ids(&mut qb, &account_ids);
     qb.push(") ORDER BY i.account_id, i.position");
-    let items: Vec<AccountItemRow> = qb.build_query_as().fetch_all(pool).await?;
+    let items: Vec<AccountItemRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
     let mut items_of: HashMap<i64, Vec<AccountItemRow>> = HashMap::new();
     for item in items {
         items_of.entry(item.account_id).or_default().push(item);
@@ -208,8 +208,11 @@ pub async fn of_events(
 }
 
 /// One event's accounts (empty when it has none).
-pub async fn of_event(pool: &SqlitePool, event_id: i64) -> Result<EventAccounts, sqlx::Error> {
-    Ok(of_events(pool, &[event_id])
+pub async fn of_event(
+    conn: &mut SqliteConnection,
+    event_id: i64,
+) -> Result<EventAccounts, sqlx::Error> {
+    Ok(of_events(&mut *conn, &[event_id])
         .await?
         .remove(&event_id)
         .unwrap_or_else(|| EventAccounts::new(Vec::new())))
@@ -266,7 +269,7 @@ pub async fn both_sides(pool: &SqlitePool, q: &EventQuery) -> Result<Vec<Readout
     qb.push(" ORDER BY e.date_start DESC, e.date_end DESC, e.slug DESC");
     let events: Vec<ReadoutEventRow> = qb.build_query_as().fetch_all(pool).await?;
     let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
-    let mut accounts = of_events(pool, &ids).await?;
+    let mut accounts = of_events(&mut *pool.acquire().await?, &ids).await?;
     Ok(events
         .into_iter()
         .filter_map(|event| {

@@ -3,7 +3,7 @@
 //! `MARK_CLOSE`, never HTML: the web layer splits the text on them and the template escapes
 //! every piece.
 
-use sqlx::{AssertSqlSafe, SqlitePool};
+use sqlx::{AssertSqlSafe, SqliteConnection};
 
 /// Opens a highlighted run in `title` and `snippet` (U+E000, private use).
 pub const MARK_OPEN: char = '\u{E000}';
@@ -195,14 +195,18 @@ pub fn count(rows: &[HitRow]) -> (i64, bool) {
 }
 
 /// The best hits of one kind for an FTS5 expression (built by `SearchText`, never raw input).
-#[tracing::instrument(skip(pool))]
-pub async fn hits(pool: &SqlitePool, kind: Kind, fts: &str) -> Result<Vec<HitRow>, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn hits(
+    conn: &mut SqliteConnection,
+    kind: Kind,
+    fts: &str,
+) -> Result<Vec<HitRow>, sqlx::Error> {
     sqlx::query_as(AssertSqlSafe(kind.sql()))
         .bind(fts)
         .bind(GROUP_LIMIT)
         .bind(MARK_OPEN.to_string())
         .bind(MARK_CLOSE.to_string())
         .bind(CANDIDATES + 1)
-        .fetch_all(pool)
+        .fetch_all(conn)
         .await
 }

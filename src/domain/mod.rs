@@ -5,6 +5,7 @@ pub mod date;
 pub mod exports;
 pub mod filter;
 pub mod language;
+pub mod links;
 pub mod phase;
 pub mod query;
 pub mod readout;

@@ -26,7 +26,7 @@ pub struct AboutPage {
     pub kinds: Vec<&'static str>,
     pub classes: Vec<Term>,
     pub precisions: Vec<Term>,
-    pub rules: Vec<super::agreements::Rule>,
+    pub rules: Vec<crate::catalog::agreements::Rule>,
 }
 
 pub async fn show(State(state): State<AppState>) -> Result<Html<String>> {
@@ -59,7 +59,7 @@ pub async fn show(State(state): State<AppState>) -> Result<Html<String>> {
             .into_iter()
             .map(SourceCard::from)
             .collect(),
-        rules: super::agreements::rules(),
+        rules: crate::catalog::agreements::rules(),
         kinds: EventKind::ALL.iter().map(|k| k.label()).collect(),
         classes: EventClass::ALL
             .iter()

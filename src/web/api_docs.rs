@@ -4,9 +4,7 @@
 use askama::Template;
 use axum::response::Html;
 use serde_json::Value;
-use utoipa::OpenApi;
 
-use crate::api::openapi::ApiDoc;
 use crate::domain::exports::{LICENSE, TABLES, Table};
 use crate::error::Result;
 
@@ -38,8 +36,8 @@ fn text(value: &Value) -> String {
     value.as_str().unwrap_or_default().trim().to_owned()
 }
 
-pub async fn show() -> Result<Html<String>> {
-    let doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+/// The page, from the API's OpenAPI document (the router passes `api::openapi::document()`).
+pub fn show(doc: &Value) -> Result<Html<String>> {
     let endpoints = doc["paths"]
         .as_object()
         .map(|paths| {

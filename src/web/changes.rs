@@ -48,7 +48,7 @@ fn view(change: ChangeRow) -> ChangeView {
         href: change
             .name
             .as_ref()
-            .and_then(|_| super::links::record_href(&change.record_type, &change.slug)),
+            .and_then(|_| crate::domain::links::record_href(&change.record_type, &change.slug)),
         name: change.name.unwrap_or_else(|| change.slug.clone()),
         change: change.change,
         kind,

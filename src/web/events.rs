@@ -4,15 +4,13 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 
-use super::agreements::{AgreementView, judged};
 use super::cite::{CiteThis, Cited};
 use super::readouts::AccountsView;
 use super::views::{self, NoteView, SourceCitations, datetime, kind_label, precision_description};
+use crate::catalog::agreements::JudgedAgreement;
+use crate::catalog::events;
 use crate::db::Named;
-use crate::db::agreements;
-use crate::db::annotations::{self, Subject};
-use crate::db::events::{self, Neighbour, OrganizationRoleRow, ParticipantRow, QuoteRow};
-use crate::db::readouts;
+use crate::db::events::{Neighbour, OrganizationRoleRow, ParticipantRow, PhaseRow, QuoteRow};
 use crate::domain::{EventClass, ParticipantRole, PolicyPhase, TextKind};
 use crate::error::{Error, Result};
 use crate::state::AppState;
@@ -43,7 +41,7 @@ pub struct PhaseCiteView {
     pub label: String,
 }
 
-fn phase_views(rows: &[events::PhaseRow]) -> Vec<PhaseView> {
+fn phase_views(rows: &[PhaseRow]) -> Vec<PhaseView> {
     rows.iter()
         .map(|row| PhaseView {
             label: row
@@ -59,7 +57,7 @@ fn phase_views(rows: &[events::PhaseRow]) -> Vec<PhaseView> {
                 let mut sources: Vec<(String, PhaseSourceView)> = Vec::new();
                 for c in row.citations() {
                     let cite = PhaseCiteView {
-                        href: format!("/sources/{}#p{}", c.source, c.number),
+                        href: crate::domain::links::paragraph_href(&c.source, c.number),
                         label: TextKind::from_stored(&c.text_kind).cite_label(c.number),
                     };
                     match sources.last_mut() {
@@ -108,9 +106,9 @@ pub struct EventPage {
     pub phases: Vec<PhaseView>,
     pub phase_state: Option<String>,
     pub quotes: Vec<QuoteRow>,
-    pub agreements: Vec<AgreementView>,
+    pub agreements: Vec<JudgedAgreement>,
     /// Agreements made earlier that this event fulfils, partly fulfils or breaks.
-    pub follows_up: Vec<AgreementView>,
+    pub follows_up: Vec<JudgedAgreement>,
     /// Each side's account and their comparison, when the event has accounts.
     pub accounts: Option<AccountsView>,
     pub cite: CiteThis,
@@ -128,69 +126,74 @@ fn role_label(role: &str) -> String {
 }
 
 pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>> {
-    let db = &state.db;
-    let event = events::by_slug(db, &slug).await?.ok_or(Error::NotFound)?;
-    let (previous, next) = events::neighbours(db, &event).await?;
-    let phases = events::phases(db, event.id).await?;
+    let r = events::event(&state.db, &slug)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let cite = CiteThis::build(
+        &state,
+        Cited {
+            kind: "Event",
+            record_type: "event",
+            slug: &r.event.slug,
+            path: format!("/events/{}", r.event.slug),
+            title: &r.event.title,
+            date: Some(&r.event.date_label),
+        },
+    )
+    .await?;
     let page = EventPage {
-        phase_state: events::phase_state(&phases, crate::domain::date::today()),
-        phases: phase_views(&phases),
+        phase_state: r.phase_state,
+        phases: phase_views(&r.phases),
         section: "timeline",
-        kind_label: kind_label(&event.kind),
-        datetime: datetime(&event.date_start, &event.date_end, &event.date_precision),
-        precision: precision_description(&event.date_precision),
-        planned: event.status == "planned",
-        class_label: event
+        kind_label: kind_label(&r.event.kind),
+        datetime: datetime(
+            &r.event.date_start,
+            &r.event.date_end,
+            &r.event.date_precision,
+        ),
+        precision: precision_description(&r.event.date_precision),
+        planned: r.event.status == "planned",
+        class_label: r
+            .event
             .class
             .parse::<EventClass>()
             .map(|c| c.label().to_owned())
-            .unwrap_or_else(|_| event.class.clone()),
-        sides: events::sides(db, event.id).await?,
-        participants: events::participants(db, &event)
-            .await?
+            .unwrap_or_else(|_| r.event.class.clone()),
+        sides: r.sides,
+        participants: r
+            .participants
             .into_iter()
             .map(|row| ParticipantView {
                 role_label: role_label(&row.role),
                 row,
             })
             .collect(),
-        organizations: events::organizations(db, event.id)
-            .await?
+        organizations: r
+            .organizations
             .into_iter()
             .map(|row| OrganizationView {
                 role_label: role_label(&row.role),
                 row,
             })
             .collect(),
-        topics: events::topics(db, event.id).await?,
-        quotes: views::quotes(events::quotes(db, event.id).await?),
-        agreements: judged(db, agreements::reached_at(db, event.id).await?).await?,
-        follows_up: judged(db, agreements::followed_up_by(db, event.id).await?).await?,
-        accounts: AccountsView::of(&readouts::of_event(db, event.id).await?),
-        cite: CiteThis::build(
-            &state,
-            Cited {
-                kind: "Event",
-                record_type: "event",
-                slug: &event.slug,
-                path: format!("/events/{}", event.slug),
-                title: &event.title,
-                date: Some(&event.date_label),
-            },
-        )
-        .await?,
-        notes: views::notes(annotations::notes(db, Subject::Event, event.id).await?),
-        sources: views::citations(annotations::citations(db, Subject::Event, event.id).await?),
-        related: events::related(db, &event, 5).await?,
-        previous,
-        next,
-        title: event.title,
-        slug: event.slug,
-        kind: event.kind,
-        date_label: event.date_label,
-        date_phrase: event.date_phrase,
-        location: event.location,
-        summary: event.summary,
+        topics: r.topics,
+        quotes: views::quotes(r.quotes),
+        agreements: r.agreements,
+        follows_up: r.follows_up,
+        accounts: AccountsView::of(&r.accounts),
+        cite,
+        notes: views::notes(r.notes),
+        sources: views::citations(r.citations),
+        related: r.related,
+        previous: r.previous,
+        next: r.next,
+        title: r.event.title,
+        slug: r.event.slug,
+        kind: r.event.kind,
+        date_label: r.event.date_label,
+        date_phrase: r.event.date_phrase,
+        location: r.event.location,
+        summary: r.event.summary,
     };
     Ok(Html(page.render()?))
 }

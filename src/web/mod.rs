@@ -1,7 +1,6 @@
 //! The HTML site: one module per page family, each with its handlers and page structs.
 
 pub mod about;
-pub mod agreement_index;
 pub mod agreements;
 pub mod api_docs;
 pub mod assets;
@@ -31,7 +30,10 @@ use axum::routing::get;
 
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
+/// The site's pages. `api_description` gives the API's OpenAPI document, which the API's
+/// human page (`/api`) lists; the router of the whole application passes it in, so that the
+/// HTML side never imports the JSON side.
+pub fn router(api_description: fn() -> serde_json::Value) -> Router<AppState> {
     Router::new()
         .route("/events/{slug}", get(events::show))
         .route("/officials", get(officials::index))
@@ -46,7 +48,10 @@ pub fn router() -> Router<AppState> {
         .route("/sources", get(sources::index))
         .route("/sources/{slug}", get(sources::show))
         .route("/about", get(about::show))
-        .route("/api", get(api_docs::show))
+        .route(
+            "/api",
+            get(move || async move { api_docs::show(&api_description()) }),
+        )
         .route("/healthz", get(healthz))
         .route("/robots.txt", get(robots))
         .route("/static/{*path}", get(assets::serve))

@@ -4,11 +4,11 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 
-use super::agreements::{AgreementView, judged};
 use super::charts::ranked::{self, RankedChart};
 use super::charts::time::{self as time_chart, TimeChart};
 use super::cite::{CiteThis, Cited};
 use super::views::{self, EventCard, NoteView, SourceCitations, role_headline, role_period};
+use crate::catalog::agreements::{JudgedAgreement, judged};
 use crate::db::Counted;
 use crate::db::agreements;
 use crate::db::annotations::{self, Subject};
@@ -90,7 +90,7 @@ pub struct OfficialPage {
     pub met_chart: Option<RankedChart>,
     pub activity: Option<TimeChart>,
     pub topics: Vec<Counted>,
-    pub agreements: Vec<AgreementView>,
+    pub agreements: Vec<JudgedAgreement>,
     pub notes: Vec<NoteView>,
     pub sources: Vec<SourceCitations>,
     pub cite: CiteThis,
@@ -152,9 +152,17 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
         met_chart,
         activity,
         topics: people::topics(db, person.id).await?,
-        notes: views::notes(annotations::notes(db, Subject::Person, person.id).await?),
-        sources: views::citations(annotations::citations(db, Subject::Person, person.id).await?),
-        agreements: judged(db, agreements::of_person(db, person.id).await?).await?,
+        notes: views::notes(
+            annotations::notes(&mut *db.acquire().await?, Subject::Person, person.id).await?,
+        ),
+        sources: views::citations(
+            annotations::citations(&mut *db.acquire().await?, Subject::Person, person.id).await?,
+        ),
+        agreements: judged(
+            &mut *db.acquire().await?,
+            agreements::of_person(db, person.id).await?,
+        )
+        .await?,
         cite: CiteThis::build(
             &state,
             Cited {

@@ -4,8 +4,8 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 
-use super::agreements::{AgreementView, judged};
 use super::views::{self, EventCard, NoteView, SourceCitations};
+use crate::catalog::agreements::{JudgedAgreement, judged};
 use crate::db::agreements;
 use crate::db::annotations::{self, Subject};
 use crate::db::events;
@@ -65,7 +65,7 @@ pub struct OrganizationPage {
     pub events_total: i64,
     /// The timeline filtered to them, where it can be.
     pub events_href: Option<String>,
-    pub agreements: Vec<AgreementView>,
+    pub agreements: Vec<JudgedAgreement>,
     pub notes: Vec<NoteView>,
     pub sources: Vec<SourceCitations>,
 }
@@ -90,9 +90,17 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
             .into_iter()
             .map(EventCard::from)
             .collect(),
-        agreements: judged(db, agreements::of_organization(db, id).await?).await?,
-        notes: views::notes(annotations::notes(db, Subject::Organization, id).await?),
-        sources: views::citations(annotations::citations(db, Subject::Organization, id).await?),
+        agreements: judged(
+            &mut *db.acquire().await?,
+            agreements::of_organization(db, id).await?,
+        )
+        .await?,
+        notes: views::notes(
+            annotations::notes(&mut *db.acquire().await?, Subject::Organization, id).await?,
+        ),
+        sources: views::citations(
+            annotations::citations(&mut *db.acquire().await?, Subject::Organization, id).await?,
+        ),
         organization,
     };
     Ok(Html(page.render()?))

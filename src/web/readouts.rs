@@ -5,9 +5,10 @@ use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::response::Html;
 
+use crate::catalog;
 use crate::db::Named;
-use crate::db::readouts::{self, Account, ComparedItem, EventAccounts, Readout};
-use crate::db::{events, people, topics};
+use crate::db::readouts::{Account, ComparedItem, EventAccounts, Readout};
+use crate::db::{people, topics};
 use crate::domain::filter::ReadoutFilter;
 use crate::domain::readout::{ComparedTopic, ComparisonCounts};
 use crate::domain::{AccountItemKind, AccountSide, SourceVoice, TextKind};
@@ -274,22 +275,13 @@ pub struct ReadoutsPage {
     pub topics: Vec<FilterOption>,
 }
 
-/// The readouts matching a raw query string: parsed by the readouts' filter and resolved by the
-/// timeline's rules (an unknown official or topic is a `400` naming it). Shared by the page,
-/// the JSON and the CSV.
-pub async fn matching(state: &AppState, query: &str) -> Result<(ReadoutFilter, Vec<Readout>)> {
-    let filter = ReadoutFilter::from_query(query)?;
-    let resolved = events::resolve_without_index(&state.db, &filter.as_timeline()).await?;
-    let rows = readouts::both_sides(&state.db, &resolved).await?;
-    Ok((filter, rows))
-}
-
 /// `/readouts`: every event with accounts from both sides, newest first.
 pub async fn index(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Html<String>> {
-    let (filter, rows) = matching(&state, query.as_deref().unwrap_or_default()).await?;
+    let filter = ReadoutFilter::from_query(query.as_deref().unwrap_or_default())?;
+    let rows = catalog::readouts::both_sides(&state.db, &filter).await?;
     let selected =
         |list: &[crate::domain::Slug], slug: &str| list.iter().any(|s| s.as_str() == slug);
     let page = ReadoutsPage {

@@ -6,11 +6,12 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 
-use super::links::{record_href, shorten, unquoted};
+use super::links::{shorten, unquoted};
 use super::views::{self, NoteView};
 use crate::db::annotations::{self, Subject};
 use crate::db::sources::{self, CitingRow, SourceRow, SourceSummary};
 use crate::domain::language::language_name;
+use crate::domain::links::record_href;
 use crate::domain::{NoteKind, SourceVoice, TextKind};
 use crate::error::{Error, Result};
 use crate::state::AppState;
@@ -277,7 +278,9 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
         sources::paragraphs(db, source.id).await?,
         sources::citing_records(db, source.id).await?,
     );
-    let notes = views::notes(annotations::notes(db, Subject::Source, source.id).await?);
+    let notes = views::notes(
+        annotations::notes(&mut *db.acquire().await?, Subject::Source, source.id).await?,
+    );
     let page = SourcePage {
         section: "sources",
         cited: paragraphs.iter().filter(|p| p.is_cited()).count(),

@@ -4,10 +4,10 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 
-use super::agreements::{AgreementView, judged};
 use super::charts::ranked::{self, RankedChart};
 use super::charts::time::{self as time_chart, TimeChart};
 use super::views::{self, EventCard, NoteView, SourceCitations};
+use crate::catalog::agreements::{JudgedAgreement, judged};
 use crate::db::Counted;
 use crate::db::agreements;
 use crate::db::annotations::{self, Subject};
@@ -49,7 +49,7 @@ pub struct TopicPage {
     pub officials: Vec<Counted>,
     pub officials_chart: Option<RankedChart>,
     pub activity: Option<TimeChart>,
-    pub agreements: Vec<AgreementView>,
+    pub agreements: Vec<JudgedAgreement>,
     pub notes: Vec<NoteView>,
     pub sources: Vec<SourceCitations>,
 }
@@ -90,9 +90,17 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
         officials,
         officials_chart,
         activity,
-        agreements: judged(db, agreements::on_topic(db, topic.id).await?).await?,
-        notes: views::notes(annotations::notes(db, Subject::Topic, topic.id).await?),
-        sources: views::citations(annotations::citations(db, Subject::Topic, topic.id).await?),
+        agreements: judged(
+            &mut *db.acquire().await?,
+            agreements::on_topic(db, topic.id).await?,
+        )
+        .await?,
+        notes: views::notes(
+            annotations::notes(&mut *db.acquire().await?, Subject::Topic, topic.id).await?,
+        ),
+        sources: views::citations(
+            annotations::citations(&mut *db.acquire().await?, Subject::Topic, topic.id).await?,
+        ),
         topic,
     };
     Ok(Html(page.render()?))

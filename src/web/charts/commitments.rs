@@ -5,8 +5,8 @@
 use time::{Date, Month};
 
 use super::Num;
+use crate::catalog::agreements::JudgedAgreement;
 use crate::domain::date::{month_name, parse_day};
-use crate::web::agreements::AgreementView;
 
 /// Title lines are wrapped to this many characters, so they fit 360 px at 13 px.
 const WRAP: usize = 38;
@@ -89,9 +89,9 @@ fn next_month(date: Date) -> Date {
 }
 
 /// Lays out the agreements that have a known date, in the order given.
-pub fn lay_out(agreements: &[AgreementView]) -> Option<CommitmentChart> {
+pub fn lay_out(agreements: &[JudgedAgreement]) -> Option<CommitmentChart> {
     struct Dated<'a> {
-        view: &'a AgreementView,
+        view: &'a JudgedAgreement,
         agreed: (Date, Date),
         due: Option<(Date, Date)>,
     }

@@ -1,0 +1,16 @@
+//! The query layer: every question the site asks of its data, answered once. The HTML pages
+//! (`web`) and the JSON, CSV and feeds (`api`) parse a request, ask here, and render the
+//! answer; neither imports the other.
+//!
+//! - `agreements`: agreements judged (status, reason, evidence) and the agreement filters' slugs.
+//! - `agreement_index`: every agreement's judgement kept per revision and day, to filter, count
+//!   and page the list without reading every agreement.
+//! - `events`: one event with everything its page shows.
+//! - `search`: the search box's query and its hits.
+//! - `readouts`: the meetings both governments gave accounts of.
+
+pub mod agreement_index;
+pub mod agreements;
+pub mod events;
+pub mod readouts;
+pub mod search;

@@ -1,0 +1,16 @@
+//! The meetings both governments gave accounts of: the readouts list behind `/readouts`, its
+//! JSON and its CSV.
+
+use sqlx::SqlitePool;
+
+use crate::db::events;
+use crate::db::readouts::{self, Readout};
+use crate::domain::filter::ReadoutFilter;
+use crate::error::Result;
+
+/// The events with accounts from both sides matching `filter`, newest first. Its officials and
+/// topics are resolved by the timeline's rules: one that names no record is a `400` naming it.
+pub async fn both_sides(pool: &SqlitePool, filter: &ReadoutFilter) -> Result<Vec<Readout>> {
+    let resolved = events::resolve_without_index(pool, &filter.as_timeline()).await?;
+    Ok(readouts::both_sides(pool, &resolved).await?)
+}

@@ -1,0 +1,100 @@
+//! The layers import only downwards: the HTML side (`web`) and the JSON side (`api`) are
+//! siblings that ask the query layer (`catalog`) and never import each other; the query layer,
+//! the database layer and the domain never reach up into a renderer; `state.rs` and `error.rs`
+//! import neither renderer. Read from the sources, as a reviewer would.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).expect("a source directory") {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Every line of the files under `src/{module}` (or the file `src/{module}`) that names one of
+/// `forbidden` as a crate module, outside comments.
+fn crossings(module: &str, forbidden: &[&str]) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src")
+        .join(module);
+    let files = if root.is_dir() {
+        rust_files(&root)
+    } else {
+        vec![root]
+    };
+    assert!(!files.is_empty(), "no sources under src/{module}");
+    let mut found = Vec::new();
+    for file in files {
+        let text = fs::read_to_string(&file).expect("a readable source file");
+        for (number, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default();
+            for name in forbidden {
+                if code.contains(&format!("crate::{name}::"))
+                    || code.contains(&format!("crate::{name};"))
+                    || code.contains(&format!("crate::{{{name}"))
+                {
+                    found.push(format!(
+                        "{}:{}: {}",
+                        file.display(),
+                        number + 1,
+                        line.trim()
+                    ));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_api_never_imports_the_html_side() {
+    assert_eq!(crossings("api", &["web"]), Vec::<String>::new());
+}
+
+#[test]
+fn the_html_side_never_imports_the_api() {
+    assert_eq!(crossings("web", &["api"]), Vec::<String>::new());
+}
+
+#[test]
+fn the_query_layer_and_below_never_import_a_renderer() {
+    for module in ["catalog", "db", "domain", "dataset"] {
+        assert_eq!(
+            crossings(module, &["web", "api", "http"]),
+            Vec::<String>::new(),
+            "src/{module}"
+        );
+    }
+}
+
+#[test]
+fn state_and_error_import_neither_renderer() {
+    for file in ["state.rs", "error.rs"] {
+        assert_eq!(
+            crossings(file, &["web", "api"]),
+            Vec::<String>::new(),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn the_check_finds_a_crossing() {
+    // The rule above would pass on an empty scan: it must see an import that is there.
+    assert!(
+        !crossings("web", &["catalog"]).is_empty(),
+        "web asks the catalog, and the scan must see it"
+    );
+}
