@@ -9,7 +9,7 @@ use super::dto::{
     AgreementDto, CitedParagraphDto, DateDto, EventSummary, Link, ListLinks, ListMeta, NoteDto,
 };
 use super::readouts::{AccountDto, ComparisonDto, accounts_and_comparison};
-use super::{ApiResult, DEFAULT_LIMIT, page_cursor, page_limit, split_query, with_query};
+use super::{ApiResult, next_link, page_cursor, page_limit, split_query, with_query};
 use crate::catalog;
 use crate::db::Counted;
 use crate::db::events::{self, Cursor, Facet, Side};
@@ -25,8 +25,11 @@ pub struct EventList {
 }
 
 /// Parses the filters shared with the timeline, and resolves their slugs.
-async fn resolve(state: &AppState, query: &str) -> ApiResult<(TimelineFilter, events::EventQuery)> {
-    let filter = TimelineFilter::from_query(query)?;
+async fn resolve(
+    state: &AppState,
+    pairs: crate::domain::query::Pairs,
+) -> ApiResult<(TimelineFilter, events::EventQuery)> {
+    let filter = TimelineFilter::parse(pairs)?;
     let resolved = events::resolve(&state.db, &state.index, &filter).await?;
     Ok((filter, resolved))
 }
@@ -49,7 +52,7 @@ pub async fn list(
     let (own, rest) = split_query(query.as_deref().unwrap_or_default(), &["cursor", "limit"])?;
     let limit = page_limit(&own)?;
     let cursor = page_cursor(&own, Cursor::decode)?;
-    let (filter, resolved) = resolve(&state, &rest).await?;
+    let (filter, resolved) = resolve(&state, rest).await?;
     let total = events::count_matching(&state.db, &resolved).await?;
     // One extra row says whether there is a next page.
     let mut rows = events::page(
@@ -62,12 +65,12 @@ pub async fn list(
     let next = if rows.len() as i64 > limit {
         rows.truncate(limit as usize);
         rows.last().map(|last| {
-            let mut pairs = form_urlencoded::Serializer::new(filter.query_string());
-            pairs.append_pair("cursor", &Cursor::after(last).encode());
-            if limit != DEFAULT_LIMIT {
-                pairs.append_pair("limit", &limit.to_string());
-            }
-            with_query("/api/v1/events", &pairs.finish())
+            next_link(
+                "/api/v1/events",
+                &filter.query_string(),
+                &Cursor::after(last).encode(),
+                limit,
+            )
         })
     } else {
         None
@@ -124,7 +127,11 @@ pub async fn facets(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Json<Facets>> {
-    let (_, resolved) = resolve(&state, query.as_deref().unwrap_or_default()).await?;
+    let (_, resolved) = resolve(
+        &state,
+        crate::domain::query::pairs(query.as_deref().unwrap_or_default())?,
+    )
+    .await?;
     let db = &state.db;
     Ok(Json(Facets {
         total: events::count_matching(db, &resolved).await?,
@@ -150,6 +157,19 @@ pub struct QuoteDto {
     pub slug: String,
     pub text: String,
     pub speaker: Link,
+}
+
+impl From<events::QuoteRow> for QuoteDto {
+    fn from(q: events::QuoteRow) -> Self {
+        Self {
+            slug: q.slug,
+            text: q.text,
+            speaker: Link::official(crate::db::Named {
+                slug: q.speaker_slug,
+                name: q.speaker_name,
+            }),
+        }
+    }
 }
 
 /// A phase of a policy action: announced, published, in force, amended, suspended, resumed or
@@ -292,18 +312,7 @@ pub async fn show(
             .collect(),
         topics: r.topics.into_iter().map(Link::topic).collect(),
         sides: r.sides.into_iter().map(|s| s.slug).collect(),
-        quotes: r
-            .quotes
-            .into_iter()
-            .map(|q| QuoteDto {
-                slug: q.slug,
-                text: q.text,
-                speaker: Link::official(crate::db::Named {
-                    slug: q.speaker_slug,
-                    name: q.speaker_name,
-                }),
-            })
-            .collect(),
+        quotes: r.quotes.into_iter().map(QuoteDto::from).collect(),
         agreements: r.agreements.into_iter().map(AgreementDto::from).collect(),
         follows_up: r.follows_up.into_iter().map(AgreementDto::from).collect(),
         notes: r.notes.into_iter().map(NoteDto::from).collect(),

@@ -20,6 +20,7 @@ use axum::routing::get;
 use serde::Serialize;
 use tower_http::cors::{Any, CorsLayer};
 
+use crate::domain::links::{with_pairs, with_query};
 use crate::domain::query::split_query;
 use crate::error::Error;
 use crate::http::no_parameters;
@@ -115,20 +116,9 @@ async fn api_not_found() -> ApiError {
     ApiError(Error::NotFound)
 }
 
+/// A single-valued parameter of the API's own (`limit`, `cursor`); empty means not given.
 fn single<'a>(own: &'a [(String, String)], name: &str) -> Result<Option<&'a str>, ApiError> {
-    let mut values = own
-        .iter()
-        .filter(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str());
-    let first = values.next();
-    if values.next().is_some() {
-        return Err(crate::domain::FilterError::new(
-            name,
-            "was given more than once; give it once",
-        )
-        .into());
-    }
-    Ok(first.filter(|v| !v.is_empty()))
+    Ok(crate::domain::query::single(own, name)?.filter(|v| !v.is_empty()))
 }
 
 /// The `limit` of a paged list: 1 to `MAX_LIMIT`, `DEFAULT_LIMIT` when not given.
@@ -152,6 +142,18 @@ fn page_limit(own: &[(String, String)]) -> Result<i64, ApiError> {
     }
 }
 
+/// A paged list's `next` link: its canonical filters, the cursor after its last item, and its
+/// `limit` when not the default.
+fn next_link(path: &str, canonical: &str, cursor: &str, limit: i64) -> String {
+    let limit_text = limit.to_string();
+    let limit = (limit != DEFAULT_LIMIT).then_some(("limit", limit_text.as_str()));
+    with_pairs(
+        path,
+        canonical,
+        [("cursor", cursor)].into_iter().chain(limit),
+    )
+}
+
 /// A paged list's `cursor`, read by `decode`.
 fn page_cursor<T>(
     own: &[(String, String)],
@@ -165,14 +167,5 @@ fn page_cursor<T>(
                 "is not a cursor from this API: use the `next` link of a page",
             )
         })?)),
-    }
-}
-
-/// `path?query`, or the path alone.
-fn with_query(path: &str, query: &str) -> String {
-    if query.is_empty() {
-        path.to_owned()
-    } else {
-        format!("{path}?{query}")
     }
 }

@@ -8,14 +8,12 @@ use utoipa::ToSchema;
 use super::dto::{
     AgreementDto, CitedParagraphDto, EventSummary, Link, ListLinks, ListMeta, NoteDto,
 };
-use super::{ApiResult, DEFAULT_LIMIT, page_cursor, page_limit, split_query, with_query};
+use super::events::QuoteDto;
+use super::{ApiResult, next_link, page_cursor, page_limit, split_query, with_query};
 use crate::catalog;
 use crate::catalog::agreement_index::Cursor;
-use crate::catalog::agreements::judged;
-use crate::db::annotations::{self, Subject};
 use crate::db::events::Side;
-use crate::db::index::Link as IndexLink;
-use crate::db::{Counted, Named, agreements, events, organizations, people, topics};
+use crate::db::{Counted, Named, people, topics};
 use crate::domain::filter::AgreementFilter;
 use crate::error::Error;
 use crate::state::AppState;
@@ -123,9 +121,15 @@ pub struct OfficialDetail {
     pub wikidata: Option<String>,
     pub summary: Option<String>,
     pub roles: Vec<RoleDto>,
+    /// Their latest events (at most 100), in timeline order; `events_total` counts them all.
     pub events: Vec<EventSummary>,
+    pub events_total: i64,
+    /// Their latest quotes (at most 20), in date order.
+    pub quotes: Vec<QuoteDto>,
     pub met_with: Vec<CountedLink>,
     pub topics: Vec<CountedLink>,
+    /// The agreements of the events they took part in, judged today.
+    pub agreements: Vec<AgreementDto>,
     pub notes: Vec<NoteDto>,
     pub citations: Vec<CitedParagraphDto>,
     pub html_url: String,
@@ -146,13 +150,15 @@ pub async fn official(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> ApiResult<Json<OfficialDetail>> {
-    let db = &state.db;
-    let person = people::by_slug(db, &slug).await?.ok_or(Error::NotFound)?;
-    let id = person.id;
+    let record = catalog::records::official(&state.db, &state.index, &slug)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let person = record.person;
+    let involved = record.involvement;
     Ok(Json(OfficialDetail {
-        aliases: annotations::aliases(db, Subject::Person, id).await?,
-        roles: people::roles(db, id)
-            .await?
+        aliases: record.aliases,
+        roles: record
+            .roles
             .into_iter()
             .map(|r| RoleDto {
                 organization: r
@@ -165,33 +171,27 @@ pub async fn official(
                 basis: r.basis,
             })
             .collect(),
-        events: events::of_record(
-            db,
-            state.index.for_latest(db).await.as_deref(),
-            IndexLink::Person,
-            id,
-        )
-        .await?
-        .into_iter()
-        .map(EventSummary::from)
-        .collect(),
-        met_with: people::met_with(db, id)
-            .await?
+        events: involved
+            .events
+            .into_iter()
+            .map(EventSummary::from)
+            .collect(),
+        events_total: involved.events_total,
+        quotes: record.quotes.into_iter().map(QuoteDto::from).collect(),
+        met_with: record
+            .met_with
             .into_iter()
             .map(CountedLink::official)
             .collect(),
-        topics: people::topics(db, id)
-            .await?
+        topics: record.topics.into_iter().map(CountedLink::topic).collect(),
+        agreements: involved
+            .agreements
             .into_iter()
-            .map(CountedLink::topic)
+            .map(AgreementDto::from)
             .collect(),
-        notes: annotations::notes(&mut *db.acquire().await?, Subject::Person, id)
-            .await?
-            .into_iter()
-            .map(NoteDto::from)
-            .collect(),
-        citations: annotations::citations(&mut *db.acquire().await?, Subject::Person, id)
-            .await?
+        notes: involved.notes.into_iter().map(NoteDto::from).collect(),
+        citations: involved
+            .citations
             .into_iter()
             .map(CitedParagraphDto::from)
             .collect(),
@@ -241,7 +241,9 @@ pub struct TopicDetail {
     pub slug: String,
     pub name: String,
     pub summary: String,
+    /// Its latest events (at most 100), in timeline order; `events_total` counts them all.
     pub events: Vec<EventSummary>,
+    pub events_total: i64,
     pub officials: Vec<CountedLink>,
     pub agreements: Vec<AgreementDto>,
     pub notes: Vec<NoteDto>,
@@ -264,40 +266,31 @@ pub async fn topic(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> ApiResult<Json<TopicDetail>> {
-    let db = &state.db;
-    let topic = topics::by_slug(db, &slug).await?.ok_or(Error::NotFound)?;
-    let id = topic.id;
-    Ok(Json(TopicDetail {
-        events: events::of_record(
-            db,
-            state.index.for_latest(db).await.as_deref(),
-            IndexLink::Topic,
-            id,
-        )
+    let record = catalog::records::topic(&state.db, &state.index, &slug)
         .await?
-        .into_iter()
-        .map(EventSummary::from)
-        .collect(),
-        officials: topics::officials(db, id)
-            .await?
+        .ok_or(Error::NotFound)?;
+    let topic = record.topic;
+    let involved = record.involvement;
+    Ok(Json(TopicDetail {
+        events: involved
+            .events
+            .into_iter()
+            .map(EventSummary::from)
+            .collect(),
+        events_total: involved.events_total,
+        officials: record
+            .officials
             .into_iter()
             .map(CountedLink::official)
             .collect(),
-        agreements: judged(
-            &mut *db.acquire().await?,
-            agreements::on_topic(db, id).await?,
-        )
-        .await?
-        .into_iter()
-        .map(AgreementDto::from)
-        .collect(),
-        notes: annotations::notes(&mut *db.acquire().await?, Subject::Topic, id)
-            .await?
+        agreements: involved
+            .agreements
             .into_iter()
-            .map(NoteDto::from)
+            .map(AgreementDto::from)
             .collect(),
-        citations: annotations::citations(&mut *db.acquire().await?, Subject::Topic, id)
-            .await?
+        notes: involved.notes.into_iter().map(NoteDto::from).collect(),
+        citations: involved
+            .citations
             .into_iter()
             .map(CitedParagraphDto::from)
             .collect(),
@@ -309,6 +302,17 @@ pub async fn topic(
     }))
 }
 
+/// A person who held a title in an organisation, and when.
+#[derive(Serialize, ToSchema)]
+pub struct MemberDto {
+    #[serde(flatten)]
+    pub link: Link,
+    pub title: String,
+    /// `YYYY-MM-DD`, where known.
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct OrganizationDetail {
     pub slug: String,
@@ -318,7 +322,11 @@ pub struct OrganizationDetail {
     pub country: Option<String>,
     pub summary: Option<String>,
     pub aliases: Vec<String>,
+    /// The people who held a title in it.
+    pub members: Vec<MemberDto>,
+    /// Its latest events (at most 100), in timeline order; `events_total` counts them all.
     pub events: Vec<EventSummary>,
+    pub events_total: i64,
     pub agreements: Vec<AgreementDto>,
     pub notes: Vec<NoteDto>,
     pub citations: Vec<CitedParagraphDto>,
@@ -339,38 +347,40 @@ pub async fn organization(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> ApiResult<Json<OrganizationDetail>> {
-    let db = &state.db;
-    let org = organizations::by_slug(db, &slug)
+    let record = catalog::records::organization(&state.db, &state.index, &slug)
         .await?
         .ok_or(Error::NotFound)?;
-    let id = org.id;
+    let org = record.organization;
+    let involved = record.involvement;
     Ok(Json(OrganizationDetail {
-        aliases: annotations::aliases(db, Subject::Organization, id).await?,
-        events: events::of_record(
-            db,
-            state.index.for_latest(db).await.as_deref(),
-            IndexLink::Organization,
-            id,
-        )
-        .await?
-        .into_iter()
-        .map(EventSummary::from)
-        .collect(),
-        agreements: judged(
-            &mut *db.acquire().await?,
-            agreements::of_organization(db, id).await?,
-        )
-        .await?
-        .into_iter()
-        .map(AgreementDto::from)
-        .collect(),
-        notes: annotations::notes(&mut *db.acquire().await?, Subject::Organization, id)
-            .await?
+        aliases: record.aliases,
+        members: record
+            .members
             .into_iter()
-            .map(NoteDto::from)
+            .map(|m| MemberDto {
+                link: Link::official(Named {
+                    slug: m.slug,
+                    name: m.name,
+                }),
+                title: m.title,
+                from: m.start_date,
+                to: m.end_date,
+            })
             .collect(),
-        citations: annotations::citations(&mut *db.acquire().await?, Subject::Organization, id)
-            .await?
+        events: involved
+            .events
+            .into_iter()
+            .map(EventSummary::from)
+            .collect(),
+        events_total: involved.events_total,
+        agreements: involved
+            .agreements
+            .into_iter()
+            .map(AgreementDto::from)
+            .collect(),
+        notes: involved.notes.into_iter().map(NoteDto::from).collect(),
+        citations: involved
+            .citations
             .into_iter()
             .map(CitedParagraphDto::from)
             .collect(),
@@ -404,7 +414,7 @@ pub async fn agreements(
     let (own, rest) = split_query(&query, &["cursor", "limit"])?;
     let limit = page_limit(&own)?;
     let cursor = page_cursor(&own, Cursor::decode)?;
-    let filter = AgreementFilter::from_query(&rest)?;
+    let filter = AgreementFilter::from_pairs(rest)?;
     let list = catalog::agreements::list(
         &state.agreements,
         &state.db,
@@ -414,14 +424,10 @@ pub async fn agreements(
     )
     .await?;
     let canonical = filter.query_string();
-    let next = list.after.as_ref().map(|after| {
-        let mut pairs = form_urlencoded::Serializer::new(canonical.clone());
-        pairs.append_pair("cursor", &after.encode());
-        if limit != DEFAULT_LIMIT {
-            pairs.append_pair("limit", &limit.to_string());
-        }
-        with_query("/api/v1/agreements", &pairs.finish())
-    });
+    let next = list
+        .after
+        .as_ref()
+        .map(|after| next_link("/api/v1/agreements", &canonical, &after.encode(), limit));
     let total = list.total as i64;
     let data = list.agreements;
     Ok(Json(AgreementList {

@@ -13,4 +13,5 @@ pub mod agreement_index;
 pub mod agreements;
 pub mod events;
 pub mod readouts;
+pub mod records;
 pub mod search;

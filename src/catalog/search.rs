@@ -57,7 +57,11 @@ pub fn without_markers(text: &str) -> String {
 
 /// Reads the query string: at most one `q`, nothing else. `Ok(None)` when nothing was asked.
 pub fn parse_query(query: &str) -> Result<Option<SearchText>, FilterError> {
-    let pairs = crate::domain::query::pairs(query)?;
+    parse_pairs(&crate::domain::query::pairs(query)?)
+}
+
+/// Reads decoded query pairs, by the same rules.
+pub fn parse_pairs(pairs: &[(String, String)]) -> Result<Option<SearchText>, FilterError> {
     let unknown: Vec<&str> = pairs
         .iter()
         .map(|(key, _)| key.as_str())
@@ -76,17 +80,8 @@ pub fn parse_query(query: &str) -> Result<Option<SearchText>, FilterError> {
             ),
         ));
     }
-    let mut q: Option<String> = None;
-    for (_, value) in pairs {
-        if q.is_some() {
-            return Err(FilterError::new(
-                "q",
-                "was given more than once; give it once",
-            ));
-        }
-        q = Some(value);
-    }
-    let text = without_markers(q.as_deref().unwrap_or_default());
+    let q = crate::domain::query::single(pairs, "q")?;
+    let text = without_markers(q.unwrap_or_default());
     if text.trim().is_empty() {
         return Ok(None);
     }

@@ -199,7 +199,7 @@ impl TimelineFilter {
         pairs: impl IntoIterator<Item = (K, V)>,
     ) -> Result<Self, FilterError> {
         let mut filter = Self::default();
-        let mut seen_single: Vec<&'static str> = Vec::new();
+        let mut once = super::query::Once::default();
         for (key, value) in pairs {
             let key = key.as_ref();
             let Some(&param) = PARAMETERS.iter().find(|p| **p == key) else {
@@ -237,10 +237,7 @@ impl TimelineFilter {
                     }
                 }
                 single => {
-                    if seen_single.contains(&single) {
-                        return Err(err("was given more than once; give it once".into()));
-                    }
-                    seen_single.push(single);
+                    once.see(single)?;
                     match single {
                         "from" => filter.from = Some(parse_bound(value, Bound::From).map_err(err)?),
                         "to" => filter.to = Some(parse_bound(value, Bound::To).map_err(err)?),
@@ -369,8 +366,13 @@ impl AgreementFilter {
     /// Parses a raw query string; the same rules as the timeline's (empty values mean any,
     /// unknown parameters and malformed values are errors naming the parameter).
     pub fn from_query(query: &str) -> Result<Self, FilterError> {
+        Self::from_pairs(super::query::pairs(query)?)
+    }
+
+    /// Parses decoded query pairs, by the same rules.
+    pub fn from_pairs(pairs: super::query::Pairs) -> Result<Self, FilterError> {
         let mut filter = Self::default();
-        for (key, value) in super::query::pairs(query)? {
+        for (key, value) in pairs {
             let param = AGREEMENT_PARAMETERS
                 .iter()
                 .find(|p| **p == key)
@@ -446,7 +448,11 @@ impl ReadoutFilter {
     /// exactly as the timeline reads and refuses it; a timeline parameter the readouts do not
     /// take is refused by name.
     pub fn from_query(query: &str) -> Result<Self, FilterError> {
-        let pairs = super::query::pairs(query)?;
+        Self::from_pairs(super::query::pairs(query)?)
+    }
+
+    /// Parses decoded query pairs, by the same rules.
+    pub fn from_pairs(pairs: super::query::Pairs) -> Result<Self, FilterError> {
         if let Some((key, _)) = pairs
             .iter()
             .find(|(key, _)| !READOUT_PARAMETERS.contains(&key.as_str()))

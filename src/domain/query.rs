@@ -85,25 +85,57 @@ fn hex_digit(b: u8) -> Option<u8> {
     (b as char).to_digit(16).and_then(|d| u8::try_from(d).ok())
 }
 
-/// Splits a route's own parameters (`api_params`: the API's `cursor` and `limit`, a page's
-/// `after` and `before`) from the filter's, which are re-encoded for the filter's own parser.
-pub fn split_query(
-    query: &str,
-    api_params: &[&str],
-) -> Result<(Vec<(String, String)>, String), crate::domain::FilterError> {
-    let mut own = Vec::new();
-    let mut rest = form_urlencoded::Serializer::new(String::new());
-    for (key, value) in pairs(query)? {
-        if api_params.contains(&key.as_str()) {
-            own.push((key, value));
-        } else {
-            rest.append_pair(&key, &value);
-        }
-    }
-    Ok((own, rest.finish()))
+/// A query string decoded: its pairs, in order.
+pub type Pairs = Vec<(String, String)>;
+
+/// Splits a route's own parameters (`own_names`: the API's `cursor` and `limit`, a page's
+/// `after` and `before`) from the filter's, each kept decoded, in order: a query string is
+/// decoded once per request.
+pub fn split_query(query: &str, own_names: &[&str]) -> Result<(Pairs, Pairs), FilterError> {
+    Ok(split(pairs(query)?, own_names))
 }
 
-/// A single-valued API parameter, given at most once.
+/// Splits decoded pairs as `split_query` does.
+pub fn split(pairs: Pairs, own_names: &[&str]) -> (Pairs, Pairs) {
+    pairs
+        .into_iter()
+        .partition(|(key, _)| own_names.contains(&key.as_str()))
+}
+
+/// The single-valued parameters met so far: where the rule that such a parameter is given at
+/// most once is written, for every parser.
+#[derive(Debug, Default)]
+pub struct Once(Vec<String>);
+
+impl Once {
+    /// Notes that `name` was given; a second time is an error naming it.
+    pub fn see(&mut self, name: &str) -> Result<(), FilterError> {
+        if self.0.iter().any(|seen| seen == name) {
+            return Err(FilterError::new(
+                name,
+                "was given more than once; give it once",
+            ));
+        }
+        self.0.push(name.to_owned());
+        Ok(())
+    }
+}
+
+/// The value of a single-valued parameter, `None` when it is absent; given twice (even empty)
+/// is an error naming it.
+pub fn single<'a>(
+    pairs: &'a [(String, String)],
+    name: &str,
+) -> Result<Option<&'a str>, FilterError> {
+    let mut once = Once::default();
+    let mut value = None;
+    for (key, v) in pairs.iter().filter(|(key, _)| key == name) {
+        once.see(key)?;
+        value = Some(v.as_str());
+    }
+    Ok(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,7 @@ use crate::catalog::agreements::{AgreementList, JudgedAgreement, Rule, rules};
 use crate::db::Named;
 use crate::db::events::Side;
 use crate::domain::filter::AgreementFilter;
+use crate::domain::links::with_pairs;
 use crate::domain::{FilterError, Slug};
 use crate::error::{Error, Result};
 use crate::state::AppState;
@@ -95,19 +96,9 @@ fn facets(list: AgreementList, filter: &AgreementFilter) -> Vec<FacetView> {
     ]
 }
 
-fn href(query: &str) -> String {
-    if query.is_empty() {
-        "/agreements".to_owned()
-    } else {
-        format!("/agreements?{query}")
-    }
-}
-
 /// `/agreements?filters&key=cursor`.
 fn page_href(filters: &str, key: &str, cursor: &Cursor) -> String {
-    let mut pairs = form_urlencoded::Serializer::new(filters.to_owned());
-    pairs.append_pair(key, &cursor.encode());
-    href(&pairs.finish())
+    with_pairs("/agreements", filters, [(key, cursor.encode().as_str())])
 }
 
 /// The agreements list: a page of the agreements matching the filters, with the facets counted
@@ -118,7 +109,7 @@ pub async fn index(State(state): State<AppState>, RawQuery(query): RawQuery) -> 
     let parsed =
         crate::domain::query::split_query(&query, &["after", "before"]).and_then(|(own, rest)| {
             Ok((
-                AgreementFilter::from_query(&rest)?,
+                AgreementFilter::from_pairs(rest)?,
                 super::page_position(&own, Cursor::decode, "a position in the agreements list")?,
             ))
         });

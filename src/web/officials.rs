@@ -8,12 +8,10 @@ use super::charts::ranked::{self, RankedChart};
 use super::charts::time::{self as time_chart, TimeChart};
 use super::cite::{CiteThis, Cited};
 use super::views::{self, EventCard, NoteView, SourceCitations, role_headline, role_period};
-use crate::catalog::agreements::{JudgedAgreement, judged};
+use crate::catalog;
+use crate::catalog::agreements::JudgedAgreement;
 use crate::db::Counted;
-use crate::db::agreements;
-use crate::db::annotations::{self, Subject};
-use crate::db::events::{self, QuoteRow};
-use crate::db::index::Link;
+use crate::db::events::QuoteRow;
 use crate::db::people::{self, OfficialListRow, PersonRow, RoleRow};
 use crate::domain::{Slug, TimelineFilter};
 use crate::error::{Error, Result};
@@ -97,20 +95,19 @@ pub struct OfficialPage {
 }
 
 pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>> {
-    let db = &state.db;
-    let index = state.index.for_latest(db).await;
-    let person = people::by_slug(db, &slug).await?.ok_or(Error::NotFound)?;
-    let roles = people::roles(db, person.id).await?;
-    let met_with = people::met_with(db, person.id).await?;
+    let record = catalog::records::official(&state.db, &state.index, &slug)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let person = record.person;
     let met_chart = ranked::lay_out(
         "met-chart",
         format!("Whom {} met: shared events", person.name),
         "Shared events",
-        &met_with,
+        &record.met_with,
         |c| format!("/officials/{}", c.slug),
     );
     let activity = time_chart::for_record(
-        db,
+        &state.db,
         &state.index,
         TimelineFilter {
             officials: vec![Slug::parse(&person.slug).map_err(|_| Error::NotFound)?],
@@ -120,10 +117,23 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
         &format!("Events with {}", person.name),
     )
     .await?;
+    let cite = CiteThis::build(
+        &state,
+        Cited {
+            kind: "Official",
+            record_type: "person",
+            slug: &person.slug,
+            path: format!("/officials/{}", person.slug),
+            title: &person.name,
+            date: None,
+        },
+    )
+    .await?;
+    let involved = record.involvement;
     let page = OfficialPage {
         title: person.name.clone(),
         section: "officials",
-        headline: roles.first().map(|r| {
+        headline: record.roles.first().map(|r| {
             role_headline(
                 &r.title,
                 r.start_date.as_deref(),
@@ -131,50 +141,27 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
                 today(),
             )
         }),
-        aliases: annotations::aliases(db, Subject::Person, person.id).await?,
-        roles: roles
+        aliases: record.aliases,
+        roles: record
+            .roles
             .into_iter()
             .map(|row| RoleView {
                 period: role_period(row.start_date.as_deref(), row.end_date.as_deref()),
                 row,
             })
             .collect(),
-        events_total: events::count_of_record(db, index.as_deref(), Link::Person, person.id)
-            .await?,
+        events_total: involved.events_total,
         events_href: Some(format!("/?official={}", person.slug)),
-        events: events::of_record(db, index.as_deref(), Link::Person, person.id)
-            .await?
-            .into_iter()
-            .map(EventCard::from)
-            .collect(),
-        quotes: views::quotes(events::quotes_by(db, person.id).await?),
-        met_with,
+        events: involved.events.into_iter().map(EventCard::from).collect(),
+        quotes: views::quotes(record.quotes),
+        met_with: record.met_with,
         met_chart,
         activity,
-        topics: people::topics(db, person.id).await?,
-        notes: views::notes(
-            annotations::notes(&mut *db.acquire().await?, Subject::Person, person.id).await?,
-        ),
-        sources: views::citations(
-            annotations::citations(&mut *db.acquire().await?, Subject::Person, person.id).await?,
-        ),
-        agreements: judged(
-            &mut *db.acquire().await?,
-            agreements::of_person(db, person.id).await?,
-        )
-        .await?,
-        cite: CiteThis::build(
-            &state,
-            Cited {
-                kind: "Official",
-                record_type: "person",
-                slug: &person.slug,
-                path: format!("/officials/{}", person.slug),
-                title: &person.name,
-                date: None,
-            },
-        )
-        .await?,
+        topics: record.topics,
+        notes: views::notes(involved.notes),
+        sources: views::citations(involved.citations),
+        agreements: involved.agreements,
+        cite,
         person,
     };
     Ok(Html(page.render()?))

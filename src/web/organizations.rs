@@ -5,11 +5,8 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 
 use super::views::{self, EventCard, NoteView, SourceCitations};
-use crate::catalog::agreements::{JudgedAgreement, judged};
-use crate::db::agreements;
-use crate::db::annotations::{self, Subject};
-use crate::db::events;
-use crate::db::index::Link;
+use crate::catalog;
+use crate::catalog::agreements::JudgedAgreement;
 use crate::db::organizations::{self, MemberRow, OrganizationListRow, OrganizationRow};
 use crate::domain::OrganizationKind;
 use crate::error::{Error, Result};
@@ -71,36 +68,23 @@ pub struct OrganizationPage {
 }
 
 pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>> {
-    let db = &state.db;
-    let index = state.index.for_latest(db).await;
-    let organization = organizations::by_slug(db, &slug)
+    let record = catalog::records::organization(&state.db, &state.index, &slug)
         .await?
         .ok_or(Error::NotFound)?;
-    let id = organization.id;
+    let organization = record.organization;
+    let involved = record.involvement;
     let page = OrganizationPage {
         title: organization.name.clone(),
         section: "organizations",
         kind_label: kind_label(&organization.kind),
-        aliases: annotations::aliases(db, Subject::Organization, id).await?,
-        members: organizations::members(db, id).await?,
-        events_total: events::count_of_record(db, index.as_deref(), Link::Organization, id).await?,
+        aliases: record.aliases,
+        members: record.members,
+        events_total: involved.events_total,
         events_href: None,
-        events: events::of_record(db, index.as_deref(), Link::Organization, id)
-            .await?
-            .into_iter()
-            .map(EventCard::from)
-            .collect(),
-        agreements: judged(
-            &mut *db.acquire().await?,
-            agreements::of_organization(db, id).await?,
-        )
-        .await?,
-        notes: views::notes(
-            annotations::notes(&mut *db.acquire().await?, Subject::Organization, id).await?,
-        ),
-        sources: views::citations(
-            annotations::citations(&mut *db.acquire().await?, Subject::Organization, id).await?,
-        ),
+        events: involved.events.into_iter().map(EventCard::from).collect(),
+        agreements: involved.agreements,
+        notes: views::notes(involved.notes),
+        sources: views::citations(involved.citations),
         organization,
     };
     Ok(Html(page.render()?))

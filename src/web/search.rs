@@ -6,7 +6,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::catalog::search::{self, Hit, parse_query, without_markers};
+use crate::catalog::search::{self, Hit, parse_pairs, without_markers};
 use crate::db::search::Kind;
 use crate::domain::FilterError;
 use crate::domain::filter::MAX_QUERY_CHARS;
@@ -64,15 +64,25 @@ impl SearchPage {
 /// the reason beside the box.
 pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response> {
     let query = query.unwrap_or_default();
-    let typed: String = form_urlencoded::parse(query.as_bytes())
-        .find(|(key, _)| key == "q")
-        .map(|(_, value)| {
-            without_markers(&value)
-                .chars()
-                .take(MAX_QUERY_CHARS)
-                .collect()
-        })
-        .unwrap_or_default();
+    // Decoded strictly once; a query that cannot be is read leniently, only to refill the box
+    // beside its error.
+    let decoded = crate::domain::query::pairs(&query);
+    let typed: String = match &decoded {
+        Ok(pairs) => pairs
+            .iter()
+            .find(|(key, _)| key == "q")
+            .map(|(_, value)| value.clone()),
+        Err(_) => form_urlencoded::parse(query.as_bytes())
+            .find(|(key, _)| key == "q")
+            .map(|(_, value)| value.into_owned()),
+    }
+    .map(|value| {
+        without_markers(&value)
+            .chars()
+            .take(MAX_QUERY_CHARS)
+            .collect()
+    })
+    .unwrap_or_default();
     let mut page = SearchPage {
         title: "Search".into(),
         section: "search",
@@ -85,7 +95,7 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
         max_chars: MAX_QUERY_CHARS,
         query: String::new(),
     };
-    match parse_query(&query) {
+    match decoded.and_then(|pairs| parse_pairs(&pairs)) {
         Err(e) => page.error = Some(e),
         Ok(None) => {}
         Ok(Some(text)) => {

@@ -12,6 +12,7 @@ use crate::db::charts::Stack;
 use crate::db::events::{self, Cursor, EventQuery, Facet, Side, TIMELINE_PAGE};
 use crate::domain::date::{iso, parse_day};
 use crate::domain::filter::Sort;
+use crate::domain::links::{with_pairs, with_query};
 use crate::domain::{FilterError, TimelineFilter};
 use crate::error::{Error, Result};
 use crate::state::AppState;
@@ -58,10 +59,24 @@ pub struct TypedValues {
 }
 
 impl TypedValues {
-    fn from_query(query: &str) -> Self {
+    /// The values of a query string decoded strictly; one that could not be is read
+    /// leniently (bad escapes become U+FFFD), only to refill the form beside its error.
+    fn of(query: &str, decoded: Option<&[(String, String)]>) -> Self {
+        match decoded {
+            Some(pairs) => Self::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+            None => Self::from_pairs(
+                form_urlencoded::parse(query.as_bytes())
+                    .collect::<Vec<_>>()
+                    .iter()
+                    .map(|(k, v)| (k.as_ref(), v.as_ref())),
+            ),
+        }
+    }
+
+    fn from_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Self {
         let mut typed = Self::default();
-        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
-            let slot = match key.as_ref() {
+        for (key, value) in pairs {
+            let slot = match key {
                 "from" => &mut typed.from,
                 "to" => &mut typed.to,
                 "in_force" => &mut typed.in_force,
@@ -134,18 +149,10 @@ pub struct TimelinePage {
 /// The page's own `stack` parameter: how the chart is stacked, which the shared timeline
 /// filter does not know.
 fn page_stack(own: &[(String, String)]) -> std::result::Result<Stack, FilterError> {
-    let mut values = own.iter().filter(|(key, _)| key == "stack");
-    let stack = match values.next() {
-        Some((_, value)) => Stack::parse(value.trim())?,
-        None => Stack::default(),
-    };
-    if values.next().is_some() {
-        return Err(FilterError::new(
-            "stack",
-            "was given more than once; give it once",
-        ));
+    match crate::domain::query::single(own, "stack")? {
+        Some(value) => Stack::parse(value.trim()),
+        None => Ok(Stack::default()),
     }
-    Ok(stack)
 }
 
 fn facet(
@@ -174,30 +181,17 @@ fn facet(
     }
 }
 
-fn href(query: &str) -> String {
-    if query.is_empty() {
-        "/".to_owned()
-    } else {
-        format!("/?{query}")
-    }
-}
-
-/// `query` with one more parameter.
-fn with_param(query: &str, key: &str, value: &str) -> String {
-    let mut pairs = form_urlencoded::Serializer::new(query.to_owned());
-    pairs.append_pair(key, value);
-    href(&pairs.finish())
-}
-
 /// The timeline. A bad filter renders the same page with status 400 and the error beside the
 /// form, so the reader can correct it where they typed it.
 pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response> {
     let query = query.unwrap_or_default();
-    let typed = TypedValues::from_query(&query);
-    let own_and_filter = crate::domain::query::split_query(&query, &["after", "before", "stack"])
+    let decoded = crate::domain::query::pairs(&query);
+    let typed = TypedValues::of(&query, decoded.as_deref().ok());
+    let own_and_filter = decoded
+        .map(|pairs| crate::domain::query::split(pairs, &["after", "before", "stack"]))
         .and_then(|(own, rest)| {
             Ok((
-                TimelineFilter::from_query(&rest)?,
+                TimelineFilter::parse(rest)?,
                 super::page_position(&own, Cursor::decode, "a position on this timeline")?,
                 page_stack(&own)?,
             ))
@@ -261,14 +255,20 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
             .append_pair("stack", stack.as_str())
             .finish();
     }
-    let previous_href = rows
-        .first()
-        .filter(|_| more_before)
-        .map(|row| with_param(&paged, "before", &Cursor::after(row).encode()));
-    let next_href = rows
-        .last()
-        .filter(|_| more_after)
-        .map(|row| with_param(&paged, "after", &Cursor::after(row).encode()));
+    let previous_href = rows.first().filter(|_| more_before).map(|row| {
+        with_pairs(
+            "/",
+            &paged,
+            [("before", Cursor::after(row).encode().as_str())],
+        )
+    });
+    let next_href = rows.last().filter(|_| more_after).map(|row| {
+        with_pairs(
+            "/",
+            &paged,
+            [("after", Cursor::after(row).encode().as_str())],
+        )
+    });
     let slugs =
         |list: &[crate::domain::Slug]| list.iter().map(ToString::to_string).collect::<Vec<_>>();
     let kinds: Vec<String> = filter.kinds.iter().map(|k| k.as_str().to_owned()).collect();
@@ -355,7 +355,7 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
             filter.query_with_sort(if sort_desc { Sort::Asc } else { Sort::Desc }),
             stack,
         ),
-        this_href: href(&filter.query_string()),
+        this_href: with_query("/", &filter.query_string()),
         previous_href,
         next_href,
         query: filter.query_string(),

@@ -7,12 +7,9 @@ use axum::response::Html;
 use super::charts::ranked::{self, RankedChart};
 use super::charts::time::{self as time_chart, TimeChart};
 use super::views::{self, EventCard, NoteView, SourceCitations};
-use crate::catalog::agreements::{JudgedAgreement, judged};
+use crate::catalog;
+use crate::catalog::agreements::JudgedAgreement;
 use crate::db::Counted;
-use crate::db::agreements;
-use crate::db::annotations::{self, Subject};
-use crate::db::events;
-use crate::db::index::Link;
 use crate::db::topics::{self, TopicListRow, TopicRow};
 use crate::domain::{Slug, TimelineFilter};
 use crate::error::{Error, Result};
@@ -55,19 +52,19 @@ pub struct TopicPage {
 }
 
 pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>> {
-    let db = &state.db;
-    let index = state.index.for_latest(db).await;
-    let topic = topics::by_slug(db, &slug).await?.ok_or(Error::NotFound)?;
-    let officials = topics::officials(db, topic.id).await?;
+    let record = catalog::records::topic(&state.db, &state.index, &slug)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let topic = record.topic;
     let officials_chart = ranked::lay_out(
         "officials-chart",
         format!("Officials most involved in {}: events", topic.name),
         "Events",
-        &officials,
+        &record.officials,
         |c| format!("/?official={}&topic={}", c.slug, topic.slug),
     );
     let activity = time_chart::for_record(
-        db,
+        &state.db,
         &state.index,
         TimelineFilter {
             topics: vec![Slug::parse(&topic.slug).map_err(|_| Error::NotFound)?],
@@ -77,30 +74,19 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
         &format!("Events about {}", topic.name),
     )
     .await?;
+    let involved = record.involvement;
     let page = TopicPage {
         title: topic.name.clone(),
         section: "topics",
-        events_total: events::count_of_record(db, index.as_deref(), Link::Topic, topic.id).await?,
+        events_total: involved.events_total,
         events_href: Some(format!("/?topic={}", topic.slug)),
-        events: events::of_record(db, index.as_deref(), Link::Topic, topic.id)
-            .await?
-            .into_iter()
-            .map(EventCard::from)
-            .collect(),
-        officials,
+        events: involved.events.into_iter().map(EventCard::from).collect(),
+        officials: record.officials,
         officials_chart,
         activity,
-        agreements: judged(
-            &mut *db.acquire().await?,
-            agreements::on_topic(db, topic.id).await?,
-        )
-        .await?,
-        notes: views::notes(
-            annotations::notes(&mut *db.acquire().await?, Subject::Topic, topic.id).await?,
-        ),
-        sources: views::citations(
-            annotations::citations(&mut *db.acquire().await?, Subject::Topic, topic.id).await?,
-        ),
+        agreements: involved.agreements,
+        notes: views::notes(involved.notes),
+        sources: views::citations(involved.citations),
         topic,
     };
     Ok(Html(page.render()?))

@@ -516,19 +516,9 @@ fn axis_labels(keys: &[PeriodKey], period: Period, slot: f64) -> Vec<AxisLabel> 
 
 /// The timeline's address for a filter's query string, keeping a chart stacked other than by
 /// the default class.
-pub fn timeline_href(mut query: String, stack: Stack) -> String {
-    if stack != Stack::Class {
-        if !query.is_empty() {
-            query.push('&');
-        }
-        query.push_str("stack=");
-        query.push_str(stack.as_str());
-    }
-    if query.is_empty() {
-        "/".to_owned()
-    } else {
-        format!("/?{query}")
-    }
+pub fn timeline_href(query: String, stack: Stack) -> String {
+    let stacked = (stack != Stack::Class).then_some(("stack", stack.as_str()));
+    crate::domain::links::with_pairs("/", &query, stacked)
 }
 
 /// The time chart of the events matching `resolved`; links narrow `filter` to a column's period
