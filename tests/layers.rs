@@ -98,3 +98,79 @@ fn the_check_finds_a_crossing() {
         "web asks the catalog, and the scan must see it"
     );
 }
+
+/// The modules of `src/db` each module names (`super::x` or `crate::db::x`), outside comments.
+fn data_layer_imports() -> Vec<(String, Vec<String>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/db");
+    let modules: Vec<String> = rust_files(&dir)
+        .iter()
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .filter(|m| m != "mod")
+        .collect();
+    modules
+        .iter()
+        .map(|module| {
+            let text = fs::read_to_string(dir.join(format!("{module}.rs"))).expect("a source");
+            let code: String = text
+                .lines()
+                .map(|line| line.split("//").next().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join("\n");
+            let named = modules
+                .iter()
+                .filter(|other| *other != module)
+                .filter(|other| {
+                    [format!("super::{other}"), format!("crate::db::{other}")]
+                        .iter()
+                        .any(|path| {
+                            code.match_indices(path.as_str()).any(|(at, _)| {
+                                !code[at + path.len()..]
+                                    .starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                            })
+                        })
+                })
+                .cloned()
+                .collect();
+            (module.clone(), named)
+        })
+        .collect()
+}
+
+#[test]
+fn the_data_layer_has_no_import_cycle() {
+    let graph = data_layer_imports();
+    assert!(
+        graph
+            .iter()
+            .any(|(m, named)| m == "events" && named.iter().any(|n| n == "index")),
+        "the scan must see that the timeline's queries use the event index"
+    );
+    // Depth-first search from each module, failing on a way back to a module on the path.
+    fn visit(
+        graph: &[(String, Vec<String>)],
+        module: &str,
+        path: &mut Vec<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|m| m == module) {
+            let mut cycle = path[at..].to_vec();
+            cycle.push(module.to_owned());
+            return Some(cycle);
+        }
+        path.push(module.to_owned());
+        let named = graph
+            .iter()
+            .find(|(m, _)| m == module)
+            .map(|(_, n)| n.clone());
+        for next in named.unwrap_or_default() {
+            if let Some(cycle) = visit(graph, &next, path) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        None
+    }
+    for (module, _) in &graph {
+        let cycle = visit(&graph, module, &mut Vec::new());
+        assert_eq!(cycle, None, "an import cycle in src/db");
+    }
+}

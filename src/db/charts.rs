@@ -4,89 +4,16 @@
 
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
-use super::events::{EventQuery, push_conditions};
-
-/// The period a time chart counts by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Period {
-    Month,
-    Year,
-}
-
-impl Period {
-    /// How many leading characters of an ISO date name the period (`2023-08`, `2023`).
-    fn prefix(self) -> i64 {
-        match self {
-            Period::Month => 7,
-            Period::Year => 4,
-        }
-    }
-}
-
-/// What the segments of a time chart's columns are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Stack {
-    /// Cooperation or conflict, in words or in deeds.
-    #[default]
-    Class,
-    /// The kind of event.
-    Kind,
-}
-
-impl Stack {
-    fn column(self) -> &'static str {
-        match self {
-            Stack::Class => "e.class",
-            Stack::Kind => "e.kind",
-        }
-    }
-}
-
-/// The first and last day the matching events may have fallen on, and how many match.
-#[derive(Debug, Clone, Default, sqlx::FromRow)]
-pub struct Extent {
-    pub first: Option<String>,
-    pub last: Option<String>,
-    pub total: i64,
-}
-
-/// Whether the query has no conditions at all: the whole archive, whose chart figures are
-/// maintained at import (`event_period_counts`, `event_span_counts`, `event_date_bounds`) and
-/// read rather than counted, so the unfiltered timeline costs the same at any size.
-fn is_unfiltered(q: &EventQuery) -> bool {
-    q.officials.is_empty()
-        && q.topics.is_empty()
-        && q.countries.is_empty()
-        && q.kinds.is_empty()
-        && q.from.is_none()
-        && q.to.is_none()
-        && q.fts.is_none()
-        && q.in_force.is_none()
-}
-
-impl Period {
-    /// The period's name in the maintained counts.
-    fn bin(self) -> &'static str {
-        match self {
-            Period::Month => "month",
-            Period::Year => "year",
-        }
-    }
-}
-
-impl Stack {
-    /// The stacking's name in the maintained counts.
-    fn name(self) -> &'static str {
-        match self {
-            Stack::Class => "class",
-            Stack::Kind => "kind",
-        }
-    }
-}
+use super::conditions::push_conditions;
+use super::events::EventQuery;
+pub use super::series::{Extent, Period, PeriodCount, SpanCount, Stack};
 
 #[tracing::instrument(skip(pool))]
 pub async fn extent(pool: &SqlitePool, q: &EventQuery) -> Result<Extent, sqlx::Error> {
-    if is_unfiltered(q) {
+    // With no conditions at all (the whole archive) the chart's figures are maintained at
+    // import (`event_period_counts`, `event_span_counts`, `event_date_bounds`) and read rather
+    // than counted, so the unfiltered timeline costs the same at any size.
+    if q.is_unfiltered_except(None) {
         let maintained = sqlx::query_as(
             "SELECT b.first_day AS first, b.last_day AS last,
                     coalesce((SELECT count FROM event_value_counts WHERE facet = 'all' AND slug = 'all'), 0) AS total
@@ -104,15 +31,6 @@ pub async fn extent(pool: &SqlitePool, q: &EventQuery) -> Result<Extent, sqlx::E
     );
     push_conditions(&mut qb, q, None);
     qb.build_query_as().fetch_one(pool).await
-}
-
-/// Events of one period and series.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct PeriodCount {
-    /// `2023-08` or `2023`.
-    pub period: String,
-    pub series: String,
-    pub count: i64,
 }
 
 /// Appends the condition "known to lie within one period, and within the filter's range".
@@ -140,7 +58,7 @@ pub async fn per_period(
     period: Period,
     stack: Stack,
 ) -> Result<Vec<PeriodCount>, sqlx::Error> {
-    if is_unfiltered(q) {
+    if q.is_unfiltered_except(None) {
         return sqlx::query_as(
             "SELECT period, series, count FROM event_period_counts
               WHERE bin = ?1 AND stack = ?2 ORDER BY period, series",
@@ -166,16 +84,6 @@ pub async fn per_period(
     qb.build_query_as().fetch_all(pool).await
 }
 
-/// Matching events that share one span of possible dates wider than a period.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct SpanCount {
-    pub date_start: String,
-    pub date_end: String,
-    /// How the dataset states the span ("Spring 2023", "2019 to 2023").
-    pub label: String,
-    pub count: i64,
-}
-
 /// The matching events not known to lie within one period, grouped by their span of possible
 /// dates, the most numerous first.
 #[tracing::instrument(skip(pool))]
@@ -185,7 +93,7 @@ pub async fn spans(
     period: Period,
     limit: i64,
 ) -> Result<Vec<SpanCount>, sqlx::Error> {
-    if is_unfiltered(q) {
+    if q.is_unfiltered_except(None) {
         return sqlx::query_as(
             "SELECT date_start, date_end, label, count FROM event_span_counts
               WHERE bin = ?1 ORDER BY count DESC, date_start, date_end LIMIT ?2",

@@ -5,9 +5,11 @@ use std::sync::Arc;
 use roaring::RoaringBitmap;
 use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
+pub use super::conditions::{Conditions, Cursor, Facet, Side};
+use super::conditions::{push_conditions, push_ids, push_order, push_slug};
 use super::index::{EventIndex, Link, SharedIndex};
 use super::{Counted, Named};
-use crate::domain::filter::{RangeMatch, Sort};
+use crate::domain::filter::Sort;
 use crate::domain::{FilterError, TimelineFilter, date::iso};
 use crate::error::Error;
 
@@ -19,26 +21,27 @@ pub const TIMELINE_PAGE: i64 = 50;
 /// ones, with a link to all of them on the timeline.
 pub const RECORD_EVENTS: i64 = 100;
 
-/// A timeline filter whose slugs have been resolved to ids: every value names a real record.
+/// A timeline filter resolved, with the event index that answers it when the index has caught
+/// up with the data. Its conditions are `Conditions` (read through it, as `q.officials`).
 #[derive(Debug, Clone, Default)]
 pub struct EventQuery {
-    pub officials: Vec<i64>,
-    pub topics: Vec<i64>,
-    pub kinds: Vec<&'static str>,
-    pub countries: Vec<i64>,
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub fts: Option<String>,
-    /// `YYYY-MM-DD`: only policy actions in force on that day.
-    pub in_force: Option<String>,
-    pub range: RangeMatch,
-    pub sort: Sort,
-    /// The id facets in use, fewest events first: the first (not left out) drives the query
-    /// through its index, the others are checked per event by primary key.
-    pub selectivity: Vec<Facet>,
+    pub conditions: Conditions,
     /// The in-memory index of the latest revision, when it is built: the query is then answered
     /// from it, and SQLite only reads the rows of a page.
     pub index: Option<Indexed>,
+}
+
+impl std::ops::Deref for EventQuery {
+    type Target = Conditions;
+    fn deref(&self) -> &Conditions {
+        &self.conditions
+    }
+}
+
+impl std::ops::DerefMut for EventQuery {
+    fn deref_mut(&mut self) -> &mut Conditions {
+        &mut self.conditions
+    }
 }
 
 /// An event index with what a query's text matched in it.
@@ -88,15 +91,6 @@ impl Indexed {
     }
 }
 
-/// A facet of the timeline; its own values are left out when counting its options.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Facet {
-    Officials,
-    Topics,
-    Kinds,
-    Countries,
-}
-
 async fn resolve_slugs(
     pool: &SqlitePool,
     table: &'static str,
@@ -144,7 +138,7 @@ pub async fn resolve_without_index(
     pool: &SqlitePool,
     filter: &TimelineFilter,
 ) -> Result<EventQuery, Error> {
-    Ok(EventQuery {
+    let conditions = Conditions {
         officials: resolve_slugs(pool, "people", "official", "official", &filter.officials).await?,
         topics: resolve_slugs(pool, "topics", "topic", "topic", &filter.topics).await?,
         kinds: filter.kinds.iter().map(|k| k.as_str()).collect(),
@@ -157,217 +151,13 @@ pub async fn resolve_without_index(
         range: filter.range,
         sort: filter.sort,
         selectivity: Vec::new(),
-        index: None,
     }
     .with_selectivity(pool)
-    .await?)
-}
-
-impl EventQuery {
-    /// Orders the id facets in use by how many events their values have (maintained counts).
-    async fn with_selectivity(mut self, pool: &SqlitePool) -> Result<Self, sqlx::Error> {
-        let mut sized = Vec::new();
-        for (facet, ids) in [
-            (Facet::Officials, &self.officials),
-            (Facet::Topics, &self.topics),
-            (Facet::Countries, &self.countries),
-        ] {
-            if ids.is_empty() {
-                continue;
-            }
-            let mut qb = QueryBuilder::<Sqlite>::new(
-                "SELECT coalesce(sum(count), 0) FROM event_value_counts WHERE facet = ",
-            );
-            qb.push_bind(facet.name()).push(" AND value_id IN (");
-            push_ids(&mut qb, ids);
-            qb.push(")");
-            let size: i64 = qb.build_query_scalar().fetch_one(pool).await?;
-            sized.push((size, facet));
-        }
-        sized.sort_by_key(|(size, _)| *size);
-        self.selectivity = sized.into_iter().map(|(_, facet)| facet).collect();
-        Ok(self)
-    }
-}
-
-impl Facet {
-    /// The facet's name in the maintained counts (and its query parameter).
-    pub fn name(self) -> &'static str {
-        match self {
-            Facet::Officials => "official",
-            Facet::Topics => "topic",
-            Facet::Kinds => "kind",
-            Facet::Countries => "country",
-        }
-    }
-}
-
-/// One filter value: a record's id, or a kind's name.
-#[derive(Debug, Clone, Copy)]
-enum Value {
-    Id(i64),
-    Kind(&'static str),
-}
-
-/// Appends an expression for the value's slug, as the maintained counts key it.
-fn push_slug(qb: &mut QueryBuilder<Sqlite>, facet: Facet, value: Value) {
-    match value {
-        Value::Kind(kind) => {
-            qb.push_bind(kind);
-        }
-        Value::Id(id) => {
-            qb.push(match facet {
-                Facet::Officials => "(SELECT slug FROM people WHERE id = ",
-                Facet::Topics => "(SELECT slug FROM topics WHERE id = ",
-                Facet::Countries | Facet::Kinds => "(SELECT slug FROM countries WHERE id = ",
-            });
-            qb.push_bind(id).push(")");
-        }
-    }
-}
-
-impl EventQuery {
-    /// The only filter value set besides `except`'s, when there is exactly one and neither a
-    /// date range nor text: its counts are maintained, so they are read rather than counted.
-    fn single_value(&self, except: Option<Facet>) -> Option<(Facet, Value)> {
-        if self.from.is_some() || self.to.is_some() || self.fts.is_some() || self.in_force.is_some()
-        {
-            return None;
-        }
-        let mut found = None;
-        let ids = [
-            (Facet::Officials, &self.officials),
-            (Facet::Topics, &self.topics),
-            (Facet::Countries, &self.countries),
-        ];
-        for (facet, ids) in ids {
-            if except == Some(facet) || ids.is_empty() {
-                continue;
-            }
-            if found.is_some() || ids.len() > 1 {
-                return None;
-            }
-            found = Some((facet, Value::Id(ids[0])));
-        }
-        if except != Some(Facet::Kinds) && !self.kinds.is_empty() {
-            if found.is_some() || self.kinds.len() > 1 {
-                return None;
-            }
-            found = Some((Facet::Kinds, Value::Kind(self.kinds[0])));
-        }
-        found
-    }
-
-    /// Whether no filter but `except` (and the sort) is set.
-    pub fn is_unfiltered_except(&self, except: Option<Facet>) -> bool {
-        let unset = |facet: Facet, empty: bool| empty || except == Some(facet);
-        unset(Facet::Officials, self.officials.is_empty())
-            && unset(Facet::Topics, self.topics.is_empty())
-            && unset(Facet::Kinds, self.kinds.is_empty())
-            && unset(Facet::Countries, self.countries.is_empty())
-            && self.from.is_none()
-            && self.to.is_none()
-            && self.fts.is_none()
-            && self.in_force.is_none()
-    }
-}
-
-fn push_ids(qb: &mut QueryBuilder<Sqlite>, ids: &[i64]) {
-    let mut list = qb.separated(", ");
-    for id in ids {
-        list.push_bind(*id);
-    }
-}
-
-/// Appends ` WHERE …` for the query's conditions on events aliased `e`, leaving out `except`.
-/// An event matches a date range when any day it may have fallen on lies within the range, or,
-/// with `RangeMatch::Within`, when every day it may have fallen on does.
-pub(crate) fn push_conditions(
-    qb: &mut QueryBuilder<Sqlite>,
-    q: &EventQuery,
-    except: Option<Facet>,
-) {
-    qb.push(" WHERE 1 = 1");
-    // The facet with the fewest events leads: its index lists the candidates, and each of the
-    // others is one primary-key probe per candidate rather than a list of its own to intersect.
-    let driver = q.selectivity.iter().find(|f| except != Some(**f)).copied();
-    // `table` and `column` are fixed names below, never input.
-    for (facet, table, column, ids) in [
-        (Facet::Officials, "event_people", "person_id", &q.officials),
-        (Facet::Topics, "event_topics", "topic_id", &q.topics),
-        (
-            Facet::Countries,
-            "event_countries",
-            "country_id",
-            &q.countries,
-        ),
-    ] {
-        if except == Some(facet) || ids.is_empty() {
-            continue;
-        }
-        if driver.is_none() || driver == Some(facet) {
-            qb.push(format!(
-                " AND e.id IN (SELECT event_id FROM {table} WHERE {column} IN ("
-            ));
-        } else {
-            qb.push(format!(
-                " AND EXISTS (SELECT 1 FROM {table} x WHERE x.event_id = e.id AND x.{column} IN ("
-            ));
-        }
-        push_ids(qb, ids);
-        qb.push("))");
-    }
-    if except != Some(Facet::Kinds) && !q.kinds.is_empty() {
-        qb.push(" AND e.kind IN (");
-        let mut list = qb.separated(", ");
-        for kind in &q.kinds {
-            list.push_bind(*kind);
-        }
-        qb.push(")");
-    }
-    let to_column = match q.range {
-        RangeMatch::Overlaps => "e.date_start",
-        RangeMatch::Within => "e.date_end",
-    };
-    if let Some(from) = &q.from {
-        match q.range {
-            RangeMatch::Overlaps => {
-                // No event spans longer than the maintained bound, so one reaching into the range
-                // starts at most that long before it: a bounded walk of events_date.
-                qb.push(" AND e.date_end >= ").push_bind(from.clone());
-                qb.push(" AND e.date_start >= date(").push_bind(from.clone()).push(
-                    ", '-' || coalesce((SELECT max_span_days FROM event_date_bounds WHERE id = 1), 100000) || ' days')",
-                );
-            }
-            RangeMatch::Within => {
-                qb.push(" AND e.date_start >= ").push_bind(from.clone());
-            }
-        }
-    }
-    if let Some(to) = &q.to {
-        qb.push(format!(" AND {to_column} <= "))
-            .push_bind(to.clone());
-    }
-    if let Some(fts) = &q.fts {
-        qb.push(" AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ")
-            .push_bind(fts.clone())
-            .push(")");
-    }
-    if let Some(day) = &q.in_force {
-        qb.push(" AND e.id IN (");
-        push_in_force(qb, day);
-        qb.push(")");
-    }
-}
-
-/// Appends the query of the events in force on `day` (`YYYY-MM-DD`): the stretches the import
-/// worked out from their phases (`domain::phase`), `until_day` excluded.
-pub(crate) fn push_in_force(qb: &mut QueryBuilder<Sqlite>, day: &str) {
-    qb.push("SELECT event_id FROM event_in_force WHERE from_day <= ")
-        .push_bind(day.to_owned())
-        .push(" AND (until_day IS NULL OR until_day > ")
-        .push_bind(day.to_owned())
-        .push(")");
+    .await?;
+    Ok(EventQuery {
+        conditions,
+        index: None,
+    })
 }
 
 /// An event as the timeline and other lists show it.
@@ -428,22 +218,8 @@ const LIST_COLUMNS: &str = "SELECT e.id, e.slug, e.title, e.kind, e.date_start, 
            FROM event_sides es JOIN countries c ON c.id = es.country_id WHERE es.event_id = e.id) AS sides
    FROM events e";
 
-fn push_order(qb: &mut QueryBuilder<Sqlite>, sort: Sort) {
-    qb.push(match sort {
-        Sort::Asc => " ORDER BY e.date_start, e.date_end, e.slug",
-        Sort::Desc => " ORDER BY e.date_start DESC, e.date_end DESC, e.slug DESC",
-    });
-}
-
-/// Where a page of events ends: the timeline's sort key of its last event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cursor {
-    pub date_start: String,
-    pub date_end: String,
-    pub slug: String,
-}
-
 impl Cursor {
+    /// The place of a listed event.
     pub fn after(row: &EventListRow) -> Self {
         Self {
             date_start: row.date_start.clone(),
@@ -451,32 +227,6 @@ impl Cursor {
             slug: row.slug.clone(),
         }
     }
-
-    /// `2023-08-28.2023-08-28.raimondo-wang-wentao-lunch-meeting`: readable, URL-safe, and
-    /// unambiguous because neither dates nor slugs contain dots.
-    pub fn encode(&self) -> String {
-        format!("{}.{}.{}", self.date_start, self.date_end, self.slug)
-    }
-
-    pub fn decode(text: &str) -> Option<Self> {
-        let mut parts = text.splitn(3, '.');
-        let (start, end, slug) = (parts.next()?, parts.next()?, parts.next()?);
-        crate::domain::date::parse_day(start).ok()?;
-        crate::domain::date::parse_day(end).ok()?;
-        crate::domain::Slug::parse(slug).ok()?;
-        Some(Self {
-            date_start: start.to_owned(),
-            date_end: end.to_owned(),
-            slug: slug.to_owned(),
-        })
-    }
-}
-
-/// Which side of a cursor a page lies on, in the query's order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    After,
-    Before,
 }
 
 /// One page of the matching events after (or before) `cursor`, by keyset (never OFFSET), in

@@ -17,8 +17,8 @@ use roaring::RoaringBitmap;
 use sqlx::SqlitePool;
 
 use super::Counted;
-use super::charts::{Extent, Period, PeriodCount, SpanCount, Stack};
-use super::events::{Cursor, EventQuery, Facet};
+use super::conditions::{Conditions, Cursor, Facet};
+use super::series::{Extent, Period, PeriodCount, SpanCount, Stack};
 use crate::domain::filter::RangeMatch;
 
 /// Events read per statement, in the timeline's order: about 150 KB of JSON.
@@ -108,7 +108,7 @@ type SpanGroup<'a> = ((i32, i32), (i64, &'a str));
 /// A query's date range as day numbers.
 type Bounds = (Option<i32>, Option<i32>);
 
-fn bounds(q: &EventQuery) -> Bounds {
+fn bounds(q: &Conditions) -> Bounds {
     (
         q.from.as_deref().and_then(day_number),
         q.to.as_deref().and_then(day_number),
@@ -558,7 +558,7 @@ impl EventIndex {
         day: &str,
     ) -> Result<RoaringBitmap, sqlx::Error> {
         let mut qb = sqlx::QueryBuilder::new("SELECT group_concat(event_id) FROM (");
-        super::events::push_in_force(&mut qb, day);
+        super::conditions::push_in_force(&mut qb, day);
         qb.push(")");
         let list: Option<String> = qb.build_query_scalar().fetch_one(pool).await?;
         Ok(list
@@ -577,7 +577,7 @@ impl EventIndex {
     }
 
     /// The events whose possible dates meet the query's range.
-    fn in_range(&self, q: &EventQuery) -> RoaringBitmap {
+    fn in_range(&self, q: &Conditions) -> RoaringBitmap {
         let n = self.ids.len() as u32;
         let (from, to) = bounds(q);
         let mut set = RoaringBitmap::new();
@@ -625,7 +625,7 @@ impl EventIndex {
     /// events matching the query's text, when it has one.
     pub fn matching(
         &self,
-        q: &EventQuery,
+        q: &Conditions,
         except: Option<Facet>,
         text: Option<&RoaringBitmap>,
         in_force: Option<&RoaringBitmap>,
@@ -781,7 +781,7 @@ impl EventIndex {
     pub fn per_period(
         &self,
         set: &RoaringBitmap,
-        q: &EventQuery,
+        q: &Conditions,
         period: Period,
         stack: Stack,
     ) -> Vec<PeriodCount> {
@@ -820,7 +820,7 @@ impl EventIndex {
     pub fn spans(
         &self,
         set: &RoaringBitmap,
-        q: &EventQuery,
+        q: &Conditions,
         period: Period,
         limit: usize,
     ) -> Vec<SpanCount> {

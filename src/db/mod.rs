@@ -4,6 +4,7 @@
 pub mod agreements;
 pub mod annotations;
 pub mod charts;
+pub mod conditions;
 pub mod events;
 pub mod index;
 pub mod organizations;
@@ -11,6 +12,7 @@ pub mod people;
 pub mod readouts;
 pub mod revisions;
 pub mod search;
+pub mod series;
 pub mod slugs;
 pub mod sources;
 pub mod topics;

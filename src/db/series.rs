@@ -1,0 +1,85 @@
+//! The figures a time chart is drawn from (periods, stacking, counts, spans, extent): what the
+//! event index and the charts' SQL both produce, depending on neither.
+
+/// The period a time chart counts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Month,
+    Year,
+}
+
+impl Period {
+    /// How many leading characters of an ISO date name the period (`2023-08`, `2023`).
+    pub(crate) fn prefix(self) -> i64 {
+        match self {
+            Period::Month => 7,
+            Period::Year => 4,
+        }
+    }
+}
+
+/// What the segments of a time chart's columns are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Stack {
+    /// Cooperation or conflict, in words or in deeds.
+    #[default]
+    Class,
+    /// The kind of event.
+    Kind,
+}
+
+impl Stack {
+    pub(crate) fn column(self) -> &'static str {
+        match self {
+            Stack::Class => "e.class",
+            Stack::Kind => "e.kind",
+        }
+    }
+}
+
+/// The first and last day the matching events may have fallen on, and how many match.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct Extent {
+    pub first: Option<String>,
+    pub last: Option<String>,
+    pub total: i64,
+}
+
+impl Period {
+    /// The period's name in the maintained counts.
+    pub(crate) fn bin(self) -> &'static str {
+        match self {
+            Period::Month => "month",
+            Period::Year => "year",
+        }
+    }
+}
+
+impl Stack {
+    /// The stacking's name in the maintained counts.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Stack::Class => "class",
+            Stack::Kind => "kind",
+        }
+    }
+}
+
+/// Events of one period and series.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PeriodCount {
+    /// `2023-08` or `2023`.
+    pub period: String,
+    pub series: String,
+    pub count: i64,
+}
+
+/// Matching events that share one span of possible dates wider than a period.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SpanCount {
+    pub date_start: String,
+    pub date_end: String,
+    /// How the dataset states the span ("Spring 2023", "2019 to 2023").
+    pub label: String,
+    pub count: i64,
+}
