@@ -56,6 +56,8 @@ pub struct AgreementView {
     /// "No record found (searched 30 November 2026)": the curators' last search, shown while no
     /// follow-up is recorded.
     pub no_record: Option<String>,
+    /// Where sources give different due windows: each, with the status by it.
+    pub windows: Vec<agreements::JudgedWindow>,
 }
 
 impl AgreementView {
@@ -173,6 +175,7 @@ pub async fn judged_on(
                 _ => None,
             };
             AgreementView {
+                windows: row.judged_windows(&facts, day),
                 no_record,
                 reason: reason(status, &row, latest),
                 kind_label: row
