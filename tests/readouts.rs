@@ -453,27 +453,68 @@ async fn the_bundled_record_sets_both_governments_accounts_of_each_meeting_side_
         .await;
     assert!(group_topics(&html, "both").contains(&"overcapacity".to_owned()));
 
-    // The calls with one side's account say the other's is not recorded.
+    // The calls with one side's account say the other's is not recorded, and when the
+    // curators looked for it.
     let (_, html) = app
         .get_html("/events/raimondo-wang-wentao-call-2024-01")
         .await;
-    assert_eq!(
-        select(&html, ".account-side[data-side=china] .account__none"),
-        ["No account from the China side is recorded."]
+    let none = select(&html, ".account-side[data-side=china] .account__none").join(" ");
+    assert!(
+        none.starts_with(
+            "No account from the China side is recorded. None found (searched 30 November 2026 for a Ministry of Commerce"
+        ),
+        "{none}"
     );
     let (_, html) = app
         .get_html("/events/vice-ministers-video-call-2024-02")
         .await;
-    assert_eq!(
-        select(
-            &html,
-            ".account-side[data-side=united-states] .account__none"
-        ),
-        ["No account from the United States side is recorded."]
+    let none = select(
+        &html,
+        ".account-side[data-side=united-states] .account__none",
+    )
+    .join(" ");
+    assert!(
+        none.starts_with("No account from the United States side is recorded. None found (searched 30 November 2026 for a US Department of Commerce"),
+        "{none}"
     );
 
-    // A meeting known only from an independent report has no accounts section.
+    // Hu Heping: China's account, from CRI's report of the tourism ministry's statement; no US
+    // readout was found.
     let (_, html) = app.get_html("/events/raimondo-meets-hu-heping").await;
+    assert_eq!(
+        attrs(
+            &html,
+            ".account-side[data-side=china] .account",
+            "data-source"
+        ),
+        ["cri-hu-heping-raimondo-2023-08-30"]
+    );
+    assert!(
+        select(
+            &html,
+            ".account-side[data-side=united-states] .account__searched"
+        )
+        .join(" ")
+        .starts_with(
+            "None found (searched 30 November 2026 for a US Department of Commerce readout"
+        )
+    );
+    // The October 2024 call: China's account, from Xinhua's report of the ministry's statement.
+    let (_, html) = app
+        .get_html("/events/wang-wentao-raimondo-call-2024-10")
+        .await;
+    assert_eq!(
+        attrs(
+            &html,
+            ".account-side[data-side=china] .account",
+            "data-source"
+        ),
+        ["peoples-daily-wang-raimondo-call-2024-10-09"]
+    );
+    assert!(group_topics(&html, "china").contains(&"connected-vehicles".to_owned()));
+
+    // A meeting with no government's account has no accounts section.
+    let (_, html) = app.get_html("/events/biden-xi-meeting-bali-2022").await;
     assert!(select(&html, "#accounts").is_empty());
 }
 

@@ -739,13 +739,15 @@ pub async fn import_with_progress(
         changes.track(conn, "event", "events", &event.slug).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO events (slug, title, kind, date_start, date_end, date_precision, date_label, date_phrase,
-                                 location, status, class, summary)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                                 location, status, class, summary, accounts_searched_on, accounts_searched_for)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
              ON CONFLICT (slug) DO UPDATE SET title = excluded.title, kind = excluded.kind,
                date_start = excluded.date_start, date_end = excluded.date_end,
                date_precision = excluded.date_precision, date_label = excluded.date_label,
                date_phrase = excluded.date_phrase, location = excluded.location, status = excluded.status,
-               class = excluded.class, summary = excluded.summary
+               class = excluded.class, summary = excluded.summary,
+               accounts_searched_on = excluded.accounts_searched_on,
+               accounts_searched_for = excluded.accounts_searched_for
              RETURNING id",
         )
         .bind(event.slug.as_str())
@@ -760,6 +762,8 @@ pub async fn import_with_progress(
         .bind(event.status.as_str())
         .bind(event.class.as_str())
         .bind(&event.summary)
+        .bind(event.accounts_searched.as_ref().map(|s| iso(s.on)))
+        .bind(event.accounts_searched.as_ref().map(|s| s.looked_for.as_str()))
         .fetch_one(&mut *conn)
         .await?;
         for table in [

@@ -145,6 +145,8 @@ pub struct Event {
     pub topics: Vec<Slug>,
     pub follows_up: Vec<FollowUp>,
     pub accounts: Vec<Account>,
+    /// The curators' last search for the missing side's account, which found none.
+    pub accounts_searched: Option<Searched>,
     /// The phases of a policy action, oldest first (empty for other events).
     pub phases: Vec<Phase>,
     pub cites: Vec<Citation>,

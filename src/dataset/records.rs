@@ -204,6 +204,9 @@ pub struct RawEvent {
     /// Each side's account of the event, from a source that reports it.
     #[serde(default)]
     pub accounts: Vec<RawAccount>,
+    /// When the curators last looked for the account of the side that has none, and what
+    /// they looked for.
+    pub accounts_searched: Option<RawSearched>,
     /// The phases of a policy action, oldest first.
     #[serde(default)]
     pub phases: Vec<RawPhase>,

@@ -811,6 +811,11 @@ pub fn validate(
                 }
             }
             let accounts = c.accounts(&r.accounts, &known);
+            let accounts_searched = r.accounts_searched.as_ref().and_then(|s| {
+                let on = c.day("accounts_searched.on", &s.on);
+                let looked_for = c.text("accounts_searched.for", &s.looked_for);
+                on.map(|on| Searched { on, looked_for })
+            });
             let mut phases: Vec<Phase> = Vec::new();
             let mut phases_complete = true;
             for (i, p) in r.phases.iter().enumerate() {
@@ -859,6 +864,7 @@ pub fn validate(
                     topics,
                     follows_up,
                     accounts,
+                    accounts_searched,
                     phases,
                     cites,
                     notes,
