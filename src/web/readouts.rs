@@ -6,7 +6,8 @@ use axum::extract::{RawQuery, State};
 use axum::response::Html;
 
 use crate::db::Named;
-use crate::db::readouts::{self, Account, ComparedItem, EventAccounts, Readout};
+use crate::db::events::{Cursor, Side};
+use crate::db::readouts::{self, Account, ComparedItem, EventAccounts, PageOfReadouts, Readout};
 use crate::db::{events, people, topics};
 use crate::domain::filter::ReadoutFilter;
 use crate::domain::readout::{ComparedTopic, ComparisonCounts};
@@ -272,6 +273,35 @@ pub struct ReadoutsPage {
     pub query: String,
     pub officials: Vec<FilterOption>,
     pub topics: Vec<FilterOption>,
+    /// Every event the filter matches, on any page, and the pages before and after this one.
+    pub total: i64,
+    pub previous_href: Option<String>,
+    pub next_href: Option<String>,
+}
+
+/// The readouts one page of `/readouts` lists; Previous and Next links page through the rest.
+pub const READOUTS_PAGE: i64 = 20;
+
+/// One page of the readouts a raw query string asks for: its filter, read as `matching` reads
+/// it, and the page at `position` (`after` or `before` a cursor), of at most `limit`.
+pub async fn matching_page(
+    state: &AppState,
+    query: &str,
+    position: Option<(Cursor, Side)>,
+    limit: i64,
+) -> Result<(ReadoutFilter, PageOfReadouts)> {
+    let filter = ReadoutFilter::from_query(query)?;
+    let resolved = events::resolve_without_index(&state.db, &filter.as_timeline()).await?;
+    let position = position.as_ref().map(|(c, side)| (c, *side));
+    let page = readouts::both_sides_page(&state.db, &resolved, position, limit).await?;
+    Ok((filter, page))
+}
+
+/// `/readouts?{query}` with one more parameter.
+fn readouts_href(query: &str, key: &str, cursor: &Cursor) -> String {
+    let mut pairs = form_urlencoded::Serializer::new(query.to_owned());
+    pairs.append_pair(key, &cursor.encode());
+    format!("/readouts?{}", pairs.finish())
 }
 
 /// The readouts matching a raw query string: parsed by the readouts' filter and resolved by the
@@ -289,7 +319,14 @@ pub async fn index(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Html<String>> {
-    let (filter, rows) = matching(&state, query.as_deref().unwrap_or_default()).await?;
+    let (own, rest) = crate::domain::query::split_query(
+        query.as_deref().unwrap_or_default(),
+        &["after", "before"],
+    )?;
+    let position = super::page_position(&own, Cursor::decode, "a position in this list")?;
+    let (filter, page) = matching_page(&state, &rest, position, READOUTS_PAGE).await?;
+    let canonical = filter.query_string();
+    let rows = &page.readouts;
     let selected =
         |list: &[crate::domain::Slug], slug: &str| list.iter().any(|s| s.as_str() == slug);
     let page = ReadoutsPage {
@@ -297,7 +334,12 @@ pub async fn index(
         section: "readouts",
         rows: rows.iter().map(ReadoutRow::from).collect(),
         filtered: filter.is_filtered(),
-        query: filter.query_string(),
+        total: page.total,
+        previous_href: page
+            .previous()
+            .map(|c| readouts_href(&canonical, "before", &c)),
+        next_href: page.next().map(|c| readouts_href(&canonical, "after", &c)),
+        query: canonical.clone(),
         officials: people::all(&state.db)
             .await?
             .into_iter()
