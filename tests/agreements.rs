@@ -93,12 +93,9 @@ async fn statuses_are_derived_from_the_bundled_record() {
         status_of(&html, "biden-xi-bali-understanding"),
         "In progress"
     );
-    // Due in early 2024 (the article's window, which the due date follows; China's tourism
-    // ministry said the first half of 2024) and held in May 2024, by the Xi'an summit: late.
-    assert_eq!(
-        status_of(&html, "tourism-meeting-early-2024"),
-        "Fulfilled late"
-    );
+    // Due in the first half of 2024 (China's tourism ministry, the one government window;
+    // the article said "early 2024") and held on 21–23 May 2024, by the Xi'an summit.
+    assert_eq!(status_of(&html, "tourism-meeting-early-2024"), "Fulfilled");
     // Met in San Francisco on 16 November 2023, within the year.
     assert_eq!(
         status_of(&html, "annual-commerce-ministers-meeting"),
@@ -172,19 +169,21 @@ async fn each_status_follows_from_follow_ups_and_due_dates() {
             "met-event.toml",
             follow_up_event("meeting-in-time", &day(-30), "met-in-time", "fulfils"),
         ),
+        ("late.toml", agreement_due("met-late", &day(-60), &day(-30))),
+        (
+            "late-event.toml",
+            follow_up_event("meeting-late", &day(-29), "met-late", "fulfils"),
+        ),
     ];
     import(&app, &files).await.expect("imported");
     let (_, html) = app.get_html("/agreements").await;
-    // Due "early 2024" (January to April), met in May 2024: fulfilled, but late.
-    assert_eq!(
-        status_of(&html, "tourism-meeting-early-2024"),
-        "Fulfilled late"
-    );
+    // Met the day after its window closed: fulfilled, but late.
+    assert_eq!(status_of(&html, "met-late"), "Fulfilled late");
     // Met on the last day of its window: on time.
     assert_eq!(status_of(&html, "met-in-time"), "Fulfilled");
     let (_, late) = app.get_html("/agreements?status=fulfilled-late").await;
-    assert_eq!(listed(&late), ["tourism-meeting-early-2024"]);
-    let (_, page) = app.get_html("/agreements/tourism-meeting-early-2024").await;
+    assert_eq!(listed(&late), ["met-late"]);
+    let (_, page) = app.get_html("/agreements/met-late").await;
     assert_eq!(
         select(&page, ".record__kicker .tag--status"),
         ["Fulfilled late"]
@@ -192,9 +191,14 @@ async fn each_status_follows_from_follow_ups_and_due_dates() {
     assert!(
         select(&page, ".status-box--fulfilled-late")
             .join(" ")
-            .contains(
-                "“Follow-up tourism-summit” (May 2024), fulfils it, after it was due in early 2024."
-            ),
+            .contains("“Follow-up meeting-late” ("),
+        "{:?}",
+        select(&page, ".status-box")
+    );
+    assert!(
+        select(&page, ".status-box--fulfilled-late")
+            .join(" ")
+            .contains("fulfils it, after it was due by "),
         "{:?}",
         select(&page, ".status-box")
     );
@@ -947,4 +951,196 @@ async fn each_follow_up_links_its_evidence_the_event_and_the_sources_it_cites() 
         sources.contains(&"/sources/doc-readout-raimondo-wang-2023-11-16"),
         "{sources:?}"
     );
+}
+
+/// An agreement whose two sources give two windows: "2024-03" (the one the status follows)
+/// and "early 2024" (January to April).
+fn agreement_two_windows(slug: &str) -> String {
+    format!(
+        r#"
+[[agreements]]
+slug = "{slug}"
+title = "Agreement {slug}"
+kind = "agreement"
+parties = ["united-states", "china"]
+terms = "Meet in the spring."
+due = "2024-03"
+due_cites = [{{ source = "raimondo-beijing-2023-08-29", paragraphs = [35] }}]
+due_reason = "the <host>'s window."
+other_due = [
+  {{ date = "early 2024", cites = [{{ source = "raimondo-beijing-2023-08-29", paragraphs = [36] }}] }},
+]
+cites = [{{ source = "raimondo-beijing-2023-08-29", paragraphs = [34] }}]
+"#
+    )
+}
+
+/// The windows of an agreement's status box: (window label, status by it), the followed first.
+fn windows_of(html: &scraper::Html) -> Vec<(String, String)> {
+    let labels = select(html, ".status-box .due-window > strong:first-child");
+    let tags = select(html, ".status-box .due-window .tag--status");
+    labels.into_iter().zip(tags).collect()
+}
+
+#[tokio::test]
+async fn two_due_windows_are_both_shown_each_with_the_status_by_it() {
+    let app = seeded().await;
+    import(
+        &app,
+        &[
+            ("windows.toml", agreement_two_windows("two-windows")),
+            (
+                "met.toml",
+                follow_up_event("met-in-april", "2024-04-10", "two-windows", "fulfils"),
+            ),
+        ],
+    )
+    .await
+    .expect("imported");
+    let (_, html) = app.get_html("/agreements/two-windows").await;
+    // Met on 10 April: late by the March window the status follows, on time by early 2024.
+    assert_eq!(
+        select(&html, ".record__kicker .tag--status"),
+        ["Fulfilled late"]
+    );
+    assert_eq!(
+        windows_of(&html),
+        [
+            ("March 2024".to_owned(), "Fulfilled late".to_owned()),
+            ("Early 2024".to_owned(), "Fulfilled".to_owned()),
+        ]
+    );
+    let followed = select(&html, ".status-box .due-window--followed").join(" ");
+    assert!(
+        followed.contains("The status follows this window: the <host>'s window."),
+        "{followed}"
+    );
+    assert_eq!(
+        attrs(&html, ".status-box .due-window a", "href"),
+        [
+            "/sources/raimondo-beijing-2023-08-29",
+            "/sources/raimondo-beijing-2023-08-29"
+        ]
+    );
+    assert!(
+        select(&html, ".status-box .due-window")
+            .join(" ")
+            .contains("¶ 36"),
+        "{:?}",
+        select(&html, ".status-box .due-window")
+    );
+    // The list shows the same.
+    let (_, list) = app.get_html("/agreements?status=fulfilled-late").await;
+    assert_eq!(
+        select(&list, ".agreement .due-window .tag--status"),
+        ["Fulfilled late", "Fulfilled"]
+    );
+
+    // The JSON gives both windows, which one the status follows, and why.
+    let (_, _, body) = app.get("/api/v1/agreements/two-windows").await;
+    let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(json["status"], "fulfilled-late");
+    assert_eq!(json["due_reason"], "the <host>'s window.");
+    let windows = json["due_windows"].as_array().expect("windows");
+    assert_eq!(windows.len(), 2);
+    assert_eq!(windows[0]["followed"], true);
+    assert_eq!(windows[0]["due"]["start"], "2024-03-01");
+    assert_eq!(windows[0]["status"], "fulfilled-late");
+    assert_eq!(windows[1]["followed"], false);
+    assert_eq!(windows[1]["due"]["end"], "2024-04-30");
+    assert_eq!(windows[1]["status"], "fulfilled");
+    assert_eq!(windows[1]["sources"][0]["cited"], "¶ 36");
+    assert_eq!(
+        windows[1]["sources"][0]["source"]["slug"],
+        "raimondo-beijing-2023-08-29"
+    );
+
+    // The CSV names the other window and the status by it.
+    let (_, _, csv) = app.get("/agreements.csv?status=fulfilled-late").await;
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().expect("headers").clone();
+    let column = headers
+        .iter()
+        .position(|h| h == "other_due")
+        .expect("other_due");
+    let row = reader
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[0] == "two-windows")
+        .expect("row");
+    assert_eq!(
+        &row[column],
+        "Early 2024 (2024-01-01/2024-04-30): fulfilled"
+    );
+
+    // Without a follow-up, each window is judged alone: both have passed.
+    import(
+        &app,
+        &[("unmet.toml", agreement_two_windows("two-windows-unmet"))],
+    )
+    .await
+    .expect("imported");
+    let (_, html) = app.get_html("/agreements/two-windows-unmet").await;
+    assert_eq!(
+        windows_of(&html),
+        [
+            ("March 2024".to_owned(), "Overdue".to_owned()),
+            ("Early 2024".to_owned(), "Overdue".to_owned()),
+        ]
+    );
+    // An agreement whose sources agree shows no windows.
+    let (_, html) = app.get_html("/agreements/trade-secrets-expert-talks").await;
+    assert!(select(&html, ".due-windows").is_empty());
+    let (_, _, body) = app
+        .get("/api/v1/agreements/trade-secrets-expert-talks")
+        .await;
+    let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(json["due_windows"], serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn the_bundled_tourism_and_deputies_agreements_show_both_windows() {
+    let app = seeded().await;
+    // Tourism: China's tourism ministry's "first half of 2024", which the status follows; by
+    // the article's "early 2024", the Xi'an summit of 21–23 May 2024 was late.
+    let (_, html) = app.get_html("/agreements/tourism-meeting-early-2024").await;
+    assert_eq!(
+        windows_of(&html),
+        [
+            ("First half of 2024".to_owned(), "Fulfilled".to_owned()),
+            ("Early 2024".to_owned(), "Fulfilled late".to_owned()),
+        ]
+    );
+    let followed = select(&html, ".status-box .due-window--followed").join(" ");
+    assert!(
+        followed.contains("Ministry of Culture and Tourism"),
+        "{followed}"
+    );
+    // The deputies: the US "early 2024", which the status follows; by China's "first quarter
+    // of 2024", the first meeting on 4 April 2024 was late.
+    let (_, html) = app.get_html("/agreements/commerce-deputies-meetings").await;
+    assert_eq!(
+        windows_of(&html),
+        [
+            ("Early 2024".to_owned(), "Fulfilled".to_owned()),
+            (
+                "First quarter of 2024".to_owned(),
+                "Fulfilled late".to_owned()
+            ),
+        ]
+    );
+    let (_, _, body) = app.get("/api/v1/agreements?status=fulfilled").await;
+    let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let items = json["data"].as_array().expect("data");
+    let deputies = items
+        .iter()
+        .find(|a| a["slug"] == "commerce-deputies-meetings")
+        .expect("deputies");
+    let statuses: Vec<&str> = deputies["due_windows"]
+        .as_array()
+        .expect("windows")
+        .iter()
+        .map(|w| w["status"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(statuses, ["fulfilled", "fulfilled-late"]);
 }

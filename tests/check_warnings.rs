@@ -286,3 +286,132 @@ fn the_bundled_dataset_has_no_warnings() {
         "{stderr}"
     );
 }
+
+/// Both countries, a US readout of two meetings and a Chinese state-media account of the first.
+const READOUT_SOURCES: &str = r#"
+[[countries]]
+slug = "united-states"
+name = "United States"
+
+[[countries]]
+slug = "china"
+name = "China"
+
+[[sources]]
+slug = "us-readout"
+title = "A US readout"
+voice = "us-government"
+language = "en"
+published = "2024-01-11"
+url = "https://example.com/us"
+points = ["They met.", "They spoke again."]
+
+[[sources]]
+slug = "cn-report"
+title = "A Chinese report"
+voice = "state-media"
+language = "en"
+published = "2024-01-11"
+url = "https://example.com/cn"
+points = ["They met."]
+"#;
+
+/// Two bilateral meetings: the first with both sides' accounts, the second with the US's only.
+const READOUT_RECORDS: &str = r#"
+[[topics]]
+slug = "dialogue"
+name = "Dialogue"
+summary = "Talking."
+cites = [{ source = "us-readout", points = [1] }]
+
+[[events]]
+slug = "first-meeting"
+title = "First meeting"
+kind = "meeting"
+date = "2024-01-10"
+status = "occurred"
+sides = ["united-states", "china"]
+class = "verbal-cooperation"
+summary = "They met."
+accounts = [
+  { source = "us-readout", side = "united-states", items = [{ kind = "stated", text = "They met.", topics = ["dialogue"], points = [1] }] },
+  { source = "cn-report", side = "china", items = [{ kind = "stated", text = "They met.", topics = ["dialogue"], points = [1] }] },
+]
+cites = [{ source = "us-readout", points = [1] }]
+
+[[events]]
+slug = "second-call"
+title = "Second call"
+kind = "talks"
+date = "2024-02-10"
+status = "occurred"
+sides = ["united-states", "china"]
+class = "verbal-cooperation"
+summary = "They spoke again."
+accounts = [
+  { source = "us-readout", side = "united-states", items = [{ kind = "stated", text = "They spoke.", topics = ["dialogue"], points = [2] }] },
+]
+cites = [{ source = "us-readout", points = [2] }]
+"#;
+
+#[test]
+fn a_bilateral_meeting_with_one_side_s_account_where_the_other_publishes_is_warned_of() {
+    let checked = check(READOUT_SOURCES, READOUT_RECORDS, &[]);
+    assert!(checked.output.status.success(), "{}", checked.stderr());
+    assert_eq!(
+        checked.warnings(),
+        [format!(
+            "warning: {}: event \"second-call\": accounts: gives only one side's account, and the China side publishes readouts (it gives accounts of other events): add its account of this one, or say when the curators looked for it and found none (accounts_searched)",
+            checked.file("records.toml")
+        )]
+    );
+
+    // The curators' dated search for the missing account answers it.
+    let searched = replaced(
+        READOUT_RECORDS,
+        "summary = \"They spoke again.\"",
+        "summary = \"They spoke again.\"\naccounts_searched = { on = \"2026-11-30\", for = \"the ministry's statement\" }",
+    );
+    let checked = check(READOUT_SOURCES, &searched, &["--deny-warnings"]);
+    assert!(checked.output.status.success(), "{}", checked.stderr());
+
+    // A side that gives no account of any event is not known to publish readouts: nothing to
+    // ask for. (The Chinese report then needs another citation to stay cited.)
+    let china_silent = replaced(
+        READOUT_RECORDS,
+        "  { source = \"cn-report\", side = \"china\", items = [{ kind = \"stated\", text = \"They met.\", topics = [\"dialogue\"], points = [1] }] },\n",
+        "",
+    );
+    let china_silent = replaced(
+        &china_silent,
+        "cites = [{ source = \"us-readout\", points = [1] }]\n\n[[events]]\nslug = \"second-call\"",
+        "cites = [{ source = \"us-readout\", points = [1] }, { source = \"cn-report\", points = [1] }]\n\n[[events]]\nslug = \"second-call\"",
+    );
+    let checked = check(READOUT_SOURCES, &china_silent, &["--deny-warnings"]);
+    assert!(checked.output.status.success(), "{}", checked.stderr());
+
+    // An event only one country took part in is not bilateral.
+    let one_sided = replaced(
+        READOUT_RECORDS,
+        "kind = \"talks\"\ndate = \"2024-02-10\"\nstatus = \"occurred\"\nsides = [\"united-states\", \"china\"]",
+        "kind = \"talks\"\ndate = \"2024-02-10\"\nstatus = \"occurred\"\nsides = [\"united-states\"]",
+    );
+    let checked = check(READOUT_SOURCES, &one_sided, &["--deny-warnings"]);
+    assert!(checked.output.status.success(), "{}", checked.stderr());
+
+    // A day that is not one is an error naming the field.
+    let bad_day = replaced(
+        READOUT_RECORDS,
+        "summary = \"They spoke again.\"",
+        "summary = \"They spoke again.\"\naccounts_searched = { on = \"30 November 2026\", for = \"it\" }",
+    );
+    let checked = check(READOUT_SOURCES, &bad_day, &[]);
+    assert!(!checked.output.status.success());
+    assert!(
+        checked
+            .stderr()
+            .contains("event \"second-call\": accounts_searched.on:"),
+        "{}",
+        checked.stderr()
+    );
+}

@@ -151,7 +151,7 @@ async fn the_calendar_has_every_dated_event_as_an_all_day_event() {
             prop(due, "DTSTART").as_deref(),
             prop(due, "DTEND").as_deref()
         ),
-        (Some("20240101"), Some("20240501"))
+        (Some("20240101"), Some("20240701"))
     );
 
     // A policy action also on the day it takes effect, besides its own (announcement) date.

@@ -147,19 +147,14 @@ fn the_bundled_dataset_is_valid_and_complete() {
             .iter()
             .any(|t| t.slug.as_str() == "export-controls")
     );
-    // Every paragraph or summary point of every source is cited by something.
+    // Every paragraph or summary point of every source is cited by something: a record, a
+    // note, an account item, a phase or a due window.
     let mut cited = std::collections::BTreeSet::new();
-    let all_cites = data
-        .events
-        .iter()
-        .flat_map(|e| &e.cites)
-        .chain(data.people.iter().flat_map(|p| &p.cites))
-        .chain(data.quotes.iter().flat_map(|q| &q.cites))
-        .chain(data.agreements.iter().flat_map(|a| &a.cites))
-        .chain(data.organizations.iter().flat_map(|o| &o.cites))
-        .chain(data.topics.iter().flat_map(|t| &t.cites));
-    for cite in all_cites {
-        cited.insert((cite.source.as_str().to_owned(), cite.paragraph));
+    for c in data.citations() {
+        if c.record_type == "source" && c.slug == &c.citation.source {
+            continue;
+        }
+        cited.insert((c.citation.source.as_str().to_owned(), c.citation.paragraph));
     }
     for source in &data.sources {
         let uncited: Vec<usize> = (1..=source.texts.len())
@@ -308,6 +303,67 @@ fn each_kind_of_mistake_gets_an_error_naming_file_record_and_field() {
             "expected {expected:?} in:\n{errors}"
         );
     }
+}
+
+#[test]
+fn a_second_due_window_needs_the_first_cited_and_a_reason_for_following_it() {
+    let cases = [
+        (
+            bundled_with(
+                "data/agreements.toml",
+                "due_reason = \"it is the only window a government gave",
+                "# due_reason = \"it is the only window a government gave",
+            ),
+            "data/agreements.toml: agreement \"tourism-meeting-early-2024\": due_reason: is missing: with other_due, say why the status follows due",
+        ),
+        (
+            bundled_with(
+                "data/agreements.toml",
+                "due_cites = [\n  { source = \"shine-hu-heping-raimondo-2023-08-30\", points = [1] },\n  { source = \"cri-hu-heping-raimondo-2023-08-30\", points = [1] },\n]\n",
+                "",
+            ),
+            "data/agreements.toml: agreement \"tourism-meeting-early-2024\": due_cites: is missing: with other_due, cite the source that gives due",
+        ),
+        (
+            bundled_with(
+                "data/agreements.toml",
+                "  { date = \"early 2024\", cites = [{ source = \"raimondo-beijing-2023-08-29\", paragraphs = [35] }] },",
+                "  { date = \"early 2024\", cites = [] },",
+            ),
+            "data/agreements.toml: agreement \"tourism-meeting-early-2024\": other_due[0].cites: is missing",
+        ),
+        (
+            bundled_with(
+                "data/agreements.toml",
+                "  { date = \"early 2024\", cites",
+                "  { date = \"early 20244\", cites",
+            ),
+            "data/agreements.toml: agreement \"tourism-meeting-early-2024\": other_due[0].date:",
+        ),
+    ];
+    for (files, expected) in cases {
+        let errors = errors_of(&files);
+        assert!(
+            errors.contains(expected),
+            "expected {expected:?} in:\n{errors}"
+        );
+    }
+    // A reason with no other window to choose between.
+    let mut files = common::bundled_unstamped();
+    files.push((
+        "data/extra.toml".to_owned(),
+        "[[agreements]]\nslug = \"one-window\"\ntitle = \"One\"\nkind = \"commitment\"\nparties = [\"china\"]\n\
+         terms = \"Something.\"\ndue = \"2024\"\ndue_reason = \"no choice.\"\n\
+         cites = [{ source = \"raimondo-beijing-2023-08-29\", paragraphs = [36] }]\n"
+            .to_owned(),
+    ));
+    let errors = errors_of(&files);
+    assert!(
+        errors.contains(
+            "data/extra.toml: agreement \"one-window\": due_reason: is given without other_due"
+        ),
+        "{errors}"
+    );
 }
 
 #[test]

@@ -503,3 +503,22 @@ async fn pages_name_their_canonical_address_and_open_graph_tags() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_roles_researched_since_give_their_start_dates_and_what_they_rest_on() {
+    let app = seeded().await;
+    let role = |html: &scraper::Html| select(html, ".roles li .count").join(" | ");
+    let (_, html) = app.get_html("/officials/shu-jueting").await;
+    assert!(role(&html).contains("2 September 2021"), "{}", role(&html));
+    // The ministry's transcript of that press conference is one of her sources.
+    assert!(
+        attrs(&html, "a", "href")
+            .contains(&"/sources/mofcom-press-conference-2021-09-02".to_owned())
+    );
+    let (_, html) = app.get_html("/officials/hu-heping").await;
+    let period = role(&html);
+    assert!(
+        period.contains("11 August 2020") && period.contains("29 December 2023"),
+        "{period}"
+    );
+}

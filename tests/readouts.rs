@@ -453,27 +453,68 @@ async fn the_bundled_record_sets_both_governments_accounts_of_each_meeting_side_
         .await;
     assert!(group_topics(&html, "both").contains(&"overcapacity".to_owned()));
 
-    // The calls with one side's account say the other's is not recorded.
+    // The calls with one side's account say the other's is not recorded, and when the
+    // curators looked for it.
     let (_, html) = app
         .get_html("/events/raimondo-wang-wentao-call-2024-01")
         .await;
-    assert_eq!(
-        select(&html, ".account-side[data-side=china] .account__none"),
-        ["No account from the China side is recorded."]
+    let none = select(&html, ".account-side[data-side=china] .account__none").join(" ");
+    assert!(
+        none.starts_with(
+            "No account from the China side is recorded. None found (searched 30 November 2026 for a Ministry of Commerce"
+        ),
+        "{none}"
     );
     let (_, html) = app
         .get_html("/events/vice-ministers-video-call-2024-02")
         .await;
-    assert_eq!(
-        select(
-            &html,
-            ".account-side[data-side=united-states] .account__none"
-        ),
-        ["No account from the United States side is recorded."]
+    let none = select(
+        &html,
+        ".account-side[data-side=united-states] .account__none",
+    )
+    .join(" ");
+    assert!(
+        none.starts_with("No account from the United States side is recorded. None found (searched 30 November 2026 for a US Department of Commerce"),
+        "{none}"
     );
 
-    // A meeting known only from an independent report has no accounts section.
+    // Hu Heping: China's account, from CRI's report of the tourism ministry's statement; no US
+    // readout was found.
     let (_, html) = app.get_html("/events/raimondo-meets-hu-heping").await;
+    assert_eq!(
+        attrs(
+            &html,
+            ".account-side[data-side=china] .account",
+            "data-source"
+        ),
+        ["cri-hu-heping-raimondo-2023-08-30"]
+    );
+    assert!(
+        select(
+            &html,
+            ".account-side[data-side=united-states] .account__searched"
+        )
+        .join(" ")
+        .starts_with(
+            "None found (searched 30 November 2026 for a US Department of Commerce readout"
+        )
+    );
+    // The October 2024 call: China's account, from Xinhua's report of the ministry's statement.
+    let (_, html) = app
+        .get_html("/events/wang-wentao-raimondo-call-2024-10")
+        .await;
+    assert_eq!(
+        attrs(
+            &html,
+            ".account-side[data-side=china] .account",
+            "data-source"
+        ),
+        ["peoples-daily-wang-raimondo-call-2024-10-09"]
+    );
+    assert!(group_topics(&html, "china").contains(&"connected-vehicles".to_owned()));
+
+    // A meeting with no government's account has no accounts section.
+    let (_, html) = app.get_html("/events/biden-xi-meeting-bali-2022").await;
     assert!(select(&html, "#accounts").is_empty());
 }
 
@@ -493,4 +534,141 @@ async fn a_filtered_readouts_page_names_its_filter_in_its_canonical_address() {
     let (_, html) = app.get_html("/readouts").await;
     let canonical = attrs(&html, "link[rel=canonical]", "href");
     assert!(canonical[0].ends_with("/readouts"), "{canonical:?}");
+}
+
+/// `count` more meetings with both sides' accounts, one a day from 1 March 2024, besides the
+/// two of `READOUTS` (August 2023); every other one tagged with the topic `tariffs`. Two share
+/// each day, so the cursor's slug part decides between them.
+fn many_readouts(count: usize) -> Vec<(String, String)> {
+    let mut text = String::new();
+    for i in 0..count {
+        let day = time::macros::date!(2024 - 03 - 01) + time::Duration::days((i / 2) as i64);
+        let topic = if i % 2 == 0 { "tariffs" } else { "dialogue" };
+        text.push_str(&format!(
+            r#"
+[[events]]
+slug = "paged-meeting-{i:02}"
+title = "Paged meeting {i}"
+kind = "meeting"
+date = "{day}"
+status = "occurred"
+sides = ["united-states", "china"]
+class = "verbal-cooperation"
+summary = "A meeting both sides reported."
+topics = ["{topic}"]
+cites = [{{ source = "test-us-readout-he", points = [1] }}]
+accounts = [
+  {{ source = "test-us-readout-he", side = "united-states", items = [{{ kind = "stated", text = "They met.", topics = ["dialogue"], points = [1] }}] }},
+  {{ source = "test-xinhua-he", side = "china", items = [{{ kind = "stated", text = "They met.", topics = ["dialogue"], points = [1] }}] }},
+]
+"#
+        ));
+    }
+    let mut files = with_readouts("", "");
+    files.push(("data/paged.toml".into(), text));
+    files
+}
+
+/// The slugs of every row of `/readouts.csv?{query}`: the whole list, unpaged.
+async fn csv_slugs(app: &TestApp, query: &str) -> Vec<String> {
+    let (_, _, body) = app.get(&format!("/readouts.csv?{query}")).await;
+    csv::Reader::from_reader(body.as_bytes())
+        .records()
+        .map(|r| r.expect("a CSV row")[0].to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn readouts_page_by_keyset_in_html_and_json_keeping_the_filter() {
+    let app = seeded_with_files(many_readouts(45)).await;
+    for query in ["", "topic=tariffs"] {
+        let all = csv_slugs(&app, query).await;
+        assert_eq!(all.len(), if query.is_empty() { 47 } else { 23 }, "{query}");
+
+        // The page: Next links walk the whole list once, newest first, 20 a page.
+        let mut seen: Vec<String> = Vec::new();
+        let mut at = Some(format!("/readouts?{query}"));
+        let mut pages = Vec::new();
+        while let Some(path) = at {
+            let (status, html) = app.get_html(&path).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            let rows: Vec<String> = page_rows(&html).into_iter().map(|(s, _)| s).collect();
+            assert!(rows.len() <= 20, "{path}");
+            assert!(
+                select(&html, "#readouts-heading")[0]
+                    .starts_with(&format!("{} events with both accounts", all.len())),
+                "{path}"
+            );
+            seen.extend(rows);
+            at = attrs(&html, ".pager a[rel=next]", "href")
+                .into_iter()
+                .next();
+            if let Some(next) = &at {
+                assert!(next.contains(query), "{next} keeps {query}");
+            }
+            pages.push(path);
+        }
+        assert_eq!(seen, all, "{query}");
+        assert_eq!(pages.len(), all.len().div_ceil(20));
+
+        // Previous links walk back from the last page to the first.
+        let mut back: Vec<String> = Vec::new();
+        let mut at = Some(pages.last().unwrap().clone());
+        while let Some(path) = at {
+            let (_, html) = app.get_html(&path).await;
+            let mut rows: Vec<String> = page_rows(&html).into_iter().map(|(s, _)| s).collect();
+            rows.extend(back);
+            back = rows;
+            at = attrs(&html, ".pager a[rel=prev]", "href")
+                .into_iter()
+                .next();
+        }
+        assert_eq!(back, all, "{query}");
+
+        // The JSON: `next` links walk it too, `limit` at a time, with the total.
+        let mut seen: Vec<String> = Vec::new();
+        let mut at = Some(format!("/api/v1/readouts?{query}&limit=7"));
+        while let Some(path) = at {
+            let (status, _, body) = app.get(&path).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            let json: Value = serde_json::from_str(&body).unwrap();
+            assert_eq!(json["total"], all.len(), "{path}");
+            assert_eq!(json["limit"], 7);
+            let data = json["data"].as_array().unwrap();
+            assert!(data.len() <= 7);
+            seen.extend(data.iter().map(|r| r["slug"].as_str().unwrap().to_owned()));
+            at = json["links"]["next"].as_str().map(str::to_owned);
+        }
+        assert_eq!(seen, all, "{query}");
+    }
+
+    // One page is all there is: no pager, and no `next`.
+    let (_, html) = app.get_html("/readouts?official=he-lifeng").await;
+    assert!(select(&html, ".pager").is_empty());
+    let (_, _, body) = app.get("/api/v1/readouts?official=he-lifeng").await;
+    let json: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["links"]["next"], Value::Null);
+    assert_eq!(json["limit"], 100);
+}
+
+#[tokio::test]
+async fn a_bad_readouts_page_position_or_limit_is_a_400_naming_it() {
+    let app = seeded_with_readouts().await;
+    for (path, param) in [
+        ("/readouts?after=not-a-cursor", "after"),
+        (
+            "/readouts?after=2024-01-01.2024-01-01.a&before=2024-01-01.2024-01-01.b",
+            "before",
+        ),
+        ("/api/v1/readouts?cursor=2024-02-30.2024-02-30.x", "cursor"),
+        ("/api/v1/readouts?limit=0", "limit"),
+        ("/api/v1/readouts?limit=1001", "limit"),
+        // The page's positions are not the API's, nor the other way round.
+        ("/api/v1/readouts?after=2024-01-01.2024-01-01.a", "after"),
+        ("/readouts?cursor=2024-01-01.2024-01-01.a", "cursor"),
+    ] {
+        let (status, _, body) = app.get(path).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(body.contains(param), "{path}: {body}");
+    }
 }

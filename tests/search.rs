@@ -38,6 +38,7 @@ async fn results_are_grouped_by_kind_with_counts() {
         groups(&html),
         [
             "results-event",
+            "results-account",
             "results-agreement",
             "results-person",
             "results-organization",
@@ -376,4 +377,51 @@ cites = [{ source = "test-wire-2024-05-01", paragraphs = [1] }]
         count(&app.pool, "paragraphs_fts").await,
         count(&app.pool, "paragraphs").await
     );
+}
+
+#[tokio::test]
+async fn a_word_only_an_account_item_says_finds_its_event_in_html_and_json() {
+    // "quixotically" is in no title, summary, quote or source text: only in one account item.
+    let app = seeded_with_files(with_readouts(
+        "The call was constructive.",
+        "The call was quixotically constructive.",
+    ))
+    .await;
+    let (status, html) = app.get_html("/search?q=quixotically").await;
+    assert_eq!(status, StatusCode::OK);
+    // Found as what that side's account says, linking to the event; no event's own words
+    // match.
+    assert_eq!(hits(&html, "account"), ["/events/readout-test-one-sided"]);
+    assert!(hits(&html, "event").is_empty());
+    assert_eq!(
+        select(&html, "#results-account .search-hit__title a"),
+        ["Test call only the US reports"]
+    );
+    // The hit shows the matched words.
+    assert!(
+        select(&html, "#results-account mark")
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case("quixotically")),
+        "{:?}",
+        select(&html, "#results-account .search-hit")
+    );
+    let (status, _, body) = app.get("/api/v1/search?q=quixotically").await;
+    assert_eq!(status, StatusCode::OK);
+    let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let accounts = json["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .find(|g| g["kind"] == "account")
+        .expect("an account group");
+    assert_eq!(accounts["count"], 1);
+    assert_eq!(
+        accounts["hits"][0]["html_url"],
+        "/events/readout-test-one-sided"
+    );
+
+    // Without that item's word, nothing matches.
+    let app = seeded_with_readouts().await;
+    let (_, html) = app.get_html("/search?q=quixotically").await;
+    assert!(hits(&html, "account").is_empty());
 }

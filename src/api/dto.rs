@@ -166,6 +166,12 @@ pub struct AgreementDto {
     pub parties: Vec<Link>,
     pub cadence: Option<String>,
     pub due: Option<DateDto>,
+    /// Where the sources give different windows for when it falls due: every window, the
+    /// first being `due`, which the status follows, each with its sources and the status the
+    /// agreement has (or would have) by it. Empty when the sources agree.
+    pub due_windows: Vec<DueWindowDto>,
+    /// Why the status follows `due` rather than the other windows; absent when there are none.
+    pub due_reason: Option<String>,
     /// Judged at request time from follow-ups and the due date.
     pub status: String,
     pub status_reason: String,
@@ -177,6 +183,28 @@ pub struct AgreementDto {
     pub searched: Option<SearchedDto>,
     pub html_url: String,
     pub api_url: String,
+}
+
+/// A window a source gives for when an agreement falls due.
+#[derive(Serialize, ToSchema)]
+pub struct DueWindowDto {
+    pub due: DateDto,
+    /// The source's own words, where they differ from the label.
+    pub phrase: Option<String>,
+    /// Whether the agreement's status follows this window (it is the agreement's `due`).
+    pub followed: bool,
+    /// The status judged by this window, from the same follow-ups on the same day.
+    pub status: String,
+    pub sources: Vec<WindowSourceDto>,
+}
+
+/// A source that gives a due window, and where in it.
+#[derive(Serialize, ToSchema)]
+pub struct WindowSourceDto {
+    pub source: Link,
+    /// "point 1", "¶ 35".
+    pub cited: String,
+    pub publisher: Option<String>,
 }
 
 /// The curators' last search for a record of an agreement's outcome, which found none.
@@ -230,6 +258,37 @@ impl From<crate::catalog::agreements::JudgedAgreement> for AgreementDto {
                 }),
                 _ => None,
             },
+            due_windows: v
+                .windows
+                .into_iter()
+                .map(|w| DueWindowDto {
+                    status: w.status.as_str().to_owned(),
+                    followed: w.followed,
+                    phrase: w.window.phrase,
+                    due: DateDto {
+                        start: w.window.start,
+                        end: w.window.end,
+                        precision: w.window.precision,
+                        label: w.window.label,
+                    },
+                    sources: w
+                        .window
+                        .sources
+                        .into_iter()
+                        .map(|s| WindowSourceDto {
+                            cited: s.cited(),
+                            publisher: s.publisher,
+                            source: Link {
+                                html_url: format!("/sources/{}", s.slug),
+                                api_url: Some(format!("/api/v1/sources/{}", s.slug)),
+                                slug: s.slug,
+                                name: s.title,
+                            },
+                        })
+                        .collect(),
+                })
+                .collect(),
+            due_reason: row.due_reason,
             status: v.status.as_str().to_owned(),
             status_reason: v.reason,
             searched: row.searched_on.map(|on| SearchedDto {

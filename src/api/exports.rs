@@ -151,6 +151,21 @@ pub async fn agreements(
     Ok(csv_response("agreements.csv", Body::from_stream(body)))
 }
 
+/// The windows other than the followed one, as the `other_due` column gives them.
+fn other_due(v: &crate::catalog::agreements::JudgedAgreement) -> String {
+    let others: Vec<String> = v
+        .windows
+        .iter()
+        .filter(|w| !w.followed)
+        .map(|judged| {
+            let w = &judged.window;
+            let status = judged.status.as_str();
+            format!("{} ({}/{}): {status}", w.label, w.start, w.end)
+        })
+        .collect();
+    others.join("; ")
+}
+
 /// The CSV rows of the agreements with these ids, in their order.
 async fn agreement_rows(state: &AppState, ids: &[i64], day: time::Date) -> Result<Bytes, Error> {
     let mut out = csv::Writer::from_writer(Vec::new());
@@ -167,6 +182,7 @@ async fn agreement_rows(state: &AppState, ids: &[i64], day: time::Date) -> Resul
             v.row.due_label.as_deref().unwrap_or(""),
             v.status.as_str(),
             &v.reason,
+            &other_due(&v),
             v.row.event_slug.as_deref().unwrap_or(""),
             &format!("{}/agreements/{}", state.public_url, v.row.slug),
         ])

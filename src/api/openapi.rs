@@ -240,7 +240,10 @@ fn query_schema(operation_id: &str, name: &str) -> Option<Schema> {
         "q" => search_text(operation_id == "search"),
         "limit" => limit_schema(),
         "cursor" if operation_id == "listAgreements" => agreement_cursor_schema(),
-        "cursor" if operation_id == "listEvents" => event_cursor_schema(),
+        // The readouts list pages by the timeline's cursor, newest first.
+        "cursor" if operation_id == "listEvents" || operation_id == "listReadouts" => {
+            event_cursor_schema()
+        }
         _ => return None,
     })
 }

@@ -8,9 +8,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::dto::{DateDto, Link};
-use super::{ApiResult, with_query};
+use super::{ApiResult, next_link, page_cursor, page_limit, split_query, with_query};
 use crate::catalog;
 use crate::db::Named;
+use crate::db::events::{Cursor, Side};
 use crate::db::readouts::{AccountItemRow, ComparedItem, EventAccounts, Readout};
 use crate::domain::exports::READOUTS;
 use crate::domain::filter::ReadoutFilter;
@@ -227,7 +228,9 @@ impl From<&Readout> for ReadoutSummary {
 pub struct ReadoutListLinks {
     #[serde(rename = "self")]
     pub this: String,
-    /// The same list in the browser, and as CSV.
+    /// The next page, or null on the last.
+    pub next: Option<String>,
+    /// The same list in the browser, and as CSV (every match, unpaged).
     pub html: String,
     pub csv: String,
 }
@@ -235,14 +238,17 @@ pub struct ReadoutListLinks {
 #[derive(Serialize, ToSchema)]
 pub struct ReadoutList {
     pub data: Vec<ReadoutSummary>,
-    pub total: usize,
+    /// Every event matching the filters, on any page.
+    pub total: i64,
+    /// The most events a page holds.
+    pub limit: i64,
     pub links: ReadoutListLinks,
 }
 
 /// Every event with accounts from both governments, newest first, with how much the accounts
 /// share. `/readouts.csv` takes the same filters.
 #[utoipa::path(get, path = "/api/v1/readouts", tag = "events", operation_id = "listReadouts",
-    params(super::openapi::ReadoutParams),
+    params(super::openapi::ReadoutParams, super::openapi::EventPageParams),
     responses(
         (status = 200, description = "The events with accounts from both sides", body = ReadoutList, links(
             ("event" = (operation_id = "getEvent", parameters(("slug" = "$response.body#/data/0/slug")), description = "The first event, with both accounts and their comparison")),
@@ -252,13 +258,22 @@ pub async fn list(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Json<ReadoutList>> {
-    let filter = ReadoutFilter::from_query(query.as_deref().unwrap_or_default())?;
-    let rows = catalog::readouts::both_sides(&state.db, &filter).await?;
+    let (own, rest) = split_query(query.as_deref().unwrap_or_default(), &["cursor", "limit"])?;
+    let limit = page_limit(&own)?;
+    let position = page_cursor(&own, Cursor::decode)?.map(|c| (c, Side::After));
+    let filter = ReadoutFilter::from_pairs(rest)?;
+    let position = position.as_ref().map(|(c, side)| (c, *side));
+    let page = catalog::readouts::page(&state.db, &filter, position, limit).await?;
     let canonical = filter.query_string();
+    let next = page
+        .next()
+        .map(|last| next_link("/api/v1/readouts", &canonical, &last.encode(), limit));
     Ok(Json(ReadoutList {
-        total: rows.len(),
-        data: rows.iter().map(ReadoutSummary::from).collect(),
+        total: page.total,
+        limit,
+        data: page.readouts.iter().map(ReadoutSummary::from).collect(),
         links: ReadoutListLinks {
+            next,
             this: with_query("/api/v1/readouts", query.as_deref().unwrap_or_default()),
             html: with_query("/readouts", &canonical),
             csv: with_query("/readouts.csv", &canonical),

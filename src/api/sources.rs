@@ -140,7 +140,8 @@ pub struct HitDto {
 
 #[derive(Serialize, ToSchema)]
 pub struct HitGroup {
-    /// event, quote, agreement, person, organization or paragraph
+    /// event, account (an item of a government's account of an event, linking to the event),
+    /// quote, agreement, person, organization or paragraph
     pub kind: String,
     /// How many hits of this kind there are in all (the group lists the best of them).
     pub count: i64,
@@ -165,7 +166,8 @@ fn segments(list: Vec<Segment>) -> Vec<SegmentDto> {
         .collect()
 }
 
-/// Full-text search across events, quotes, agreements, people, organisations and paragraphs,
+/// Full-text search across events, the items of governments' accounts of them, quotes,
+/// agreements, people, organisations and paragraphs,
 /// ranked by bm25 within each kind.
 #[utoipa::path(get, path = "/api/v1/search", tag = "records", operation_id = "search",
     params(super::openapi::SearchParams),

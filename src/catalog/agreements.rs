@@ -50,6 +50,8 @@ pub struct JudgedAgreement {
     /// "No record found (searched 30 November 2026)": the curators' last search, shown while no
     /// follow-up is recorded.
     pub no_record: Option<String>,
+    /// Where sources give different due windows: each, with the status by it.
+    pub windows: Vec<agreements::JudgedWindow>,
 }
 
 impl JudgedAgreement {
@@ -170,6 +172,7 @@ pub async fn judged_on(
                 _ => None,
             };
             JudgedAgreement {
+                windows: row.judged_windows(&facts, day),
                 no_record,
                 reason: reason(status, &row, latest),
                 kind_label: row

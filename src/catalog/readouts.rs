@@ -3,8 +3,8 @@
 
 use sqlx::SqlitePool;
 
-use crate::db::events;
-use crate::db::readouts::{self, Readout};
+use crate::db::events::{self, Cursor, Side};
+use crate::db::readouts::{self, PageOfReadouts, Readout};
 use crate::domain::filter::ReadoutFilter;
 use crate::error::Result;
 
@@ -13,4 +13,15 @@ use crate::error::Result;
 pub async fn both_sides(pool: &SqlitePool, filter: &ReadoutFilter) -> Result<Vec<Readout>> {
     let resolved = events::resolve_without_index(pool, &filter.as_timeline()).await?;
     Ok(readouts::both_sides(pool, &resolved).await?)
+}
+
+/// One page of them: at most `limit` after (or before) a place in the list.
+pub async fn page(
+    pool: &SqlitePool,
+    filter: &ReadoutFilter,
+    at: Option<(&Cursor, Side)>,
+    limit: i64,
+) -> Result<PageOfReadouts> {
+    let resolved = events::resolve_without_index(pool, &filter.as_timeline()).await?;
+    Ok(readouts::both_sides_page(pool, &resolved, at, limit).await?)
 }

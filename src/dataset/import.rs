@@ -301,6 +301,60 @@ async fn replace_accounts(
     Ok(())
 }
 
+/// Replaces an agreement's due windows and their citations: none when its sources agree on
+/// one; else its own due date (position 0, the one its status follows) and the others.
+async fn replace_due_windows(
+    conn: &mut SqliteConnection,
+    ids: &mut Ids,
+    agreement_id: i64,
+    agreement: &super::Agreement,
+) -> Result<(), sqlx::Error> {
+    // Their citations go with them (ON DELETE CASCADE).
+    sqlx::query("DELETE FROM agreement_due_windows WHERE agreement_id = ?1")
+        .bind(agreement_id)
+        .execute(&mut *conn)
+        .await?;
+    let Some(due) = agreement
+        .due
+        .as_ref()
+        .filter(|_| !agreement.other_due.is_empty())
+    else {
+        return Ok(());
+    };
+    let followed = (due, None, &agreement.due_cites);
+    let others = agreement
+        .other_due
+        .iter()
+        .map(|w| (&w.date, w.date_phrase.as_deref(), &w.cites));
+    for (position, (date, phrase, cites)) in std::iter::once(followed).chain(others).enumerate() {
+        let window_id: i64 = sqlx::query_scalar(
+            "INSERT INTO agreement_due_windows (agreement_id, position, date_start, date_end,
+                                                date_precision, date_label, date_phrase)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+        )
+        .bind(agreement_id)
+        .bind(position as i64)
+        .bind(iso(date.start()))
+        .bind(iso(date.end()))
+        .bind(date.precision().as_str())
+        .bind(date.label())
+        .bind(phrase)
+        .fetch_one(&mut *conn)
+        .await?;
+        for cite in cites {
+            let paragraph = ids.paragraph(conn, cite).await?;
+            sqlx::query(
+                "INSERT OR IGNORE INTO agreement_due_window_citations (window_id, paragraph_id) VALUES (?1, ?2)",
+            )
+            .bind(window_id)
+            .bind(paragraph)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 /// Replaces an event's phases, their citations and the days it is in force.
 async fn replace_phases(
     conn: &mut SqliteConnection,
@@ -685,13 +739,15 @@ pub async fn import_with_progress(
         changes.track(conn, "event", "events", &event.slug).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO events (slug, title, kind, date_start, date_end, date_precision, date_label, date_phrase,
-                                 location, status, class, summary)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                                 location, status, class, summary, accounts_searched_on, accounts_searched_for)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
              ON CONFLICT (slug) DO UPDATE SET title = excluded.title, kind = excluded.kind,
                date_start = excluded.date_start, date_end = excluded.date_end,
                date_precision = excluded.date_precision, date_label = excluded.date_label,
                date_phrase = excluded.date_phrase, location = excluded.location, status = excluded.status,
-               class = excluded.class, summary = excluded.summary
+               class = excluded.class, summary = excluded.summary,
+               accounts_searched_on = excluded.accounts_searched_on,
+               accounts_searched_for = excluded.accounts_searched_for
              RETURNING id",
         )
         .bind(event.slug.as_str())
@@ -706,6 +762,8 @@ pub async fn import_with_progress(
         .bind(event.status.as_str())
         .bind(event.class.as_str())
         .bind(&event.summary)
+        .bind(event.accounts_searched.as_ref().map(|s| iso(s.on)))
+        .bind(event.accounts_searched.as_ref().map(|s| s.looked_for.as_str()))
         .fetch_one(&mut *conn)
         .await?;
         for table in [
@@ -791,13 +849,13 @@ pub async fn import_with_progress(
         let (due_start, due_end, due_precision, due_label) = date_parts(agreement.due.as_ref());
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO agreements (slug, title, kind, terms, cadence, due_start, due_end, due_precision, due_label,
-                                     event_id, searched_on, searched_for)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                                     event_id, searched_on, searched_for, due_reason)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
              ON CONFLICT (slug) DO UPDATE SET title = excluded.title, kind = excluded.kind, terms = excluded.terms,
                cadence = excluded.cadence, due_start = excluded.due_start, due_end = excluded.due_end,
                due_precision = excluded.due_precision, due_label = excluded.due_label,
                event_id = excluded.event_id, searched_on = excluded.searched_on,
-               searched_for = excluded.searched_for
+               searched_for = excluded.searched_for, due_reason = excluded.due_reason
              RETURNING id",
         )
         .bind(agreement.slug.as_str())
@@ -812,6 +870,7 @@ pub async fn import_with_progress(
         .bind(event)
         .bind(agreement.searched.as_ref().map(|s| iso(s.on)))
         .bind(agreement.searched.as_ref().map(|s| s.looked_for.as_str()))
+        .bind(&agreement.due_reason)
         .fetch_one(&mut *conn)
         .await?;
         sqlx::query("DELETE FROM agreement_parties WHERE agreement_id = ?1")
@@ -842,15 +901,19 @@ pub async fn import_with_progress(
                 .execute(&mut *conn)
                 .await?;
         }
-        replace_annotations(
-            conn,
-            &mut ids,
-            "agreement",
-            id,
-            &agreement.cites,
-            &agreement.notes,
-        )
-        .await?;
+        // The windows' citations support the agreement too: they join its own, once each.
+        let mut cites = agreement.cites.clone();
+        for cite in agreement
+            .due_cites
+            .iter()
+            .chain(agreement.other_due.iter().flat_map(|w| &w.cites))
+        {
+            if !cites.contains(cite) {
+                cites.push(cite.clone());
+            }
+        }
+        replace_annotations(conn, &mut ids, "agreement", id, &cites, &agreement.notes).await?;
+        replace_due_windows(conn, &mut ids, id, agreement).await?;
     }
 
     // Follow-ups belong to their event and point at agreements, which now all exist.

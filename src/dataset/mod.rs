@@ -145,6 +145,8 @@ pub struct Event {
     pub topics: Vec<Slug>,
     pub follows_up: Vec<FollowUp>,
     pub accounts: Vec<Account>,
+    /// The curators' last search for the missing side's account, which found none.
+    pub accounts_searched: Option<Searched>,
     /// The phases of a policy action, oldest first (empty for other events).
     pub phases: Vec<Phase>,
     pub cites: Vec<Citation>,
@@ -206,10 +208,24 @@ pub struct Agreement {
     pub terms: String,
     pub cadence: Option<String>,
     pub due: Option<FuzzyDate>,
+    /// Where sources give different windows: the citations of `due`, why the status follows
+    /// it, and the other windows. Empty and `None` when the sources agree.
+    pub due_cites: Vec<Citation>,
+    pub due_reason: Option<String>,
+    pub other_due: Vec<DueWindow>,
     pub event: Option<Slug>,
     pub topics: Vec<Slug>,
     pub cites: Vec<Citation>,
     pub notes: Vec<Note>,
+}
+
+/// A window for when an agreement falls due that a source gives, other than the one its status
+/// follows.
+#[derive(Debug, Clone)]
+pub struct DueWindow {
+    pub date: FuzzyDate,
+    pub date_phrase: Option<String>,
+    pub cites: Vec<Citation>,
 }
 
 /// When the curators last looked for a record of an agreement's outcome and found none, and
@@ -324,6 +340,21 @@ impl Dataset {
         }
         for a in &self.agreements {
             record(&mut out, "agreement", &a.slug, &a.cites, &a.notes);
+            let window = |field: String, citation| Cited {
+                record_type: "agreement",
+                slug: &a.slug,
+                field,
+                citation,
+            };
+            out.extend(a.due_cites.iter().map(|c| window("due_cites".into(), c)));
+            for (w, other) in a.other_due.iter().enumerate() {
+                out.extend(
+                    other
+                        .cites
+                        .iter()
+                        .map(|c| window(format!("other_due[{w}].cites"), c)),
+                );
+            }
         }
         for q in &self.quotes {
             record(&mut out, "quote", &q.slug, &q.cites, &q.notes);

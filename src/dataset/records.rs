@@ -204,6 +204,9 @@ pub struct RawEvent {
     /// Each side's account of the event, from a source that reports it.
     #[serde(default)]
     pub accounts: Vec<RawAccount>,
+    /// When the curators last looked for the account of the side that has none, and what
+    /// they looked for.
+    pub accounts_searched: Option<RawSearched>,
     /// The phases of a policy action, oldest first.
     #[serde(default)]
     pub phases: Vec<RawPhase>,
@@ -262,6 +265,14 @@ pub struct RawAgreement {
     pub terms: String,
     pub cadence: Option<String>,
     pub due: Option<RawDate>,
+    /// The paragraphs or points that give `due`, where other sources give other windows.
+    #[serde(default)]
+    pub due_cites: Vec<RawCitation>,
+    /// Why the status follows `due` rather than the windows in `other_due`.
+    pub due_reason: Option<String>,
+    /// Other windows that other sources give for when it falls due.
+    #[serde(default)]
+    pub other_due: Vec<RawDueWindow>,
     pub event: Option<String>,
     #[serde(default)]
     pub topics: Vec<String>,
@@ -269,6 +280,16 @@ pub struct RawAgreement {
     pub cites: Vec<RawCitation>,
     #[serde(default)]
     pub notes: Vec<RawNote>,
+}
+
+/// `{ date = "2024-01/2024-06", date_phrase = "the first half of 2024", cites = [..] }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDueWindow {
+    pub date: RawDate,
+    pub date_phrase: Option<String>,
+    #[serde(default)]
+    pub cites: Vec<RawCitation>,
 }
 
 /// `searched = { on = "2026-11-30", for = "…" }`.

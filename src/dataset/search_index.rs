@@ -51,6 +51,10 @@ pub async fn rebuild(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
            FROM agreements a",
         "DELETE FROM paragraphs_fts",
         "INSERT INTO paragraphs_fts (rowid, text) SELECT id, text FROM paragraphs",
+        // What each side's account of an event says, item by item (migration 0012 fills it
+        // once with the same statement).
+        "DELETE FROM account_items_fts",
+        "INSERT INTO account_items_fts (rowid, text) SELECT id, text FROM account_items",
     ] {
         sqlx::query(statement).execute(&mut *conn).await?;
     }
@@ -66,6 +70,7 @@ pub async fn optimize(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
         "organizations_fts",
         "agreements_fts",
         "paragraphs_fts",
+        "account_items_fts",
     ] {
         // `table` is one of the fixed names above, never input.
         sqlx::query(sqlx::AssertSqlSafe(format!(

@@ -811,6 +811,11 @@ pub fn validate(
                 }
             }
             let accounts = c.accounts(&r.accounts, &known);
+            let accounts_searched = r.accounts_searched.as_ref().and_then(|s| {
+                let on = c.day("accounts_searched.on", &s.on);
+                let looked_for = c.text("accounts_searched.for", &s.looked_for);
+                on.map(|on| Searched { on, looked_for })
+            });
             let mut phases: Vec<Phase> = Vec::new();
             let mut phases_complete = true;
             for (i, p) in r.phases.iter().enumerate() {
@@ -859,6 +864,7 @@ pub fn validate(
                     topics,
                     follows_up,
                     accounts,
+                    accounts_searched,
                     phases,
                     cites,
                     notes,
@@ -880,6 +886,49 @@ pub fn validate(
             let terms = c.text("terms", &r.terms);
             let cadence = c.optional_text("cadence", &r.cadence);
             let due = r.due.as_ref().and_then(|d| c.date("due", d));
+            let due_cites = c.citations("due_cites", &r.due_cites, &known, false);
+            let due_reason = c.optional_text("due_reason", &r.due_reason);
+            let mut other_due = Vec::new();
+            for (i, w) in r.other_due.iter().enumerate() {
+                let field = format!("other_due[{i}]");
+                let date = c.date(&format!("{field}.date"), &w.date);
+                let date_phrase = c.optional_text(&format!("{field}.date_phrase"), &w.date_phrase);
+                let cites = c.citations(&format!("{field}.cites"), &w.cites, &known, true);
+                if let Some(date) = date {
+                    other_due.push(DueWindow {
+                        date,
+                        date_phrase,
+                        cites,
+                    });
+                }
+            }
+            // Two windows are shown side by side, each with its source, and the status says
+            // which it follows: so each needs its citations, and the choice its reason.
+            if !r.other_due.is_empty() {
+                if r.due.is_none() {
+                    c.error(
+                        "other_due",
+                        "is given without due: give the window the status follows in due",
+                    );
+                }
+                if r.due_cites.is_empty() {
+                    c.error(
+                        "due_cites",
+                        "is missing: with other_due, cite the source that gives due",
+                    );
+                }
+                if r.due_reason.is_none() {
+                    c.error(
+                        "due_reason",
+                        "is missing: with other_due, say why the status follows due",
+                    );
+                }
+            } else if !r.due_cites.is_empty() || r.due_reason.is_some() {
+                c.error(
+                    if r.due_reason.is_some() { "due_reason" } else { "due_cites" },
+                    "is given without other_due: it explains a choice between windows, so give the other window, or cite the due date in cites",
+                );
+            }
             let event = r
                 .event
                 .as_ref()
@@ -902,6 +951,9 @@ pub fn validate(
                     terms,
                     cadence,
                     due,
+                    due_cites,
+                    due_reason,
+                    other_due,
                     event,
                     topics,
                     cites,

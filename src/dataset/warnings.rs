@@ -11,8 +11,8 @@ use std::fmt;
 use time::Date;
 
 use super::{Dataset, Slug};
-use crate::domain::CommitmentStatus;
 use crate::domain::commitment;
+use crate::domain::{AccountSide, CommitmentStatus, EventKind};
 
 /// What a warning is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +23,9 @@ pub enum WarningKind {
     UncitedSource,
     /// A paragraph or summary point of a cited source that no record cites.
     UncitedText,
+    /// A bilateral meeting with one side's account only, where the other side is known to
+    /// publish readouts, and no search for the missing one noted.
+    OneSidedAccount,
 }
 
 /// One warning, naming its file, record and field as validation errors do.
@@ -48,13 +51,6 @@ impl fmt::Display for Warning {
 
 /// The warnings of a validated dataset on `today`, grouped by file (in the dataset's file
 /// order), each file's in the order of the checks below.
-///
-/// Not yet checked, and wanted: **a bilateral meeting with only one side's account where the
-/// other side is known to publish readouts.** It needs events' `accounts` (one side's readout
-/// each); when they land, add a `WarningKind` and a check beside those below: a meeting whose
-/// `sides` are both countries, with accounts from one side only, where that other side's
-/// government has published a readout of another meeting in the dataset (so it is known to
-/// publish them).
 pub fn warnings(data: &Dataset, today: Date) -> Vec<Warning> {
     let mut out = Vec::new();
     let warn = |out: &mut Vec<Warning>,
@@ -93,6 +89,43 @@ pub fn warnings(data: &Dataset, today: Date) -> Vec<Warning> {
                 format!(
                     "its due date ({}) has passed with no follow-up recorded: add the event that followed it up (its follows_up), or say when the curators looked for one and found none (searched)",
                     due.label()
+                ),
+            );
+        }
+    }
+
+    // A bilateral meeting (a meeting, visit or talks whose sides are both countries) with one
+    // side's account only, where the other side is known to publish readouts: the dataset
+    // holds its account of another event. Answered by that account, or by `accounts_searched`.
+    let publishing: HashSet<AccountSide> = data
+        .events
+        .iter()
+        .flat_map(|e| &e.accounts)
+        .map(|a| a.side)
+        .collect();
+    for e in &data.events {
+        let bilateral = matches!(
+            e.kind,
+            EventKind::Meeting | EventKind::Visit | EventKind::Talks
+        ) && AccountSide::ALL
+            .iter()
+            .all(|side| e.sides.iter().any(|s| s.as_str() == side.as_str()));
+        if !bilateral || e.accounts.is_empty() || e.accounts_searched.is_some() {
+            continue;
+        }
+        for missing in AccountSide::ALL {
+            if e.accounts.iter().any(|a| a.side == *missing) || !publishing.contains(missing) {
+                continue;
+            }
+            warn(
+                &mut out,
+                WarningKind::OneSidedAccount,
+                "event",
+                &e.slug,
+                "accounts".into(),
+                format!(
+                    "gives only one side's account, and the {} side publishes readouts (it gives accounts of other events): add its account of this one, or say when the curators looked for it and found none (accounts_searched)",
+                    missing.label()
                 ),
             );
         }

@@ -44,6 +44,10 @@ pub struct AgreementRow {
     /// they looked for.
     pub searched_on: Option<String>,
     pub searched_for: Option<String>,
+    /// Why the status follows its due date rather than another window a source gives.
+    pub due_reason: Option<String>,
+    /// JSON array of `DueWindow`s: empty when the sources agree on one window.
+    pub due_windows: String,
     /// JSON array of `{slug, name, kind}` where kind is `organization` or `country`.
     pub parties: String,
     /// JSON array of `{slug, name}`.
@@ -57,7 +61,82 @@ pub struct Party {
     pub kind: String,
 }
 
+/// A window a source gives for when an agreement falls due. The first is the agreement's own
+/// due date, which its status follows.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct DueWindow {
+    pub position: i64,
+    pub start: String,
+    pub end: String,
+    pub precision: String,
+    pub label: String,
+    /// The source's own words, where they differ from the label.
+    pub phrase: Option<String>,
+    pub sources: Vec<WindowSource>,
+}
+
+/// A source that gives a due window, with the paragraphs or points cited for it.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct WindowSource {
+    pub slug: String,
+    pub title: String,
+    pub publisher: Option<String>,
+    /// `full-text` or `summary`.
+    pub kind: String,
+    pub numbers: Vec<i64>,
+}
+
+impl WindowSource {
+    /// "point 1" or "¶ 35, ¶ 36".
+    pub fn cited(&self) -> String {
+        let kind = crate::domain::TextKind::from_stored(&self.kind);
+        let labels: Vec<String> = self.numbers.iter().map(|n| kind.cite_label(*n)).collect();
+        labels.join(", ")
+    }
+}
+
+/// A due window with the status the agreement would have by it.
+#[derive(Debug, Clone)]
+pub struct JudgedWindow {
+    pub window: DueWindow,
+    /// The status follows this window (the agreement's own due date).
+    pub followed: bool,
+    pub status: crate::domain::CommitmentStatus,
+}
+
+impl JudgedWindow {
+    pub fn status_key(&self) -> &'static str {
+        self.status.as_str()
+    }
+    pub fn status_label(&self) -> &'static str {
+        self.status.label()
+    }
+}
+
 impl AgreementRow {
+    /// Each due window the sources give, judged by the same rules from the same follow-ups
+    /// as of `day`: what the status is by the window it follows, and would be by the others.
+    /// Empty when the sources agree on one window.
+    pub fn judged_windows(
+        &self,
+        followups: &[crate::domain::commitment::FollowUp],
+        day: time::Date,
+    ) -> Vec<JudgedWindow> {
+        use crate::domain::date::parse_day;
+        let windows: Vec<DueWindow> = serde_json::from_str(&self.due_windows).unwrap_or_default();
+        let settled = crate::domain::commitment::settled_by(followups);
+        windows
+            .into_iter()
+            .filter_map(|window| {
+                let range = (parse_day(&window.start).ok()?, parse_day(&window.end).ok()?);
+                Some(JudgedWindow {
+                    followed: window.position == 0,
+                    status: crate::domain::commitment::judge_settled(settled, Some(range), day),
+                    window,
+                })
+            })
+            .collect()
+    }
     pub fn parties(&self) -> Vec<Party> {
         serde_json::from_str(&self.parties).unwrap_or_default()
     }
@@ -69,6 +148,21 @@ impl AgreementRow {
 const COLUMNS: &str = "SELECT a.id, a.slug, a.title, a.kind, a.terms, a.cadence, a.due_start, a.due_end, a.due_label, a.due_precision,
         e.slug AS event_slug, e.title AS event_title, e.date_label AS event_date_label,
         e.date_start AS event_date_start, e.date_end AS event_date_end, a.searched_on, a.searched_for,
+        a.due_reason,
+        (SELECT json_group_array(json_object(
+                  'position', w.position, 'start', w.date_start, 'end', w.date_end,
+                  'precision', w.date_precision, 'label', w.date_label, 'phrase', w.date_phrase,
+                  'sources', json(coalesce(
+                    (SELECT json_group_array(json_object('slug', s.slug, 'title', s.title,
+                                                         'publisher', s.publisher, 'kind', s.text_kind,
+                                                         'numbers', json(g.numbers))
+                                             ORDER BY s.published, s.slug)
+                       FROM (SELECT p.source_id, json_group_array(p.number ORDER BY p.number) AS numbers
+                               FROM agreement_due_window_citations wc JOIN paragraphs p ON p.id = wc.paragraph_id
+                              WHERE wc.window_id = w.id GROUP BY p.source_id) g
+                       JOIN sources s ON s.id = g.source_id), '[]')))
+                 ORDER BY w.position)
+           FROM agreement_due_windows w WHERE w.agreement_id = a.id) AS due_windows,
         (SELECT json_group_array(json_object('slug', coalesce(o.slug, c.slug), 'name', coalesce(o.name, c.name),
                                              'kind', CASE WHEN o.id IS NULL THEN 'country' ELSE 'organization' END)
                                  ORDER BY ap.position)

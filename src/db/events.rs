@@ -533,6 +533,10 @@ pub struct EventRow {
     pub status: String,
     pub class: String,
     pub summary: String,
+    /// When the curators last looked for the missing side's account (`YYYY-MM-DD`), and what
+    /// they looked for.
+    pub accounts_searched_on: Option<String>,
+    pub accounts_searched_for: Option<String>,
 }
 
 #[tracing::instrument(skip(conn))]
@@ -542,7 +546,7 @@ pub async fn by_slug(
 ) -> Result<Option<EventRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, slug, title, kind, date_start, date_end, date_precision, date_label, date_phrase, location,
-                status, class, summary
+                status, class, summary, accounts_searched_on, accounts_searched_for
            FROM events WHERE slug = ?1",
     )
     .bind(slug)

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 use super::Named;
-use super::events::EventQuery;
+use super::events::{Cursor, EventQuery, Side};
 use crate::domain::readout::{Comparison, ComparisonCounts, TopicKey};
 use crate::domain::{AccountSide, TextKind};
 
@@ -238,18 +238,18 @@ pub struct Readout {
     pub accounts: EventAccounts,
 }
 
-/// Every event with accounts from both sides matching the query's officials (who took part)
-/// and topics (of the event or of an item of its accounts), newest first.
-#[tracing::instrument(skip(pool))]
-pub async fn both_sides(pool: &SqlitePool, q: &EventQuery) -> Result<Vec<Readout>, sqlx::Error> {
-    let mut qb = QueryBuilder::<Sqlite>::new(
-        "SELECT e.id, e.slug, e.title, e.kind, e.date_start, e.date_end, e.date_precision, e.date_label
+/// The events with accounts from both sides matching the query's officials (who took part)
+/// and topics (of the event or of an item of its accounts): `SELECT {select} FROM events e
+/// WHERE …`, for the caller to order, bound and limit.
+fn both_sides_query(select: &str, q: &EventQuery) -> QueryBuilder<Sqlite> {
+    let mut qb = QueryBuilder::<Sqlite>::new(format!(
+        "SELECT {select}
            FROM events e
           WHERE e.id IN (SELECT a.event_id FROM event_accounts a JOIN countries c ON c.id = a.side_id
                           WHERE c.slug = 'united-states')
             AND e.id IN (SELECT a.event_id FROM event_accounts a JOIN countries c ON c.id = a.side_id
-                          WHERE c.slug = 'china')",
-    );
+                          WHERE c.slug = 'china')"
+    ));
     if !q.officials.is_empty() {
         qb.push(" AND e.id IN (SELECT event_id FROM event_people WHERE person_id IN (");
         push_ids(&mut qb, &q.officials);
@@ -266,8 +266,17 @@ pub async fn both_sides(pool: &SqlitePool, q: &EventQuery) -> Result<Vec<Readout
         push_ids(&mut qb, &q.topics);
         qb.push(")))");
     }
-    qb.push(" ORDER BY e.date_start DESC, e.date_end DESC, e.slug DESC");
-    let events: Vec<ReadoutEventRow> = qb.build_query_as().fetch_all(pool).await?;
+    qb
+}
+
+const READOUT_COLUMNS: &str =
+    "e.id, e.slug, e.title, e.kind, e.date_start, e.date_end, e.date_precision, e.date_label";
+
+/// These events with their accounts, in the given order.
+async fn with_accounts(
+    pool: &SqlitePool,
+    events: Vec<ReadoutEventRow>,
+) -> Result<Vec<Readout>, sqlx::Error> {
     let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
     let mut accounts = of_events(&mut *pool.acquire().await?, &ids).await?;
     Ok(events
@@ -277,4 +286,108 @@ pub async fn both_sides(pool: &SqlitePool, q: &EventQuery) -> Result<Vec<Readout
             Some(Readout { event, accounts })
         })
         .collect())
+}
+
+/// Every event with accounts from both sides matching the query's officials (who took part)
+/// and topics (of the event or of an item of its accounts), newest first.
+#[tracing::instrument(skip(pool))]
+pub async fn both_sides(pool: &SqlitePool, q: &EventQuery) -> Result<Vec<Readout>, sqlx::Error> {
+    let mut qb = both_sides_query(READOUT_COLUMNS, q);
+    qb.push(" ORDER BY e.date_start DESC, e.date_end DESC, e.slug DESC");
+    let events: Vec<ReadoutEventRow> = qb.build_query_as().fetch_all(pool).await?;
+    with_accounts(pool, events).await
+}
+
+impl Readout {
+    /// Its place in the readouts list (newest first), as the timeline's cursors write it.
+    pub fn cursor(&self) -> Cursor {
+        Cursor {
+            date_start: self.event.date_start.clone(),
+            date_end: self.event.date_end.clone(),
+            slug: self.event.slug.clone(),
+        }
+    }
+}
+
+/// One page of the readouts list, and whether there are pages before and after it.
+#[derive(Debug, Clone)]
+pub struct PageOfReadouts {
+    pub readouts: Vec<Readout>,
+    /// Every readout matching the query, on any page.
+    pub total: i64,
+    pub more_before: bool,
+    pub more_after: bool,
+}
+
+impl PageOfReadouts {
+    /// The cursor a link to the page before starts from (`before=`), when there is one.
+    pub fn previous(&self) -> Option<Cursor> {
+        self.readouts
+            .first()
+            .filter(|_| self.more_before)
+            .map(Readout::cursor)
+    }
+    /// The cursor a link to the page after starts from (`after=` or `cursor=`), when there is
+    /// one.
+    pub fn next(&self) -> Option<Cursor> {
+        self.readouts
+            .last()
+            .filter(|_| self.more_after)
+            .map(Readout::cursor)
+    }
+}
+
+/// One page of at most `limit` readouts (newest first) after or before `cursor`, by keyset
+/// (never OFFSET), as `both_sides` orders them.
+#[tracing::instrument(skip(pool))]
+pub async fn both_sides_page(
+    pool: &SqlitePool,
+    q: &EventQuery,
+    cursor: Option<(&Cursor, Side)>,
+    limit: i64,
+) -> Result<PageOfReadouts, sqlx::Error> {
+    let total: i64 = both_sides_query("COUNT(*)", q)
+        .build_query_scalar()
+        .fetch_one(pool)
+        .await?;
+    let mut qb = both_sides_query(READOUT_COLUMNS, q);
+    // After the cursor is older (further down the list); a page before it is read from the
+    // cursor upwards, then turned round.
+    let backwards = matches!(cursor, Some((_, Side::Before)));
+    if let Some((c, side)) = cursor {
+        qb.push(" AND (e.date_start, e.date_end, e.slug) ");
+        qb.push(if side == Side::After { "<" } else { ">" });
+        qb.push(" (");
+        qb.push_bind(c.date_start.clone());
+        qb.push(", ");
+        qb.push_bind(c.date_end.clone());
+        qb.push(", ");
+        qb.push_bind(c.slug.clone());
+        qb.push(")");
+    }
+    qb.push(if backwards {
+        " ORDER BY e.date_start, e.date_end, e.slug"
+    } else {
+        " ORDER BY e.date_start DESC, e.date_end DESC, e.slug DESC"
+    });
+    // One extra row says whether there is a page beyond this one.
+    qb.push(" LIMIT ");
+    qb.push_bind(limit + 1);
+    let mut events: Vec<ReadoutEventRow> = qb.build_query_as().fetch_all(pool).await?;
+    let beyond = events.len() as i64 > limit;
+    events.truncate(usize::try_from(limit).unwrap_or(0));
+    if backwards {
+        events.reverse();
+    }
+    let (more_before, more_after) = match cursor.map(|(_, side)| side) {
+        None => (false, beyond),
+        Some(Side::After) => (true, beyond),
+        Some(Side::Before) => (beyond, true),
+    };
+    Ok(PageOfReadouts {
+        readouts: with_accounts(pool, events).await?,
+        total,
+        more_before,
+        more_after,
+    })
 }

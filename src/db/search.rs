@@ -22,6 +22,8 @@ pub const CANDIDATES: i64 = 1000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Event,
+    /// An item of a government's account of an event.
+    AccountItem,
     Quote,
     Agreement,
     Person,
@@ -30,8 +32,9 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Event,
+        Kind::AccountItem,
         Kind::Quote,
         Kind::Agreement,
         Kind::Person,
@@ -42,6 +45,7 @@ impl Kind {
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Event => "event",
+            Kind::AccountItem => "account",
             Kind::Quote => "quote",
             Kind::Agreement => "agreement",
             Kind::Person => "person",
@@ -87,6 +91,19 @@ impl Kind {
                 "e.date_start",
                 "events_fts JOIN events e ON e.id = events_fts.rowid",
                 "bm25(events_fts, 10.0, 4.0, 1.0)",
+            ),
+            // An item of a government's account links to its event, titled by the event and
+            // detailed by the side whose account it is.
+            Kind::AccountItem => (
+                format!(
+                    "'event', e.slug, NULL, NULL, e.title, {}, c.name || '''s account, ' || e.date_label",
+                    snippet("account_items_fts", None, &[(0, 32)])
+                ),
+                "e.date_start",
+                "account_items_fts JOIN account_items ai ON ai.id = account_items_fts.rowid
+                 JOIN event_accounts ea ON ea.id = ai.account_id JOIN events e ON e.id = ea.event_id
+                 JOIN countries c ON c.id = ea.side_id",
+                "bm25(account_items_fts)",
             ),
             // A quote links to the event it was said at, or else to its speaker.
             Kind::Quote => (

@@ -395,6 +395,13 @@ pub const AGREEMENTS: Table = Table {
             "Why it has that status, in a sentence.",
         ),
         column(
+            "other_due",
+            Text,
+            false,
+            Values::Any,
+            "Where sources give other windows for when it falls due than due_label, which the status follows: each as “label (first day/last day): the status by it”, separated by “; ”. Empty when the sources agree.",
+        ),
+        column(
             "agreed_at",
             Text,
             false,

@@ -111,6 +111,9 @@ pub struct EventPage {
     pub follows_up: Vec<JudgedAgreement>,
     /// Each side's account and their comparison, when the event has accounts.
     pub accounts: Option<AccountsView>,
+    /// "None found (searched 30 November 2026 for …)": the curators' last search for the
+    /// missing side's account.
+    pub accounts_searched: Option<String>,
     pub cite: CiteThis,
     pub notes: Vec<NoteView>,
     pub sources: Vec<SourceCitations>,
@@ -181,6 +184,13 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
         agreements: r.agreements,
         follows_up: r.follows_up,
         accounts: AccountsView::of(&r.accounts),
+        accounts_searched: r.event.accounts_searched_on.as_deref().map(|on| {
+            let day = crate::domain::date::parse_day(on)
+                .map(crate::domain::date::day_label)
+                .unwrap_or_else(|_| on.to_owned());
+            let looked_for = r.event.accounts_searched_for.as_deref().unwrap_or_default();
+            format!("None found (searched {day} for {looked_for}).")
+        }),
         cite,
         notes: views::notes(r.notes),
         sources: views::citations(r.citations),

@@ -7,9 +7,11 @@ use axum::response::Html;
 
 use crate::catalog;
 use crate::db::Named;
+use crate::db::events::Cursor;
 use crate::db::readouts::{Account, ComparedItem, EventAccounts, Readout};
 use crate::db::{people, topics};
 use crate::domain::filter::ReadoutFilter;
+use crate::domain::links::with_pairs;
 use crate::domain::readout::{ComparedTopic, ComparisonCounts};
 use crate::domain::{AccountItemKind, AccountSide, SourceVoice, TextKind};
 use crate::error::Result;
@@ -273,15 +275,30 @@ pub struct ReadoutsPage {
     pub query: String,
     pub officials: Vec<FilterOption>,
     pub topics: Vec<FilterOption>,
+    /// Every event the filter matches, on any page, and the pages before and after this one.
+    pub total: i64,
+    pub previous_href: Option<String>,
+    pub next_href: Option<String>,
 }
+
+/// The readouts one page of `/readouts` lists; Previous and Next links page through the rest.
+pub const READOUTS_PAGE: i64 = 20;
 
 /// `/readouts`: every event with accounts from both sides, newest first.
 pub async fn index(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Html<String>> {
-    let filter = ReadoutFilter::from_query(query.as_deref().unwrap_or_default())?;
-    let rows = catalog::readouts::both_sides(&state.db, &filter).await?;
+    let (own, rest) = crate::domain::query::split_query(
+        query.as_deref().unwrap_or_default(),
+        &["after", "before"],
+    )?;
+    let position = super::page_position(&own, Cursor::decode, "a position in this list")?;
+    let filter = ReadoutFilter::from_pairs(rest)?;
+    let position = position.as_ref().map(|(c, side)| (c, *side));
+    let page = catalog::readouts::page(&state.db, &filter, position, READOUTS_PAGE).await?;
+    let canonical = filter.query_string();
+    let rows = &page.readouts;
     let selected =
         |list: &[crate::domain::Slug], slug: &str| list.iter().any(|s| s.as_str() == slug);
     let page = ReadoutsPage {
@@ -289,7 +306,14 @@ pub async fn index(
         section: "readouts",
         rows: rows.iter().map(ReadoutRow::from).collect(),
         filtered: filter.is_filtered(),
-        query: filter.query_string(),
+        total: page.total,
+        previous_href: page
+            .previous()
+            .map(|c| with_pairs("/readouts", &canonical, [("before", c.encode().as_str())])),
+        next_href: page
+            .next()
+            .map(|c| with_pairs("/readouts", &canonical, [("after", c.encode().as_str())])),
+        query: canonical.clone(),
         officials: people::all(&state.db)
             .await?
             .into_iter()

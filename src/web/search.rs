@@ -1,5 +1,6 @@
-//! `/search?q=`: full-text search across events, quotes, agreements, people, organisations and
-//! source paragraphs, grouped by kind, best first, with the matched words highlighted.
+//! `/search?q=`: full-text search across events, the items of governments' accounts of them,
+//! quotes, agreements, people, organisations and source paragraphs, grouped by kind, best
+//! first, with the matched words highlighted.
 
 use askama::Template;
 use axum::extract::{RawQuery, State};
@@ -26,6 +27,7 @@ pub struct ResultGroup {
 fn heading(kind: Kind) -> &'static str {
     match kind {
         Kind::Event => "Events",
+        Kind::AccountItem => "In the governments' accounts",
         Kind::Quote => "Quotes",
         Kind::Agreement => "Agreements",
         Kind::Person => "People",
