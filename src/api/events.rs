@@ -11,8 +11,9 @@ use super::dto::{
 use super::readouts::{AccountDto, ComparisonDto, accounts_and_comparison};
 use super::{ApiResult, next_link, page_cursor, page_limit, split_query, with_query};
 use crate::catalog;
+use crate::catalog::timeline::{self, Ask, Timeline};
 use crate::db::Counted;
-use crate::db::events::{self, Cursor, Facet, Side};
+use crate::db::events::{self, Cursor, Side};
 use crate::domain::TimelineFilter;
 use crate::error::Error;
 use crate::state::AppState;
@@ -22,16 +23,6 @@ pub struct EventList {
     pub data: Vec<EventSummary>,
     pub meta: ListMeta,
     pub links: ListLinks,
-}
-
-/// Parses the filters shared with the timeline, and resolves their slugs.
-async fn resolve(
-    state: &AppState,
-    pairs: crate::domain::query::Pairs,
-) -> ApiResult<(TimelineFilter, events::EventQuery)> {
-    let filter = TimelineFilter::parse(pairs)?;
-    let resolved = events::resolve(&state.db, &state.index, &filter).await?;
-    Ok((filter, resolved))
 }
 
 /// A page of the events matching the timeline's filters, in timeline order.
@@ -52,29 +43,25 @@ pub async fn list(
     let (own, rest) = split_query(query.as_deref().unwrap_or_default(), &["cursor", "limit"])?;
     let limit = page_limit(&own)?;
     let cursor = page_cursor(&own, Cursor::decode)?;
-    let (filter, resolved) = resolve(&state, rest).await?;
-    let total = events::count_matching(&state.db, &resolved).await?;
-    // One extra row says whether there is a next page.
-    let mut rows = events::page(
-        &state.db,
-        &resolved,
-        cursor.as_ref().map(|c| (c, Side::After)),
-        limit + 1,
-    )
-    .await?;
-    let next = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|last| {
-            next_link(
-                "/api/v1/events",
-                &filter.query_string(),
-                &Cursor::after(last).encode(),
-                limit,
-            )
-        })
-    } else {
-        None
+    let filter = TimelineFilter::parse(rest)?;
+    let ask = Ask {
+        page: Some((
+            cursor.as_ref().map(|c| (c, Side::After)),
+            usize::try_from(limit).unwrap_or(1),
+        )),
+        facets: false,
     };
+    let Timeline { total, page, .. } =
+        timeline::timeline(&state.db, &state.index, &filter, ask).await?;
+    let next = page.rows.last().filter(|_| page.more_after).map(|last| {
+        next_link(
+            "/api/v1/events",
+            &filter.query_string(),
+            &Cursor::after(last).encode(),
+            limit,
+        )
+    });
+    let rows = page.rows;
     let canonical = filter.query_string();
     Ok(Json(EventList {
         data: rows.into_iter().map(EventSummary::from).collect(),
@@ -127,18 +114,19 @@ pub async fn facets(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Json<Facets>> {
-    let (_, resolved) = resolve(
-        &state,
-        crate::domain::query::pairs(query.as_deref().unwrap_or_default())?,
-    )
-    .await?;
-    let db = &state.db;
+    let filter = TimelineFilter::from_query(query.as_deref().unwrap_or_default())?;
+    let ask = Ask {
+        page: None,
+        facets: true,
+    };
+    let Timeline { total, facets, .. } =
+        timeline::timeline(&state.db, &state.index, &filter, ask).await?;
     Ok(Json(Facets {
-        total: events::count_matching(db, &resolved).await?,
-        official: counts(events::facet_counts(db, &resolved, Facet::Officials).await?),
-        topic: counts(events::facet_counts(db, &resolved, Facet::Topics).await?),
-        kind: counts(events::facet_counts(db, &resolved, Facet::Kinds).await?),
-        country: counts(events::facet_counts(db, &resolved, Facet::Countries).await?),
+        total,
+        official: counts(facets.officials),
+        topic: counts(facets.topics),
+        kind: counts(facets.kinds),
+        country: counts(facets.countries),
     }))
 }
 

@@ -8,6 +8,8 @@
 //! - `events`: one event with everything its page shows.
 //! - `search`: the search box's query and its hits.
 //! - `readouts`: the meetings both governments gave accounts of.
+//! - `records`: an official, a topic or an organisation with what its page shows.
+//! - `timeline`: a filter → its page of events, how many match, and the facet counts.
 
 pub mod agreement_index;
 pub mod agreements;
@@ -15,3 +17,4 @@ pub mod events;
 pub mod readouts;
 pub mod records;
 pub mod search;
+pub mod timeline;

@@ -7,9 +7,10 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::charts::time::{self as time_chart, TimeChart};
 use super::views::{YearGroup, group_by_period, kind_label};
+use crate::catalog::timeline::{self, Ask, Timeline};
 use crate::db::Counted;
 use crate::db::charts::Stack;
-use crate::db::events::{self, Cursor, EventQuery, Facet, Side, TIMELINE_PAGE};
+use crate::db::events::{Cursor, TIMELINE_PAGE};
 use crate::domain::date::{iso, parse_day};
 use crate::domain::filter::Sort;
 use crate::domain::links::{with_pairs, with_query};
@@ -196,57 +197,44 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
                 page_stack(&own)?,
             ))
         });
-    let parsed = match own_and_filter {
+    let asked = match own_and_filter {
         Ok((filter, cursor, stack)) => {
-            match events::resolve(&state.db, &state.index, &filter).await {
-                Ok(resolved) => Ok((filter, resolved, cursor, stack)),
+            let ask = Ask {
+                page: Some((
+                    cursor.as_ref().map(|(c, side)| (c, *side)),
+                    usize::try_from(TIMELINE_PAGE).unwrap_or(50),
+                )),
+                facets: true,
+            };
+            match timeline::timeline(&state.db, &state.index, &filter, ask).await {
+                Ok(answer) => Ok((filter, answer, stack)),
                 Err(Error::BadRequest(e)) => Err(e),
                 Err(e) => return Err(e),
             }
         }
         Err(e) => Err(e),
     };
-    let (filter, resolved, cursor, stack, error) = match parsed {
-        Ok((filter, resolved, cursor, stack)) => (filter, resolved, cursor, stack, None),
-        Err(e) => (
-            TimelineFilter::default(),
-            EventQuery::default(),
-            None,
-            Stack::default(),
-            Some(e),
-        ),
-    };
-
-    let db = &state.db;
-    let (mut rows, total) = if error.is_some() {
-        (Vec::new(), 0)
-    } else {
-        (
-            // One extra row says whether there is a page beyond this one.
-            events::page(
-                db,
-                &resolved,
-                cursor.as_ref().map(|(c, side)| (c, *side)),
-                TIMELINE_PAGE + 1,
-            )
-            .await?,
-            events::count_matching(db, &resolved).await?,
-        )
-    };
-    let beyond = rows.len() as i64 > TIMELINE_PAGE;
-    let (more_before, more_after) = match cursor.as_ref().map(|(_, side)| *side) {
-        None => (false, beyond),
-        Some(Side::After) => (true, beyond),
-        Some(Side::Before) => (beyond, true),
-    };
-    if beyond {
-        // The extra row is the one furthest from the cursor.
-        if matches!(cursor, Some((_, Side::Before))) {
-            rows.remove(0);
-        } else {
-            rows.pop();
+    // A bad filter is shown beside the form, over the unfiltered facets.
+    let (filter, answer, stack, error) = match asked {
+        Ok((filter, answer, stack)) => (filter, answer, stack, None),
+        Err(e) => {
+            let filter = TimelineFilter::default();
+            let ask = Ask {
+                page: None,
+                facets: true,
+            };
+            let answer = timeline::timeline(&state.db, &state.index, &filter, ask).await?;
+            (filter, answer, Stack::default(), Some(e))
         }
-    }
+    };
+    let Timeline {
+        resolved,
+        total,
+        page,
+        facets: counts,
+    } = answer;
+    let total = if error.is_some() { 0 } else { total };
+    let rows = page.rows;
     // Links that change the page or the filters keep the chart's stacking; the canonical
     // address does not.
     let mut paged = filter.query_string();
@@ -255,14 +243,14 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
             .append_pair("stack", stack.as_str())
             .finish();
     }
-    let previous_href = rows.first().filter(|_| more_before).map(|row| {
+    let previous_href = rows.first().filter(|_| page.more_before).map(|row| {
         with_pairs(
             "/",
             &paged,
             [("before", Cursor::after(row).encode().as_str())],
         )
     });
-    let next_href = rows.last().filter(|_| more_after).map(|row| {
+    let next_href = rows.last().filter(|_| page.more_after).map(|row| {
         with_pairs(
             "/",
             &paged,
@@ -276,25 +264,15 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
         facet(
             "official",
             "Officials",
-            events::facet_counts(db, &resolved, Facet::Officials).await?,
+            counts.officials,
             &slugs(&filter.officials),
         ),
-        facet(
-            "topic",
-            "Topics",
-            events::facet_counts(db, &resolved, Facet::Topics).await?,
-            &slugs(&filter.topics),
-        ),
-        facet(
-            "kind",
-            "Kind of event",
-            events::facet_counts(db, &resolved, Facet::Kinds).await?,
-            &kinds,
-        ),
+        facet("topic", "Topics", counts.topics, &slugs(&filter.topics)),
+        facet("kind", "Kind of event", counts.kinds, &kinds),
         facet(
             "country",
             "Country involved",
-            events::facet_counts(db, &resolved, Facet::Countries).await?,
+            counts.countries,
             &slugs(&filter.countries),
         ),
     ];
@@ -333,7 +311,15 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
     let chart = if error.is_some() {
         None
     } else {
-        time_chart::for_filter(db, &filter, &resolved, stack, "timeline-chart", "Events").await?
+        time_chart::for_filter(
+            &state.db,
+            &filter,
+            &resolved,
+            stack,
+            "timeline-chart",
+            "Events",
+        )
+        .await?
     };
     let sort_desc = filter.sort == Sort::Desc;
     let page = TimelinePage {
