@@ -42,6 +42,7 @@ pub fn app_with_limits(state: AppState, limits: &http::limits::Limits) -> Router
     })
     .on_response(DefaultOnResponse::new().level(Level::INFO));
     let metrics = state.metrics.clone();
+    let fast_path_state = state.clone();
     let router = web::router(api::openapi::description)
         .merge(api::router())
         .layer(axum::middleware::from_fn(metrics::remember_route))
@@ -59,14 +60,23 @@ pub fn app_with_limits(state: AppState, limits: &http::limits::Limits) -> Router
             http::caching::conditional,
         ))
         .layer(axum::middleware::from_fn(http::tracking::strip_tracking));
-    let router = http::limits::with_limits(router, limits)
+    let in_flight = http::limits::in_flight_slots(limits);
+    let router = http::limits::with_limits_sharing(router, limits, &in_flight)
         .layer(trace)
         .layer(CatchPanicLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             metrics,
             metrics::track,
         ));
-    http::security::with_security_headers(router, hsts)
+    let router = http::security::with_security_headers(router, hsts);
+    // Outside every layer (which a router applies per route, after routing): a repeat view
+    // of a kept page is answered ready-made.
+    Router::new().fallback_service(http::fast_path::FastPath::new(
+        router,
+        &fast_path_state,
+        in_flight,
+        hsts,
+    ))
 }
 
 /// Opens the database, applies migrations and, when it holds no events yet, imports the dataset

@@ -193,7 +193,58 @@ impl Default for Metrics {
 /// scrape and a change of state never leaves a stale 1 behind.
 const WORK_STATES: [&str; 4] = ["ready", "building", "failed", "off"];
 
+/// The series one route's requests by one method are counted in, resolved once: a page held
+/// ready is counted without looking its labels up again.
+#[derive(Debug, Clone)]
+pub struct Series {
+    ok: Counter,
+    not_modified: Counter,
+    latency: Histogram,
+}
+
+impl Series {
+    /// Counts a request answered `200` (or `304` when `not_modified`) after `elapsed`.
+    pub fn count(&self, not_modified: bool, elapsed: std::time::Duration) {
+        self.latency.observe(elapsed.as_secs_f64());
+        if not_modified {
+            self.not_modified.inc();
+        } else {
+            self.ok.inc();
+        }
+    }
+}
+
 impl Metrics {
+    /// The series of `route`'s requests by `method`.
+    pub fn series(&self, route: &str, method: &axum::http::Method) -> Series {
+        let labels = |status: u16| RequestLabels {
+            route: route.to_owned(),
+            method: method_label(method).to_owned(),
+            status,
+        };
+        // One at a time: a family's lookup holds its lock until the statement ends, and
+        // creating a series takes it to write.
+        let ok = self.requests.get_or_create(&labels(200)).clone();
+        let not_modified = self.requests.get_or_create(&labels(304)).clone();
+        let latency = self
+            .latency
+            .get_or_create(&RouteLabels {
+                route: route.to_owned(),
+            })
+            .clone();
+        Series {
+            ok,
+            not_modified,
+            latency,
+        }
+    }
+
+    /// Counts a request in flight until the guard is dropped.
+    pub fn in_flight(&self) -> InFlight<'_> {
+        self.in_flight.inc();
+        InFlight(&self.in_flight)
+    }
+
     pub fn page_cache_hit(&self) {
         self.page_cache_hits.inc();
     }
@@ -245,6 +296,14 @@ pub async fn remember_route(request: Request, next: Next) -> Response {
     response
 }
 
+/// The route template a response's request matched, as `remember_route` carried it out, or
+/// `unmatched`.
+pub fn matched_route(extensions: &axum::http::Extensions) -> &str {
+    extensions
+        .get::<Route>()
+        .map_or("unmatched", |r| r.0.as_str())
+}
+
 /// Methods counted by name; any other is counted as `other`, so a client cannot grow the
 /// number of series.
 fn method_label(method: &axum::http::Method) -> &'static str {
@@ -265,15 +324,10 @@ fn method_label(method: &axum::http::Method) -> &'static str {
 pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
     let method = method_label(request.method());
     let started = Instant::now();
-    metrics.in_flight.inc();
     // Decremented however the request ends, abandoned by its client included.
-    let _in_flight = Decrement(&metrics.in_flight);
+    let _in_flight = metrics.in_flight();
     let response = next.run(request).await;
-    let route = response
-        .extensions()
-        .get::<Route>()
-        .map_or("unmatched", |r| r.0.as_str())
-        .to_owned();
+    let route = matched_route(response.extensions()).to_owned();
     if let Some(Shed(reason)) = response.extensions().get::<Shed>() {
         metrics
             .shed
@@ -299,10 +353,10 @@ pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: 
     response
 }
 
-/// Decrements a gauge when dropped.
-struct Decrement<'a>(&'a Gauge);
+/// A request in flight: decrements the gauge when dropped.
+pub struct InFlight<'a>(&'a Gauge);
 
-impl Drop for Decrement<'_> {
+impl Drop for InFlight<'_> {
     fn drop(&mut self) {
         self.0.dec();
     }

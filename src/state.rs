@@ -8,8 +8,21 @@ use sqlx::SqlitePool;
 /// Where a default `tradewatch` serves.
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:3000";
 
+/// Cloned for every handler and middleware that takes it, so it is one `Arc`: a clone is one
+/// count, not one per part. Its parts are read through `Deref` (`state.db`).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+#[derive(Clone)]
+pub struct Shared {
     pub db: SqlitePool,
     /// Serve `/static` from this directory instead of the copy bundled into the binary, so
     /// stylesheet changes show without a rebuild.
@@ -34,7 +47,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: SqlitePool) -> Self {
-        Self {
+        Self(Arc::new(Shared {
             db,
             static_dir: None,
             public_url: Arc::from(DEFAULT_PUBLIC_URL),
@@ -46,27 +59,32 @@ impl AppState {
             agreements: Arc::default(),
             metrics: Arc::default(),
             revision: Arc::default(),
-        }
+        }))
+    }
+
+    /// The parts, to change while the state is being set up (shared parts are copied first).
+    fn parts(&mut self) -> &mut Shared {
+        Arc::make_mut(&mut self.0)
     }
 
     pub fn with_page_cache_bytes(mut self, bytes: usize) -> Self {
-        self.pages = Arc::new(crate::http::page_cache::PageCache::with_max_bytes(bytes));
+        self.parts().pages = Arc::new(crate::http::page_cache::PageCache::with_max_bytes(bytes));
         self
     }
 
     /// Answers every query from SQLite alone, without the in-memory event index.
     pub fn without_index(mut self) -> Self {
-        self.index = Arc::new(crate::db::index::SharedIndex::disabled());
+        self.parts().index = Arc::new(crate::db::index::SharedIndex::disabled());
         self
     }
 
     pub fn with_static_dir(mut self, dir: Option<PathBuf>) -> Self {
-        self.static_dir = dir.map(Arc::new);
+        self.parts().static_dir = dir.map(Arc::new);
         self
     }
 
     pub fn with_public_url(mut self, url: &str) -> Self {
-        self.public_url = Arc::from(url.trim_end_matches('/'));
+        self.parts().public_url = Arc::from(url.trim_end_matches('/'));
         self
     }
 }

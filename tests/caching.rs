@@ -515,3 +515,113 @@ async fn two_replicas_of_the_same_data_give_the_same_bytes_and_etags() {
         }
     }
 }
+
+/// Whether the page cache holds `path` ready for the fast path, for a plain `GET`.
+fn held_ready(state: &tradewatch::AppState, method: &str, path: &str) -> bool {
+    let hash = tradewatch::http::page_cache::request_hash(method, path, b"");
+    state
+        .pages
+        .ready(hash)
+        .is_some_and(|ready| ready.answers(&method.parse().unwrap(), path, b""))
+}
+
+#[tokio::test]
+async fn a_repeat_view_is_answered_ready_as_the_first_was_and_still_revalidates() {
+    let mut app = seeded().await;
+    let state = tradewatch::AppState::new(app.pool.clone());
+    app.router = tradewatch::app(state.clone());
+    let operator = tradewatch::web::metrics_router(state.clone());
+    let path = "/?official=gina-raimondo&topic=export-controls";
+    assert!(!held_ready(&state, "GET", path));
+    let (status, first_headers, first) = app.get(path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(held_ready(&state, "GET", path), "kept and held ready");
+    // Answered ready: the same bytes and every header, the security headers included.
+    let (status, headers, again) = app.get(path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again, first);
+    assert_eq!(headers, first_headers);
+    assert!(headers.contains_key("content-security-policy"));
+    assert!(headers.contains_key("x-frame-options"));
+    // A revalidation by tag gets a 304 with the tag and the security headers, no body.
+    let etag = first_headers["etag"].to_str().unwrap();
+    let (status, headers, body) = get_with(&app, path, &[("if-none-match", etag)]).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert!(body.is_empty());
+    assert_eq!(headers["etag"], etag);
+    assert_eq!(headers["cache-control"], first_headers["cache-control"]);
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    // By date too, and a stale tag or an older date gets the page.
+    let since = first_headers["last-modified"].to_str().unwrap();
+    let (status, _, _) = get_with(&app, path, &[("if-modified-since", since)]).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    let (status, _, body) = get_with(&app, path, &[("if-none-match", "\"other\"")]).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, first.as_str()));
+    let (status, _, body) = get_with(
+        &app,
+        path,
+        &[("if-modified-since", "Mon, 01 Jan 2001 00:00:00 GMT")],
+    )
+    .await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, first.as_str()));
+    // Another encoding is its own page, with its own tag.
+    let (_, gzip, _) = get_with(&app, path, &[("accept-encoding", "gzip")]).await;
+    let (_, gzip_again, _) = get_with(&app, path, &[("accept-encoding", "gzip")]).await;
+    assert_eq!(gzip_again["content-encoding"], "gzip");
+    assert_eq!(gzip_again, gzip);
+    assert_ne!(gzip_again["etag"], first_headers["etag"]);
+    // HEAD is answered as before: the page's headers, no body.
+    let head = || Request::head(path).body(Body::empty()).unwrap();
+    let (status, head_headers, body) = app.request(head()).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, ""));
+    assert!(held_ready(&state, "HEAD", path));
+    let (status, head_again, body) = app.request(head()).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, ""));
+    assert_eq!(head_again, head_headers);
+    assert_eq!(head_again["etag"], first_headers["etag"]);
+    // A tracking parameter is still redirected away, not taken for the page.
+    let (status, headers, _) = app.get(&format!("{path}&utm_source=x")).await;
+    assert_eq!(status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(headers["location"], path);
+
+    // Every request is counted: 6 pages and 2 revalidations by GET, 2 by HEAD.
+    let (_, _, text) = TestApp::over(app.pool.clone(), operator)
+        .get("/metrics")
+        .await;
+    for line in [
+        "tradewatch_http_requests_total{route=\"/\",method=\"GET\",status=\"200\"} 6",
+        "tradewatch_http_requests_total{route=\"/\",method=\"GET\",status=\"304\"} 2",
+        "tradewatch_http_requests_total{route=\"/\",method=\"HEAD\",status=\"200\"} 2",
+        "tradewatch_http_request_duration_seconds_count{route=\"/\"} 10",
+        "tradewatch_http_requests_in_flight 0",
+    ] {
+        assert!(text.contains(line), "{line} is missing from:\n{text}");
+    }
+    // The first GET, gzip GET and HEAD were built; every other page request was a hit.
+    assert!(
+        text.contains("tradewatch_page_cache_misses_total 3"),
+        "{text}"
+    );
+    assert!(
+        text.contains("tradewatch_page_cache_hits_total 7"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_page_held_ready_is_not_served_once_a_new_revision_is_seen() {
+    let app = seeded().await;
+    let path = "/events/raimondo-meets-li-qiang";
+    let (_, first_headers, _) = app.get(path).await;
+    let (_, ready_headers, _) = app.get(path).await;
+    assert_eq!(ready_headers, first_headers);
+    sqlx::query("INSERT INTO revisions (imported_at, files, digest) VALUES ('2031-01-01T00:00:00Z', 'test', 'x')")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    tradewatch::db::revisions::data_changed();
+    let (_, headers, _) = app.get(path).await;
+    assert_eq!(headers["last-modified"], "Wed, 01 Jan 2031 00:00:00 GMT");
+    let (_, headers, _) = app.get(path).await;
+    assert_eq!(headers["last-modified"], "Wed, 01 Jan 2031 00:00:00 GMT");
+}

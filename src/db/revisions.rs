@@ -163,13 +163,19 @@ impl Watch {
     /// The latest revision: as last read, unless the data may have changed since.
     pub async fn latest(self: &Arc<Self>, pool: &SqlitePool) -> Result<Option<Stamp>, sqlx::Error> {
         self.start_polling(pool);
-        let changes = CHANGES.load(Ordering::Acquire);
-        if let Some((at, stamp)) = *self.seen.lock().unwrap_or_else(|e| e.into_inner())
-            && at == changes
-        {
-            return Ok(stamp);
+        match self.known() {
+            Some(stamp) => Ok(stamp),
+            None => self.read(pool).await,
         }
-        self.read(pool).await
+    }
+
+    /// The latest revision as last read, when the data cannot have changed since; `None` when
+    /// it must be read again (or never was). Asks nothing of the database.
+    pub fn known(&self) -> Option<Option<Stamp>> {
+        let changes = CHANGES.load(Ordering::Acquire);
+        let seen = *self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        seen.filter(|(at, _)| *at == changes)
+            .map(|(_, stamp)| stamp)
     }
 
     /// The latest revision, read from the database now (and kept for `latest`).

@@ -135,8 +135,9 @@ fn parse_http_date(value: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(&value.replace("GMT", "+0000"), &Rfc2822).ok()
 }
 
-fn not_modified(headers: &HeaderMap) -> Response {
-    let mut response = StatusCode::NOT_MODIFIED.into_response();
+/// The headers of a page's `304`: those a cache revalidating it needs, taken from its `200`.
+pub fn not_modified_headers(headers: &HeaderMap) -> HeaderMap {
+    let mut kept = HeaderMap::with_capacity(4);
     for name in [
         header::ETAG,
         header::LAST_MODIFIED,
@@ -144,10 +145,44 @@ fn not_modified(headers: &HeaderMap) -> Response {
         header::VARY,
     ] {
         if let Some(value) = headers.get(&name) {
-            response.headers_mut().insert(name, value.clone());
+            kept.insert(name, value.clone());
         }
     }
+    kept
+}
+
+fn not_modified(headers: &HeaderMap) -> Response {
+    let mut response = StatusCode::NOT_MODIFIED.into_response();
+    *response.headers_mut() = not_modified_headers(headers);
     response
+}
+
+/// Whether a client holding the page tagged `etag`, last modified at `modified`, may use its
+/// copy: its `If-None-Match` names the tag or, without one, its `If-Modified-Since` is no
+/// earlier than the change.
+pub fn is_fresh(request: &HeaderMap, etag: &str, modified: Option<OffsetDateTime>) -> bool {
+    if let Some(tags) = request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    {
+        return matches_etag(tags, etag);
+    }
+    let since = request
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_http_date);
+    match (since, modified) {
+        (Some(since), Some(modified)) => modified.replace_nanosecond(0).is_ok_and(|m| m <= since),
+        _ => false,
+    }
+}
+
+/// Marks a `200` served from (or just kept in) the page cache, for `super::fast_path` to hold
+/// ready as it leaves the server.
+#[derive(Debug, Clone)]
+pub struct Kept {
+    pub key: Key,
+    pub modified: Option<OffsetDateTime>,
 }
 
 /// Says how long an error may be kept, unless its handler said so itself.
@@ -179,16 +214,13 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
             .insert(header::CACHE_CONTROL, HeaderValue::from_static(UNCACHEABLE));
         return response;
     }
-    let if_none_match = request
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let if_modified_since = request
-        .headers()
-        .get(header::IF_MODIFIED_SINCE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(parse_http_date);
+    // Kept for after the request is taken apart to build the page.
+    let mut preconditions = HeaderMap::new();
+    for name in [header::IF_NONE_MATCH, header::IF_MODIFIED_SINCE] {
+        if let Some(value) = request.headers().get(&name) {
+            preconditions.insert(name, value.clone());
+        }
+    }
     let path = request.uri().path();
     let is_static = path.starts_with("/static/");
     // Static files are already in memory (or read from a directory being edited), so they
@@ -310,7 +342,7 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
             {
                 parts.headers.insert(header::LAST_MODIFIED, value);
             }
-            if let Some(key) = key {
+            if let Some(key) = key.clone() {
                 state.pages.insert(
                     key,
                     Entry {
@@ -329,14 +361,7 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
         .get(header::ETAG)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let fresh = match (&if_none_match, if_modified_since, modified) {
-        (Some(tags), _, _) => matches_etag(tags, etag),
-        (None, Some(since), Some(modified)) => {
-            modified.replace_nanosecond(0).is_ok_and(|m| m <= since)
-        }
-        _ => false,
-    };
-    if fresh {
+    if is_fresh(&preconditions, etag, modified) {
         let mut response = not_modified(&headers);
         *response.extensions_mut() = extensions;
         return response;
@@ -344,6 +369,9 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
     let mut response = Response::new(Body::from(bytes));
     *response.headers_mut() = headers;
     *response.extensions_mut() = extensions;
+    if let Some(key) = key.filter(|k| state.pages.keeps_pages() && !state.pages.is_ready(k)) {
+        response.extensions_mut().insert(Kept { key, modified });
+    }
     response
 }
 

@@ -5,6 +5,7 @@
 //! route's other errors. (Limits on connections, header sizes and slow clients are the
 //! server's: see `crate::server`.)
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -13,6 +14,7 @@ use axum::extract::{OriginalUri, Request, State};
 use axum::http::header;
 use axum::middleware::Next;
 use axum::response::Response;
+use tokio::sync::Semaphore;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower::{BoxError, ServiceBuilder};
 
@@ -46,10 +48,24 @@ impl Default for Limits {
 
 /// Applies `limits` to every route of `router`.
 pub fn with_limits(router: Router, limits: &Limits) -> Router {
+    with_limits_sharing(router, limits, &in_flight_slots(limits))
+}
+
+/// The slots of the requests in flight `limits` allow, to share with what answers requests
+/// outside the router (`super::fast_path`).
+pub fn in_flight_slots(limits: &Limits) -> Arc<Semaphore> {
+    Arc::new(Semaphore::new(limits.max_in_flight))
+}
+
+/// Applies `limits` to every route of `router`, requests in flight taking their slots from
+/// `in_flight`.
+pub fn with_limits_sharing(router: Router, limits: &Limits, in_flight: &Arc<Semaphore>) -> Router {
     let shed = ServiceBuilder::new()
         .layer(HandleErrorLayer::new(unavailable))
         .load_shed()
-        .layer(GlobalConcurrencyLimitLayer::new(limits.max_in_flight))
+        .layer(GlobalConcurrencyLimitLayer::with_semaphore(
+            in_flight.clone(),
+        ))
         .timeout(limits.request_timeout);
     router
         .layer(shed)

@@ -1,8 +1,10 @@
 //! What every response shares, HTML and JSON alike, around the two routers: the limits on
 //! requests, the security headers, tracking parameters stripped, HTTP caching and the page
-//! cache, and errors answered in the form the address calls for.
+//! cache, and errors answered in the form the address calls for; and, outside them all, the
+//! fast path that answers repeat views of kept pages.
 
 pub mod caching;
+pub mod fast_path;
 pub mod limits;
 pub mod page_cache;
 pub mod security;

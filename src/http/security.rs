@@ -4,7 +4,7 @@
 //! over TLS, HSTS.
 
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue};
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// `connect-src 'self'` lets tools that inspect a page from inside it (crawlers' audits reading
@@ -28,6 +28,21 @@ pub const HEADERS: &[(&str, &str)] = &[
 /// `Strict-Transport-Security`, for a site served over TLS: a year, this host only (other hosts
 /// of the domain may not be on TLS).
 pub const HSTS: &str = "max-age=31536000";
+
+/// Adds to `headers` each header of `HEADERS` they lack, and HSTS when `hsts`: what
+/// `with_security_headers` does to a response, for one answered before its layers.
+pub fn add_missing(headers: &mut HeaderMap, hsts: bool) {
+    if hsts {
+        headers
+            .entry(axum::http::header::STRICT_TRANSPORT_SECURITY)
+            .or_insert(HeaderValue::from_static(HSTS));
+    }
+    for (name, value) in HEADERS {
+        headers
+            .entry(HeaderName::from_static(name))
+            .or_insert(HeaderValue::from_static(value));
+    }
+}
 
 /// Adds every header of `HEADERS` to the router's responses, and HSTS when `hsts`.
 pub fn with_security_headers(mut router: Router, hsts: bool) -> Router {
