@@ -17,29 +17,29 @@ pub struct Link {
 }
 
 impl Link {
-    pub fn official(named: Named) -> Self {
+    /// A record of the collection `path` (`events`, `officials`, …): its page and its JSON.
+    fn of(path: &str, slug: String, name: String) -> Self {
         Self {
-            html_url: format!("/officials/{}", named.slug),
-            api_url: Some(format!("/api/v1/officials/{}", named.slug)),
-            slug: named.slug,
-            name: named.name,
-        }
-    }
-    pub fn topic(named: Named) -> Self {
-        Self {
-            html_url: format!("/topics/{}", named.slug),
-            api_url: Some(format!("/api/v1/topics/{}", named.slug)),
-            slug: named.slug,
-            name: named.name,
-        }
-    }
-    pub fn organization(slug: String, name: String) -> Self {
-        Self {
-            html_url: format!("/organizations/{slug}"),
-            api_url: Some(format!("/api/v1/organizations/{slug}")),
+            html_url: format!("/{path}/{slug}"),
+            api_url: Some(format!("/api/v1/{path}/{slug}")),
             slug,
             name,
         }
+    }
+    pub fn official(named: Named) -> Self {
+        Self::of("officials", named.slug, named.name)
+    }
+    pub fn topic(named: Named) -> Self {
+        Self::of("topics", named.slug, named.name)
+    }
+    pub fn organization(slug: String, name: String) -> Self {
+        Self::of("organizations", slug, name)
+    }
+    pub fn event(slug: String, title: String) -> Self {
+        Self::of("events", slug, title)
+    }
+    pub fn source(slug: String, title: String) -> Self {
+        Self::of("sources", slug, title)
     }
 }
 
@@ -278,12 +278,7 @@ impl From<crate::catalog::agreements::JudgedAgreement> for AgreementDto {
                         .map(|s| WindowSourceDto {
                             cited: s.cited(),
                             publisher: s.publisher,
-                            source: Link {
-                                html_url: format!("/sources/{}", s.slug),
-                                api_url: Some(format!("/api/v1/sources/{}", s.slug)),
-                                slug: s.slug,
-                                name: s.title,
-                            },
+                            source: Link::source(s.slug, s.title),
                         })
                         .collect(),
                 })
@@ -295,34 +290,21 @@ impl From<crate::catalog::agreements::JudgedAgreement> for AgreementDto {
                 on,
                 looked_for: row.searched_for.unwrap_or_default(),
             }),
-            agreed_at: row.event_slug.map(|slug| Link {
-                html_url: format!("/events/{slug}"),
-                api_url: Some(format!("/api/v1/events/{slug}")),
-                name: row.event_title.unwrap_or_default(),
-                slug,
-            }),
+            agreed_at: row
+                .event_slug
+                .map(|slug| Link::event(slug, row.event_title.unwrap_or_default())),
             topics: v.topics.into_iter().map(Link::topic).collect(),
             follow_ups: v
                 .followups
                 .into_iter()
                 .map(|f| FollowUpDto {
-                    event: Link {
-                        html_url: format!("/events/{}", f.event_slug),
-                        api_url: Some(format!("/api/v1/events/{}", f.event_slug)),
-                        slug: f.event_slug,
-                        name: f.event_title,
-                    },
+                    event: Link::event(f.event_slug, f.event_title),
                     effect: f.effect,
                     note: f.note,
                     sources: f
                         .sources
                         .into_iter()
-                        .map(|s| Link {
-                            html_url: format!("/sources/{}", s.slug),
-                            api_url: Some(format!("/api/v1/sources/{}", s.slug)),
-                            slug: s.slug,
-                            name: s.title,
-                        })
+                        .map(|s| Link::source(s.slug, s.title))
                         .collect(),
                 })
                 .collect(),

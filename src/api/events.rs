@@ -246,12 +246,7 @@ pub struct EventDetail {
 }
 
 fn event_link(n: events::Neighbour) -> Link {
-    Link {
-        html_url: format!("/events/{}", n.slug),
-        api_url: Some(format!("/api/v1/events/{}", n.slug)),
-        slug: n.slug,
-        name: n.title,
-    }
+    Link::event(n.slug, n.title)
 }
 
 /// Everything known about one event.

@@ -136,12 +136,7 @@ pub fn accounts_and_comparison(accounts: &EventAccounts) -> (Vec<AccountDto>, Co
         .iter()
         .map(|a| AccountDto {
             side: a.side.as_str().to_owned(),
-            source: Link {
-                html_url: format!("/sources/{}", a.row.source_slug),
-                api_url: Some(format!("/api/v1/sources/{}", a.row.source_slug)),
-                slug: a.row.source_slug.clone(),
-                name: a.row.source_title.clone(),
-            },
+            source: Link::source(a.row.source_slug.clone(), a.row.source_title.clone()),
             publisher: a.row.publisher.clone(),
             published: a
                 .row

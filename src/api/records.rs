@@ -12,6 +12,7 @@ use super::events::QuoteDto;
 use super::{ApiResult, next_link, page_cursor, page_limit, split_query, with_query};
 use crate::catalog;
 use crate::catalog::agreement_index::Cursor;
+use crate::catalog::records::Involvement;
 use crate::db::events::Side;
 use crate::db::{Counted, Named, people, topics};
 use crate::domain::filter::AgreementFilter;
@@ -111,6 +112,42 @@ impl CountedLink {
     }
 }
 
+/// What an official's, a topic's and an organisation's JSON give besides their own fields.
+#[derive(Serialize, ToSchema)]
+pub struct InvolvementDto {
+    /// The latest events (at most 100), in timeline order; `events_total` counts them all.
+    pub events: Vec<EventSummary>,
+    pub events_total: i64,
+    /// The agreements, judged today.
+    pub agreements: Vec<AgreementDto>,
+    pub notes: Vec<NoteDto>,
+    pub citations: Vec<CitedParagraphDto>,
+}
+
+impl From<Involvement> for InvolvementDto {
+    fn from(involved: Involvement) -> Self {
+        Self {
+            events: involved
+                .events
+                .into_iter()
+                .map(EventSummary::from)
+                .collect(),
+            events_total: involved.events_total,
+            agreements: involved
+                .agreements
+                .into_iter()
+                .map(AgreementDto::from)
+                .collect(),
+            notes: involved.notes.into_iter().map(NoteDto::from).collect(),
+            citations: involved
+                .citations
+                .into_iter()
+                .map(CitedParagraphDto::from)
+                .collect(),
+        }
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct OfficialDetail {
     pub slug: String,
@@ -121,17 +158,13 @@ pub struct OfficialDetail {
     pub wikidata: Option<String>,
     pub summary: Option<String>,
     pub roles: Vec<RoleDto>,
-    /// Their latest events (at most 100), in timeline order; `events_total` counts them all.
-    pub events: Vec<EventSummary>,
-    pub events_total: i64,
     /// Their latest quotes (at most 20), in date order.
     pub quotes: Vec<QuoteDto>,
     pub met_with: Vec<CountedLink>,
     pub topics: Vec<CountedLink>,
-    /// The agreements of the events they took part in, judged today.
-    pub agreements: Vec<AgreementDto>,
-    pub notes: Vec<NoteDto>,
-    pub citations: Vec<CitedParagraphDto>,
+    /// Their events, and the agreements of the events they took part in.
+    #[serde(flatten)]
+    pub involvement: InvolvementDto,
     pub html_url: String,
     pub api_url: String,
 }
@@ -171,12 +204,7 @@ pub async fn official(
                 basis: r.basis,
             })
             .collect(),
-        events: involved
-            .events
-            .into_iter()
-            .map(EventSummary::from)
-            .collect(),
-        events_total: involved.events_total,
+        involvement: InvolvementDto::from(involved),
         quotes: record.quotes.into_iter().map(QuoteDto::from).collect(),
         met_with: record
             .met_with
@@ -184,17 +212,6 @@ pub async fn official(
             .map(CountedLink::official)
             .collect(),
         topics: record.topics.into_iter().map(CountedLink::topic).collect(),
-        agreements: involved
-            .agreements
-            .into_iter()
-            .map(AgreementDto::from)
-            .collect(),
-        notes: involved.notes.into_iter().map(NoteDto::from).collect(),
-        citations: involved
-            .citations
-            .into_iter()
-            .map(CitedParagraphDto::from)
-            .collect(),
         html_url: format!("/officials/{}", person.slug),
         api_url: format!("/api/v1/officials/{}", person.slug),
         slug: person.slug,
@@ -241,13 +258,9 @@ pub struct TopicDetail {
     pub slug: String,
     pub name: String,
     pub summary: String,
-    /// Its latest events (at most 100), in timeline order; `events_total` counts them all.
-    pub events: Vec<EventSummary>,
-    pub events_total: i64,
     pub officials: Vec<CountedLink>,
-    pub agreements: Vec<AgreementDto>,
-    pub notes: Vec<NoteDto>,
-    pub citations: Vec<CitedParagraphDto>,
+    #[serde(flatten)]
+    pub involvement: InvolvementDto,
     pub html_url: String,
     pub api_url: String,
 }
@@ -272,27 +285,11 @@ pub async fn topic(
     let topic = record.topic;
     let involved = record.involvement;
     Ok(Json(TopicDetail {
-        events: involved
-            .events
-            .into_iter()
-            .map(EventSummary::from)
-            .collect(),
-        events_total: involved.events_total,
+        involvement: InvolvementDto::from(involved),
         officials: record
             .officials
             .into_iter()
             .map(CountedLink::official)
-            .collect(),
-        agreements: involved
-            .agreements
-            .into_iter()
-            .map(AgreementDto::from)
-            .collect(),
-        notes: involved.notes.into_iter().map(NoteDto::from).collect(),
-        citations: involved
-            .citations
-            .into_iter()
-            .map(CitedParagraphDto::from)
             .collect(),
         html_url: format!("/topics/{}", topic.slug),
         api_url: format!("/api/v1/topics/{}", topic.slug),
@@ -324,12 +321,8 @@ pub struct OrganizationDetail {
     pub aliases: Vec<String>,
     /// The people who held a title in it.
     pub members: Vec<MemberDto>,
-    /// Its latest events (at most 100), in timeline order; `events_total` counts them all.
-    pub events: Vec<EventSummary>,
-    pub events_total: i64,
-    pub agreements: Vec<AgreementDto>,
-    pub notes: Vec<NoteDto>,
-    pub citations: Vec<CitedParagraphDto>,
+    #[serde(flatten)]
+    pub involvement: InvolvementDto,
     pub html_url: String,
     pub api_url: String,
 }
@@ -367,23 +360,7 @@ pub async fn organization(
                 to: m.end_date,
             })
             .collect(),
-        events: involved
-            .events
-            .into_iter()
-            .map(EventSummary::from)
-            .collect(),
-        events_total: involved.events_total,
-        agreements: involved
-            .agreements
-            .into_iter()
-            .map(AgreementDto::from)
-            .collect(),
-        notes: involved.notes.into_iter().map(NoteDto::from).collect(),
-        citations: involved
-            .citations
-            .into_iter()
-            .map(CitedParagraphDto::from)
-            .collect(),
+        involvement: InvolvementDto::from(involved),
         html_url: format!("/organizations/{}", org.slug),
         api_url: format!("/api/v1/organizations/{}", org.slug),
         slug: org.slug,
