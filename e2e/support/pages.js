@@ -20,6 +20,8 @@ export const PAGES = [
   { name: 'organization', path: '/organizations/us-department-of-commerce' },
   { name: 'agreements', path: '/agreements' },
   { name: 'agreement', path: '/agreements/export-control-information-exchange' },
+  // Two due windows, the status following one of them.
+  { name: 'agreement-windows', path: '/agreements/tourism-meeting-early-2024' },
   { name: 'readouts', path: '/readouts' },
   { name: 'readouts-filtered', path: '/readouts?official=gina-raimondo&topic=export-controls' },
   { name: 'changes', path: '/changes' },
