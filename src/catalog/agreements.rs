@@ -14,7 +14,7 @@ use crate::db::annotations::{self, CitedParagraph, NoteRow, Subject};
 use crate::db::events::Side;
 use crate::db::{Named, topics};
 use crate::domain::commitment::{self, FollowUp, RULES};
-use crate::domain::date::{day_label, parse_day, today};
+use crate::domain::date::{parse_day, stored_day_label, today};
 use crate::domain::filter::AgreementFilter;
 use crate::domain::{AgreementKind, CommitmentStatus, FilterError, FollowUpEffect};
 use crate::error::Result;
@@ -128,10 +128,10 @@ fn reason(status: CommitmentStatus, row: &AgreementRow, latest: Option<&FollowUp
 
 /// "No record found (searched 30 November 2026)", for the day the curators last looked.
 fn no_record_found(searched_on: &str) -> String {
-    let day = parse_day(searched_on)
-        .map(day_label)
-        .unwrap_or_else(|_| searched_on.to_owned());
-    format!("No record found (searched {day})")
+    format!(
+        "No record found (searched {})",
+        stored_day_label(searched_on)
+    )
 }
 
 /// Judges each agreement against today's date, with one query for all their follow-ups.

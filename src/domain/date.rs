@@ -140,6 +140,12 @@ pub fn month_name(month: Month) -> &'static str {
     }
 }
 
+/// A stored `YYYY-MM-DD` day in words ("28 August 2023"); text that is not such a day is
+/// returned as it is.
+pub fn stored_day_label(text: &str) -> String {
+    parse_day(text).map_or_else(|_| text.to_owned(), day_label)
+}
+
 /// "28 August 2023".
 pub fn day_label(date: Date) -> String {
     format!(
@@ -319,6 +325,13 @@ impl FuzzyDate {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn a_stored_day_reads_in_words_and_other_text_is_kept() {
+        assert_eq!(stored_day_label("2023-08-28"), "28 August 2023");
+        assert_eq!(stored_day_label("2023-08"), "2023-08");
+        assert_eq!(stored_day_label("2023-02-30"), "2023-02-30");
+    }
 
     fn parsed(input: &str) -> FuzzyDate {
         FuzzyDate::parse(input).unwrap_or_else(|e| panic!("{input}: {e}"))

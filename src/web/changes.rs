@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::response::Html;
 
 use crate::db::revisions::{self, ChangeRow, RevisionRow};
-use crate::domain::date::{day_label, parse_day};
+use crate::domain::date::stored_day_label;
 use crate::error::Result;
 use crate::state::AppState;
 
@@ -66,9 +66,7 @@ pub async fn index(State(state): State<AppState>) -> Result<Html<String>> {
                 .map(view)
                 .collect();
             RevisionView {
-                date: parse_day(row.day())
-                    .map(day_label)
-                    .unwrap_or_else(|_| row.day().to_owned()),
+                date: stored_day_label(row.day()),
                 time: row.changed_at.get(11..16).unwrap_or_default().to_owned(),
                 changes: mine,
                 row,

@@ -2,7 +2,7 @@
 //! BibTeX and CSL-JSON.
 
 use crate::db::revisions;
-use crate::domain::date::{day_label, parse_day};
+use crate::domain::date::parse_day;
 use crate::error::Result;
 use crate::state::AppState;
 
@@ -64,11 +64,7 @@ impl CiteThis {
         let changed = revisions::last_change(&state.db, cited.record_type, cited.slug).await?;
         let permalink = format!("{}{}", state.public_url.trim_end_matches('/'), cited.path);
         let today = crate::domain::date::iso(crate::domain::date::today());
-        let label = |iso: &str| {
-            parse_day(iso)
-                .map(day_label)
-                .unwrap_or_else(|_| iso.to_owned())
-        };
+        let label = crate::domain::date::stored_day_label;
         let version = changed.as_ref().or(latest.as_ref());
         let revision_text = version
             .map(|r| format!("data revision {} of {}", r.id, label(r.day())))

@@ -185,9 +185,7 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
         follows_up: r.follows_up,
         accounts: AccountsView::of(&r.accounts),
         accounts_searched: r.event.accounts_searched_on.as_deref().map(|on| {
-            let day = crate::domain::date::parse_day(on)
-                .map(crate::domain::date::day_label)
-                .unwrap_or_else(|_| on.to_owned());
+            let day = crate::domain::date::stored_day_label(on);
             let looked_for = r.event.accounts_searched_for.as_deref().unwrap_or_default();
             format!("None found (searched {day} for {looked_for}).")
         }),

@@ -4,7 +4,7 @@
 use crate::db::Named;
 use crate::db::annotations::{CitedParagraph, NoteRow};
 use crate::db::events::{EventListRow, QuoteRow};
-use crate::domain::date::{day_label, month_name, parse_day};
+use crate::domain::date::{month_name, parse_day, stored_day_label};
 use crate::domain::{EventKind, NoteKind, Precision, TextKind};
 
 /// The label of a stored vocabulary value, or the value itself if it is not one we know.
@@ -34,9 +34,7 @@ pub fn published(
 ) -> (String, Option<String>) {
     let label = match label {
         Some(label) => label.to_owned(),
-        None => parse_day(start)
-            .map(day_label)
-            .unwrap_or_else(|_| start.to_owned()),
+        None => stored_day_label(start),
     };
     (label, datetime(start, end.unwrap_or(start), precision))
 }
@@ -64,7 +62,7 @@ pub fn precision_description(precision: &str) -> String {
 
 /// "3 March 2021 – 20 January 2025", "since 11 March 2023": when a role was held.
 pub fn role_period(start: Option<&str>, end: Option<&str>) -> String {
-    let label = |d: &str| parse_day(d).map(day_label).unwrap_or_else(|_| d.to_owned());
+    let label = stored_day_label;
     match (start, end) {
         (Some(s), Some(e)) => format!("{} – {}", label(s), label(e)),
         (Some(s), None) => format!("since {}", label(s)),
