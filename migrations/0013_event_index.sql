@@ -3,9 +3,9 @@
 -- Every import (and `generate`) builds the index of its events from the rows inside its write
 -- transaction and stores it here, replacing the previous revision's, so the index and the rows
 -- commit together (src/db/index.rs). A server loads it at start-up and after each import,
--- rather than reading it from every event and link: one row per column of the events in the
--- timeline's order (little-endian integers; `names` holds the names the codes stand for, as
--- JSON), and one per filter value with its events as a serialized roaring bitmap of ranks
+-- rather than reading it from every event and link: the columns of the events in the
+-- timeline's order, little-endian integers in rows of 16,384 values (`value` numbers the row;
+-- `names` holds the names the codes stand for and the count, as JSON), and one row per filter value with its events as a serialized roaring bitmap of ranks
 -- (`person`, `topic`, `organization`, `country` by record id; `kind_events` by kind code).
 CREATE TABLE event_index (
     revision INTEGER NOT NULL REFERENCES revisions (id),

@@ -92,7 +92,7 @@ struct Columns {
     end: Vec<i32>,
     kind: Vec<u8>,
     class: Vec<u8>,
-    label: Vec<u32>,
+    label: Vec<u16>,
     kinds: Vec<String>,
     classes: Vec<String>,
     labels: Vec<String>,
@@ -103,15 +103,24 @@ fn bytes_of<const N: usize>(values: impl Iterator<Item = [u8; N]>) -> Vec<u8> {
     values.flatten().collect()
 }
 
-/// A column from its little-endian bytes.
-fn words<T>(data: &[u8], from: fn([u8; 4]) -> T) -> Result<Vec<T>, BuildError> {
-    if !data.len().is_multiple_of(4) {
+/// Values per stored row of a column: a row is read (and copied) whole, so rows stay small and
+/// loading holds little besides the index itself.
+const COLUMN_CHUNK: usize = 16_384;
+
+/// Appends a column's values from their little-endian bytes.
+fn append<T, const N: usize>(
+    out: &mut Vec<T>,
+    data: &[u8],
+    from: fn([u8; N]) -> T,
+) -> Result<(), BuildError> {
+    if !data.len().is_multiple_of(N) {
         return Err(BuildError::Shape);
     }
-    Ok(data
-        .chunks_exact(4)
-        .map(|c| from([c[0], c[1], c[2], c[3]]))
-        .collect())
+    for chunk in data.chunks_exact(N) {
+        let bytes = <[u8; N]>::try_from(chunk).map_err(|_| BuildError::Shape)?;
+        out.push(from(bytes));
+    }
+    Ok(())
 }
 
 fn bitmap_bytes(set: &RoaringBitmap) -> Result<Vec<u8>, BuildError> {
@@ -240,7 +249,7 @@ pub struct EventIndex {
     end: Vec<i32>,
     kind: Vec<u8>,
     class: Vec<u8>,
-    label: Vec<u32>,
+    label: Vec<u16>,
     kinds: Vec<String>,
     classes: Vec<String>,
     labels: Vec<String>,
@@ -325,7 +334,7 @@ pub enum BuildError {
     Date { id: i64 },
     #[error("event id {id} is beyond what the index holds (2^32)")]
     LargeId { id: i64 },
-    #[error("more than 255 kinds or classes of event")]
+    #[error("more than 255 kinds or classes of event, or 65,536 date labels")]
     TooManyCodes,
     #[error("the database answered in an unexpected shape")]
     Shape,
@@ -427,7 +436,7 @@ impl EventIndex {
                 let c = classes.code(c);
                 kind.push(u8::try_from(k).map_err(|_| BuildError::TooManyCodes)?);
                 class.push(u8::try_from(c).map_err(|_| BuildError::TooManyCodes)?);
-                label.push(labels.code(l));
+                label.push(u16::try_from(labels.code(l)).map_err(|_| BuildError::TooManyCodes)?);
             }
         }
         let mut index = Self::from_columns(
@@ -552,25 +561,35 @@ impl EventIndex {
         sqlx::query("DELETE FROM event_index")
             .execute(&mut *conn)
             .await?;
-        let names = serde_json::to_vec(&(&self.kinds, &self.classes, &self.labels))
+        let names = serde_json::to_vec(&(&self.kinds, &self.classes, &self.labels, self.len()))
             .map_err(|_| BuildError::Shape)?;
-        let columns: [(&str, Vec<u8>); 7] = [
-            ("names", names),
-            ("ids", bytes_of(self.ids.iter().map(|v| v.to_le_bytes()))),
-            (
-                "start",
-                bytes_of(self.start.iter().map(|v| v.to_le_bytes())),
-            ),
-            ("end", bytes_of(self.end.iter().map(|v| v.to_le_bytes()))),
-            ("kind_codes", self.kind.clone()),
-            ("class", self.class.clone()),
-            (
-                "label",
-                bytes_of(self.label.iter().map(|v| v.to_le_bytes())),
-            ),
-        ];
-        for (part, data) in columns {
-            insert_part(conn, self.revision, part, 0, &data).await?;
+        insert_part(conn, self.revision, "names", 0, &names).await?;
+        for at in (0..self.len()).step_by(COLUMN_CHUNK) {
+            let range = at..(at + COLUMN_CHUNK).min(self.len());
+            let chunk = (at / COLUMN_CHUNK) as i64;
+            let columns: [(&str, Vec<u8>); 6] = [
+                (
+                    "ids",
+                    bytes_of(self.ids[range.clone()].iter().map(|v| v.to_le_bytes())),
+                ),
+                (
+                    "start",
+                    bytes_of(self.start[range.clone()].iter().map(|v| v.to_le_bytes())),
+                ),
+                (
+                    "end",
+                    bytes_of(self.end[range.clone()].iter().map(|v| v.to_le_bytes())),
+                ),
+                ("kind_codes", self.kind[range.clone()].to_vec()),
+                ("class", self.class[range.clone()].to_vec()),
+                (
+                    "label",
+                    bytes_of(self.label[range].iter().map(|v| v.to_le_bytes())),
+                ),
+            ];
+            for (part, data) in columns {
+                insert_part(conn, self.revision, part, chunk, &data).await?;
+            }
         }
         for (part, map) in [
             ("person", &self.people),
@@ -612,13 +631,19 @@ impl EventIndex {
         let Some(names) = names else {
             return Ok(None);
         };
-        let (kinds, classes, labels): (Vec<String>, Vec<String>, Vec<String>) =
+        let (kinds, classes, labels, n): (Vec<String>, Vec<String>, Vec<String>, usize) =
             serde_json::from_slice(&names).map_err(|_| BuildError::Shape)?;
+        // Sized once: vectors grown by doubling would leave the allocator holding the halves.
         let mut columns = Columns {
+            ids: Vec::with_capacity(n),
+            start: Vec::with_capacity(n),
+            end: Vec::with_capacity(n),
+            kind: Vec::with_capacity(n),
+            class: Vec::with_capacity(n),
+            label: Vec::with_capacity(n),
             kinds,
             classes,
             labels,
-            ..Columns::default()
         };
         let mut people = HashMap::new();
         let mut topics = HashMap::new();
@@ -627,34 +652,35 @@ impl EventIndex {
         let mut kind_events: Vec<(i64, Arc<RoaringBitmap>)> = Vec::new();
         {
             let mut rows = sqlx::query_as::<_, (String, i64, Vec<u8>)>(
-                "SELECT part, value, data FROM event_index WHERE revision = ?1 AND part <> 'names'",
+                "SELECT part, value, data FROM event_index WHERE revision = ?1 AND part <> 'names'
+                  ORDER BY part, value",
             )
             .bind(revision)
             .fetch(&mut *conn);
             while let Some((part, value, data)) = rows.try_next().await? {
                 let map = match part.as_str() {
                     "ids" => {
-                        columns.ids = words(&data, u32::from_le_bytes)?;
+                        append(&mut columns.ids, &data, u32::from_le_bytes)?;
                         continue;
                     }
                     "start" => {
-                        columns.start = words(&data, i32::from_le_bytes)?;
+                        append(&mut columns.start, &data, i32::from_le_bytes)?;
                         continue;
                     }
                     "end" => {
-                        columns.end = words(&data, i32::from_le_bytes)?;
+                        append(&mut columns.end, &data, i32::from_le_bytes)?;
                         continue;
                     }
                     "label" => {
-                        columns.label = words(&data, u32::from_le_bytes)?;
+                        append(&mut columns.label, &data, u16::from_le_bytes)?;
                         continue;
                     }
                     "kind_codes" => {
-                        columns.kind = data;
+                        columns.kind.extend_from_slice(&data);
                         continue;
                     }
                     "class" => {
-                        columns.class = data;
+                        columns.class.extend_from_slice(&data);
                         continue;
                     }
                     "person" => &mut people,
@@ -670,7 +696,9 @@ impl EventIndex {
                 map.insert(value, Arc::new(bitmap_of(&data)?));
             }
         }
-        let n = columns.ids.len();
+        if columns.ids.len() != n {
+            return Err(BuildError::Shape);
+        }
         if [
             columns.start.len(),
             columns.end.len(),
@@ -765,7 +793,7 @@ impl EventIndex {
             + (self.start.capacity() + self.end.capacity()) * 4
             + self.kind.capacity()
             + self.class.capacity()
-            + self.label.capacity() * 4
+            + self.label.capacity() * 2
             + self.labels.iter().map(|l| l.capacity() + 24).sum::<usize>()
             + bitmaps(&self.people)
             + bitmaps(&self.topics)
@@ -1270,7 +1298,15 @@ impl SharedIndex {
         .await?;
         if stored || revision == 0 {
             drop(tx);
-            return Ok(self.snapshot(pool).await?.index);
+            match self.snapshot(pool).await {
+                Ok(snapshot) => return Ok(snapshot.index),
+                // Stored in a shape this version does not read: stored again below.
+                Err(BuildError::Shape) => {
+                    tracing::warn!("the stored event index is of another shape; storing it again");
+                    tx = pool.begin().await?;
+                }
+                Err(error) => return Err(error),
+            }
         }
         let index = EventIndex::build(&mut tx).await?;
         match index.store(&mut tx).await {
