@@ -90,10 +90,6 @@ pub struct ServeArgs {
     /// (for measuring first views).
     #[arg(long, env = "TRADEWATCH_PAGE_CACHE_MIB", default_value_t = crate::http::page_cache::DEFAULT_MAX_BYTES / (1024 * 1024))]
     pub page_cache_mib: usize,
-    /// Answer every query from SQLite alone, without the in-memory event index (it takes about
-    /// 40 MiB and a few seconds to read per million events).
-    #[arg(long, env = "TRADEWATCH_NO_INDEX")]
-    pub no_index: bool,
     /// Also serve /metrics (Prometheus text format) on this address, and only there; it is
     /// never served on the public address.
     #[arg(long, env = "TRADEWATCH_METRICS_BIND")]
@@ -236,15 +232,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let connection_limits = args.connection_limits();
     tracing::info!(?limits, ?connection_limits, "limits");
     tracing::info!("tradewatch is serving at http://{local}");
-    let mut state = AppState::new(pool.clone())
+    let state = AppState::new(pool.clone())
         .with_static_dir(args.static_dir)
         .with_public_url(&public_url)
         .with_page_cache_bytes(args.page_cache_mib.saturating_mul(1024 * 1024));
-    if args.no_index {
-        state = state.without_index();
-    }
-    // The event index is read in the background; until it is ready, SQLite answers alone.
-    state.index.for_latest(&pool).await;
+    // The event index of the latest revision, loaded before serving (built and stored first if
+    // the database holds none for it: one written before indexes were stored).
+    let index = state.index.prepare(&pool).await?;
+    index.warm();
     // The agreements are judged once per revision; do it now rather than in a first request.
     let (agreements, warm) = (state.agreements.clone(), pool.clone());
     tokio::spawn(async move {

@@ -29,6 +29,15 @@ pub enum Error {
     Unavailable(&'static str),
 }
 
+impl From<crate::db::index::BuildError> for Error {
+    fn from(error: crate::db::index::BuildError) -> Self {
+        match error {
+            crate::db::index::BuildError::Database(e) => Self::Database(e),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
 /// How long an overloaded server asks a client to wait before trying again, in seconds.
 pub const RETRY_AFTER_SECONDS: &str = "1";
 

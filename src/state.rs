@@ -31,7 +31,7 @@ pub struct Shared {
     pub public_url: Arc<str>,
     /// Rendered pages, until the data changes.
     pub pages: Arc<crate::http::page_cache::PageCache>,
-    /// The events of the latest revision, indexed in memory for the timeline's queries.
+    /// The event index of the latest revision, loaded from the database: the timeline's engine.
     pub index: Arc<crate::db::index::SharedIndex>,
     /// Pages being built at once. Building is CPU work: more builds than about twice the cores
     /// only hold more memory each while they wait for a core, so the rest wait here, holding
@@ -69,12 +69,6 @@ impl AppState {
 
     pub fn with_page_cache_bytes(mut self, bytes: usize) -> Self {
         self.parts().pages = Arc::new(crate::http::page_cache::PageCache::with_max_bytes(bytes));
-        self
-    }
-
-    /// Answers every query from SQLite alone, without the in-memory event index.
-    pub fn without_index(mut self) -> Self {
-        self.parts().index = Arc::new(crate::db::index::SharedIndex::disabled());
         self
     }
 

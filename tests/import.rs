@@ -584,7 +584,7 @@ async fn the_import_command_reports_every_error_and_writes_nothing() {
         "{progress}"
     );
     assert!(
-        progress.contains("import: indexing: 2 of 2 steps (100%)"),
+        progress.contains("import: indexing: 3 of 3 steps (100%)"),
         "{progress}"
     );
 }

@@ -55,14 +55,15 @@ pub async fn events(
     RawQuery(query): RawQuery,
 ) -> ApiResult<Response> {
     let filter = TimelineFilter::from_query(query.as_deref().unwrap_or_default())?;
-    let resolved = events::resolve(&state.db, &state.index, &filter).await?;
+    let mut snapshot = state.index.snapshot(&state.db).await.map_err(Error::from)?;
+    let resolved = events::resolve(&mut snapshot.tx, snapshot.index.clone(), &filter).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let csv_err = |e: csv::Error| Error::Internal(e.to_string());
     out.write_record(EVENTS.header()).map_err(csv_err)?;
     let mut cursor: Option<Cursor> = None;
     loop {
         let rows = events::page(
-            &state.db,
+            &mut snapshot.tx,
             &resolved,
             cursor.as_ref().map(|c| (c, events::Side::After)),
             PAGE,

@@ -11,6 +11,7 @@ use time::{Duration, OffsetDateTime};
 use super::ApiResult;
 use crate::db::agreements;
 use crate::db::events::{self, Cursor, EventListRow};
+use crate::db::index::Snapshot;
 use crate::db::revisions;
 use crate::domain::date::parse_day;
 use crate::domain::filter::Sort;
@@ -48,20 +49,23 @@ fn rfc3339_or_epoch(value: Option<&String>) -> String {
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned())
 }
 
+/// The filter, resolved in a snapshot whose transaction then reads its rows.
 async fn filtered(
     state: &AppState,
     query: &str,
-) -> ApiResult<(TimelineFilter, events::EventQuery)> {
+) -> ApiResult<(TimelineFilter, events::EventQuery, Snapshot)> {
     let filter = TimelineFilter::from_query(query)?;
-    let resolved = events::resolve(&state.db, &state.index, &filter).await?;
-    Ok((filter, resolved))
+    let mut snapshot = state.index.snapshot(&state.db).await.map_err(Error::from)?;
+    let resolved = events::resolve(&mut snapshot.tx, snapshot.index.clone(), &filter).await?;
+    Ok((filter, resolved, snapshot))
 }
 
 /// `/feed.atom?…`: the newest events of a filtered timeline, newest first.
 pub async fn atom(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Response> {
-    let (filter, mut resolved) = filtered(&state, query.as_deref().unwrap_or_default()).await?;
+    let (filter, mut resolved, mut snapshot) =
+        filtered(&state, query.as_deref().unwrap_or_default()).await?;
     resolved.sort = Sort::Desc;
-    let rows = events::page(&state.db, &resolved, None, FEED_ENTRIES).await?;
+    let rows = events::page(&mut snapshot.tx, &resolved, None, FEED_ENTRIES).await?;
     let updates = revisions::event_updates(&state.db).await?;
     let latest = revisions::latest(&state.db).await?.map(|r| r.changed_at);
     let canonical = filter.query_string();
@@ -199,7 +203,8 @@ pub async fn calendar(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Response> {
-    let (filter, resolved) = filtered(&state, query.as_deref().unwrap_or_default()).await?;
+    let (filter, resolved, mut snapshot) =
+        filtered(&state, query.as_deref().unwrap_or_default()).await?;
     let updates = revisions::event_updates(&state.db).await?;
     let latest = revisions::latest(&state.db).await?.map(|r| r.changed_at);
     let base = state.public_url.as_ref();
@@ -212,7 +217,7 @@ pub async fn calendar(
     let mut cursor: Option<Cursor> = None;
     loop {
         let rows: Vec<EventListRow> = events::page(
-            &state.db,
+            &mut snapshot.tx,
             &resolved,
             cursor.as_ref().map(|c| (c, events::Side::After)),
             1000,

@@ -258,7 +258,7 @@ pub async fn list(
     let position = page_cursor(&own, Cursor::decode)?.map(|c| (c, Side::After));
     let filter = ReadoutFilter::from_pairs(rest)?;
     let position = position.as_ref().map(|(c, side)| (c, *side));
-    let page = catalog::readouts::page(&state.db, &filter, position, limit).await?;
+    let page = catalog::readouts::page(&state.db, &state.index, &filter, position, limit).await?;
     let canonical = filter.query_string();
     let next = page
         .next()
@@ -279,7 +279,7 @@ pub async fn list(
 /// `/readouts.csv?…`: one row per event of the readouts list, in its order.
 pub async fn csv(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Response> {
     let filter = ReadoutFilter::from_query(query.as_deref().unwrap_or_default())?;
-    let rows = catalog::readouts::both_sides(&state.db, &filter).await?;
+    let rows = catalog::readouts::both_sides(&state.db, &state.index, &filter).await?;
     let csv_err = |e: csv::Error| Error::Internal(e.to_string());
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(READOUTS.header()).map_err(csv_err)?;

@@ -35,14 +35,14 @@ async fn involvement(
     (link, subject, id): (Link, Subject, i64),
     agreements: Vec<AgreementRow>,
 ) -> Result<Involvement> {
-    let index = index.for_latest(pool).await;
-    let mut conn = pool.acquire().await?;
+    let mut snapshot = index.snapshot(pool).await?;
+    let conn = &mut *snapshot.tx;
     Ok(Involvement {
-        events_total: events::count_of_record(pool, index.as_deref(), link, id).await?,
-        events: events::of_record(pool, index.as_deref(), link, id).await?,
-        agreements: judged(&mut conn, agreements).await?,
-        notes: annotations::notes(&mut conn, subject, id).await?,
-        citations: annotations::citations(&mut conn, subject, id).await?,
+        events_total: events::count_of_record(&snapshot.index, link, id),
+        events: events::of_record(conn, &snapshot.index, link, id).await?,
+        agreements: judged(conn, agreements).await?,
+        notes: annotations::notes(conn, subject, id).await?,
+        citations: annotations::citations(conn, subject, id).await?,
     })
 }
 

@@ -1,10 +1,12 @@
 //! The timeline's question: a filter → its page of events, how many match, and (when asked)
 //! how many each filter value would match. The timeline page (`web::timeline`) and the API's
-//! `/api/v1/events` and `/api/v1/events/facets` render the same answer.
+//! `/api/v1/events` and `/api/v1/events/facets` render the same answer. It is read in one
+//! snapshot: the filter's ids, the page's rows and the index that chose them are of one
+//! revision.
 
 use std::sync::Arc;
 
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::db::Counted;
 use crate::db::events::{self, Cursor, EventListRow, EventQuery, Facet, Side};
@@ -38,9 +40,9 @@ pub struct Facets {
     pub countries: Vec<Counted>,
 }
 
-/// The answer: the resolved filter (which the charts draw from), how many events match, and
-/// what was asked for.
-#[derive(Debug, Default)]
+/// The answer: the resolved filter (which the charts draw from, with its index), how many
+/// events match, and what was asked for.
+#[derive(Debug)]
 pub struct Timeline {
     pub resolved: EventQuery,
     pub total: i64,
@@ -55,18 +57,19 @@ pub async fn timeline(
     filter: &TimelineFilter,
     ask: Ask<'_>,
 ) -> Result<Timeline> {
-    let resolved = events::resolve(pool, index, filter).await?;
-    let total = events::count_matching(pool, &resolved).await?;
+    let mut snapshot = index.snapshot(pool).await?;
+    let resolved = events::resolve(&mut snapshot.tx, snapshot.index, filter).await?;
+    let total = events::count_matching(&resolved);
     let page = match ask.page {
-        Some((at, limit)) => page(pool, &resolved, at, limit).await?,
+        Some((at, limit)) => page(&mut snapshot.tx, &resolved, at, limit).await?,
         None => Page::default(),
     };
     let facets = if ask.facets {
         Facets {
-            officials: events::facet_counts(pool, &resolved, Facet::Officials).await?,
-            topics: events::facet_counts(pool, &resolved, Facet::Topics).await?,
-            kinds: events::facet_counts(pool, &resolved, Facet::Kinds).await?,
-            countries: events::facet_counts(pool, &resolved, Facet::Countries).await?,
+            officials: events::facet_counts(&resolved, Facet::Officials),
+            topics: events::facet_counts(&resolved, Facet::Topics),
+            kinds: events::facet_counts(&resolved, Facet::Kinds),
+            countries: events::facet_counts(&resolved, Facet::Countries),
         }
     } else {
         Facets::default()
@@ -82,13 +85,13 @@ pub async fn timeline(
 /// At most `limit` events after (or before) `at`, by keyset. One more row than the page holds
 /// is read: it says whether a page lies beyond this one.
 async fn page(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     resolved: &EventQuery,
     at: Option<(&Cursor, Side)>,
     limit: usize,
 ) -> Result<Page> {
     let wanted = i64::try_from(limit).unwrap_or(i64::MAX - 1);
-    let mut rows = events::page(pool, resolved, at, wanted + 1).await?;
+    let mut rows = events::page(conn, resolved, at, wanted + 1).await?;
     let beyond = rows.len() > limit;
     if beyond {
         // The extra row is the one furthest from the cursor.

@@ -1,20 +1,17 @@
-//! The maintained event counts per filter value (`event_value_counts`) and per pair of values
-//! (`event_pair_counts`), the longest date span and the first and last day
-//! (`event_date_bounds`), and the chart's counts per period and span (`event_period_counts`,
-//! `event_span_counts`), rebuilt from the tables inside every import's transaction so they never
-//! disagree with them.
+//! The maintained event counts per filter value (`event_value_counts`: the facets' options and
+//! their names, the graph's officials) and per pair of values (`event_pair_counts`: an
+//! official's companions and topics, a topic's officials, the graph's edges), rebuilt from the
+//! tables inside every import's transaction so they never disagree with them. The timeline's
+//! counts and chart are the event index's (`db::index`), not these.
 
 use sqlx::SqliteConnection;
 
-/// Recounts the events of every filter value and pair of values, the total, and the longest span.
+/// Recounts the events of every filter value and pair of values, and the total.
 pub async fn rebuild(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
     // Migration 0004 fills the table once with the same statements; keep them in step.
     for statement in [
         "DELETE FROM event_value_counts",
         "DELETE FROM event_pair_counts",
-        "DELETE FROM event_date_bounds",
-        "DELETE FROM event_period_counts",
-        "DELETE FROM event_span_counts",
         "INSERT INTO event_value_counts (facet, slug, value_id, name, count)
          SELECT 'all', 'all', 0, 'all', COUNT(*) FROM events",
         "INSERT INTO event_value_counts (facet, slug, value_id, name, count)
@@ -41,14 +38,6 @@ pub async fn rebuild(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
          SELECT 'kind', g.a, 'country', lb.slug, g.n FROM (SELECT x.kind AS a, y.country_id AS b, COUNT(*) AS n FROM events x JOIN event_countries y ON y.event_id = x.id GROUP BY x.kind, y.country_id) g JOIN countries lb ON lb.id = g.b",
         "INSERT INTO event_pair_counts (facet, slug, other_facet, other_slug, count)
          SELECT other_facet, other_slug, facet, slug, count FROM event_pair_counts WHERE facet <> other_facet",
-        "INSERT INTO event_date_bounds (id, max_span_days, first_day, last_day)
-         SELECT 1, CAST(coalesce(MAX(julianday(date_end) - julianday(date_start)), 0) AS INTEGER) + 1, MIN(date_start), MAX(date_end) FROM events",
-        "INSERT INTO event_period_counts (bin, stack, period, series, count) SELECT 'month', 'class', substr(date_start, 1, 7), class, COUNT(*) FROM events WHERE substr(date_start, 1, 7) = substr(date_end, 1, 7) GROUP BY 3, 4",
-        "INSERT INTO event_period_counts (bin, stack, period, series, count) SELECT 'month', 'kind', substr(date_start, 1, 7), kind, COUNT(*) FROM events WHERE substr(date_start, 1, 7) = substr(date_end, 1, 7) GROUP BY 3, 4",
-        "INSERT INTO event_period_counts (bin, stack, period, series, count) SELECT 'year', 'class', substr(date_start, 1, 4), class, COUNT(*) FROM events WHERE substr(date_start, 1, 4) = substr(date_end, 1, 4) GROUP BY 3, 4",
-        "INSERT INTO event_period_counts (bin, stack, period, series, count) SELECT 'year', 'kind', substr(date_start, 1, 4), kind, COUNT(*) FROM events WHERE substr(date_start, 1, 4) = substr(date_end, 1, 4) GROUP BY 3, 4",
-        "INSERT INTO event_span_counts (bin, date_start, date_end, label, count) SELECT 'month', date_start, date_end, min(date_label), COUNT(*) FROM events WHERE substr(date_start, 1, 7) <> substr(date_end, 1, 7) GROUP BY date_start, date_end",
-        "INSERT INTO event_span_counts (bin, date_start, date_end, label, count) SELECT 'year', date_start, date_end, min(date_label), COUNT(*) FROM events WHERE substr(date_start, 1, 4) <> substr(date_end, 1, 4) GROUP BY date_start, date_end",
     ] {
         sqlx::query(statement).execute(&mut *conn).await?;
     }

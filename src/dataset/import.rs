@@ -974,10 +974,13 @@ pub async fn import_with_progress(
     .execute(&mut *conn)
     .await?;
 
-    progress.stage("import: indexing", "steps", 2);
+    progress.stage("import: indexing", "steps", 3);
     super::search_index::rebuild(conn).await?;
     progress.add(1);
     super::counts::rebuild(conn).await?;
+    progress.add(1);
+    // The event index of the rows just written, stored with them.
+    crate::db::index::rebuild(conn).await?;
     progress.add(1);
     tx.commit().await?;
     // Servers in this process read the latest revision again before their next page.

@@ -43,6 +43,8 @@ pub enum DatasetError {
     Invalid(Vec<ValidationError>),
     #[error("the database refused the import: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("cannot index the imported events: {0}")]
+    Index(#[from] crate::db::index::BuildError),
 }
 
 /// A citation of one numbered text of a source. Every field of a record that holds citations

@@ -37,6 +37,8 @@ pub enum GenerateError {
     BrokenKey(String),
     #[error("the database refused the synthetic archive: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("cannot index the synthetic archive: {0}")]
+    Index(#[from] crate::db::index::BuildError),
 }
 
 /// What was written, and how long it took.
@@ -553,7 +555,7 @@ pub async fn generate_with_progress(
 
     sqlx::query("BEGIN").execute(&mut *conn).await?;
     // The indexes, then the search index (built and optimised) and the counts.
-    progress.stage("generate: indexing", "steps", indexes.len() as u64 + 3);
+    progress.stage("generate: indexing", "steps", indexes.len() as u64 + 4);
     for (_, sql) in &indexes {
         sqlx::query(AssertSqlSafe(sql.clone()))
             .execute(&mut *conn)
@@ -565,6 +567,8 @@ pub async fn generate_with_progress(
     search_index::optimize(&mut conn).await?;
     progress.add(1);
     super::counts::rebuild(&mut conn).await?;
+    progress.add(1);
+    crate::db::index::rebuild(&mut conn).await?;
     progress.add(1);
     sqlx::query("COMMIT").execute(&mut *conn).await?;
     crate::db::revisions::data_changed();

@@ -1,13 +1,15 @@
-//! Events: the filtered timeline, its facet counts, and everything an event page shows.
+//! Events: the filtered timeline, its facet counts, and everything an event page shows. A
+//! filter is answered by the event index (`super::index`); SQLite reads the rows of a page by
+//! id, in the caller's read transaction.
 
 use std::sync::Arc;
 
 use roaring::RoaringBitmap;
 use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
+use super::conditions::push_ids;
 pub use super::conditions::{Conditions, Cursor, Facet, Side};
-use super::conditions::{push_conditions, push_ids, push_order, push_slug};
-use super::index::{EventIndex, Link, SharedIndex};
+use super::index::{EventIndex, Link};
 use super::{Counted, Named};
 use crate::domain::filter::Sort;
 use crate::domain::{FilterError, TimelineFilter, date::iso};
@@ -21,14 +23,12 @@ pub const TIMELINE_PAGE: i64 = 50;
 /// ones, with a link to all of them on the timeline.
 pub const RECORD_EVENTS: i64 = 100;
 
-/// A timeline filter resolved, with the event index that answers it when the index has caught
-/// up with the data. Its conditions are `Conditions` (read through it, as `q.officials`).
-#[derive(Debug, Clone, Default)]
+/// A timeline filter resolved, with the event index that answers it: the index of the revision
+/// its rows are read from. Its conditions are `Conditions` (read through it, as `q.officials`).
+#[derive(Debug, Clone)]
 pub struct EventQuery {
     pub conditions: Conditions,
-    /// The in-memory index of the latest revision, when it is built: the query is then answered
-    /// from it, and SQLite only reads the rows of a page.
-    pub index: Option<Indexed>,
+    pub index: Indexed,
 }
 
 impl std::ops::Deref for EventQuery {
@@ -63,18 +63,19 @@ impl std::fmt::Debug for Indexed {
 }
 
 impl Indexed {
-    /// Indexes `q` on `index`, reading the events its text matches.
+    /// Indexes `q` on `index`, reading the events its text matches and those in force on its
+    /// day, on `conn` (which reads the index's revision).
     pub async fn new(
-        pool: &SqlitePool,
+        conn: &mut SqliteConnection,
         index: Arc<EventIndex>,
-        q: &EventQuery,
+        q: &Conditions,
     ) -> Result<Self, sqlx::Error> {
         let text = match &q.fts {
-            Some(fts) => Some(index.text_matches(pool, fts).await?),
+            Some(fts) => Some(index.text_matches(conn, fts).await?),
             None => None,
         };
         let in_force = match &q.in_force {
-            Some(day) => Some(index.in_force_on(pool, day).await?),
+            Some(day) => Some(index.in_force_on(conn, day).await?),
             None => None,
         };
         Ok(Self {
@@ -85,14 +86,14 @@ impl Indexed {
     }
 
     /// The events matching `q`, leaving out `except`'s condition.
-    pub fn matching(&self, q: &EventQuery, except: Option<Facet>) -> RoaringBitmap {
+    pub fn matching(&self, q: &Conditions, except: Option<Facet>) -> RoaringBitmap {
         self.index
             .matching(q, except, self.text.as_deref(), self.in_force.as_ref())
     }
 }
 
 async fn resolve_slugs(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     table: &'static str,
     param: &'static str,
     what: &str,
@@ -104,7 +105,7 @@ async fn resolve_slugs(
         let sql = format!("SELECT id FROM {table} WHERE slug = ?1");
         match sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql))
             .bind(slug.as_str())
-            .fetch_optional(pool)
+            .fetch_optional(&mut *conn)
             .await?
         {
             Some(id) => ids.push(id),
@@ -118,31 +119,16 @@ async fn resolve_slugs(
     Ok(ids)
 }
 
-/// Resolves a parsed filter against the database; an unknown slug is a bad request. The query
-/// is answered from the event index when the index has caught up with the data.
-#[tracing::instrument(skip(pool, index))]
-pub async fn resolve(
-    pool: &SqlitePool,
-    index: &Arc<SharedIndex>,
+/// A parsed filter's slugs resolved to ids; an unknown slug is a bad request.
+pub async fn resolve_conditions(
+    conn: &mut SqliteConnection,
     filter: &TimelineFilter,
-) -> Result<EventQuery, Error> {
-    let mut q = resolve_without_index(pool, filter).await?;
-    if let Some(built) = index.for_latest(pool).await {
-        q.index = Some(Indexed::new(pool, built, &q).await?);
-    }
-    Ok(q)
-}
-
-/// Resolves a parsed filter for SQLite alone.
-pub async fn resolve_without_index(
-    pool: &SqlitePool,
-    filter: &TimelineFilter,
-) -> Result<EventQuery, Error> {
-    let conditions = Conditions {
-        officials: resolve_slugs(pool, "people", "official", "official", &filter.officials).await?,
-        topics: resolve_slugs(pool, "topics", "topic", "topic", &filter.topics).await?,
+) -> Result<Conditions, Error> {
+    Ok(Conditions {
+        officials: resolve_slugs(conn, "people", "official", "official", &filter.officials).await?,
+        topics: resolve_slugs(conn, "topics", "topic", "topic", &filter.topics).await?,
         kinds: filter.kinds.iter().map(|k| k.as_str()).collect(),
-        countries: resolve_slugs(pool, "countries", "country", "country", &filter.countries)
+        countries: resolve_slugs(conn, "countries", "country", "country", &filter.countries)
             .await?,
         from: filter.from.map(iso),
         to: filter.to.map(iso),
@@ -150,14 +136,20 @@ pub async fn resolve_without_index(
         in_force: filter.in_force.map(iso),
         range: filter.range,
         sort: filter.sort,
-        selectivity: Vec::new(),
-    }
-    .with_selectivity(pool)
-    .await?;
-    Ok(EventQuery {
-        conditions,
-        index: None,
     })
+}
+
+/// Resolves a parsed filter on `conn` and indexes it on `index`, the index of the revision
+/// `conn` reads (`SharedIndex::snapshot` gives both).
+#[tracing::instrument(skip(conn, index))]
+pub async fn resolve(
+    conn: &mut SqliteConnection,
+    index: Arc<EventIndex>,
+    filter: &TimelineFilter,
+) -> Result<EventQuery, Error> {
+    let conditions = resolve_conditions(conn, filter).await?;
+    let index = Indexed::new(conn, index, &conditions).await?;
+    Ok(EventQuery { conditions, index })
 }
 
 /// An event as the timeline and other lists show it.
@@ -229,65 +221,22 @@ impl Cursor {
     }
 }
 
-/// One page of the matching events after (or before) `cursor`, by keyset (never OFFSET), in
-/// the query's order.
-#[tracing::instrument(skip(pool))]
+/// One page of the matching events after (or before) `cursor`, by keyset, in the query's
+/// order: the page's ranks are walked in the index, then its rows read by id on `conn`.
+#[tracing::instrument(skip(conn))]
 pub async fn page(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     q: &EventQuery,
     cursor: Option<(&Cursor, Side)>,
     limit: i64,
 ) -> Result<Vec<EventListRow>, sqlx::Error> {
-    if let Some(indexed) = &q.index {
-        return page_indexed(pool, q, indexed, cursor, limit).await;
-    }
-    // The page's ids are chosen first and only they get their participants, topics and
-    // citations: a sort before the limit would otherwise build every matching row in full.
-    let mut qb = QueryBuilder::new(LIST_COLUMNS);
-    qb.push(" WHERE e.id IN (SELECT e.id FROM events e");
-    push_conditions(&mut qb, q, None);
-    // A page before the cursor is read in reverse order from it, then turned round.
-    let backwards = matches!(cursor, Some((_, Side::Before)));
-    let walk = match (q.sort, backwards) {
-        (Sort::Asc, false) | (Sort::Desc, true) => Sort::Asc,
-        _ => Sort::Desc,
-    };
-    if let Some((c, _)) = cursor {
-        qb.push(match walk {
-            Sort::Asc => " AND (e.date_start, e.date_end, e.slug) > (",
-            Sort::Desc => " AND (e.date_start, e.date_end, e.slug) < (",
-        });
-        qb.push_bind(c.date_start.clone())
-            .push(", ")
-            .push_bind(c.date_end.clone())
-            .push(", ")
-            .push_bind(c.slug.clone())
-            .push(")");
-    }
-    push_order(&mut qb, walk);
-    qb.push(" LIMIT ").push_bind(limit).push(")");
-    push_order(&mut qb, walk);
-    let mut rows: Vec<EventListRow> = qb.build_query_as().fetch_all(pool).await?;
-    if backwards {
-        rows.reverse();
-    }
-    Ok(rows)
-}
-
-/// One page from the index: its ranks are walked in memory, then its rows read by id.
-async fn page_indexed(
-    pool: &SqlitePool,
-    q: &EventQuery,
-    indexed: &Indexed,
-    cursor: Option<(&Cursor, Side)>,
-    limit: i64,
-) -> Result<Vec<EventListRow>, sqlx::Error> {
+    let indexed = &q.index;
     let set = indexed.matching(q, None);
     let backwards = matches!(cursor, Some((_, Side::Before)));
     let ascending = matches!((q.sort, backwards), (Sort::Asc, false) | (Sort::Desc, true));
     let bound = match cursor {
         Some((c, _)) => {
-            let (before, through) = indexed.index.position(pool, c).await?;
+            let (before, through) = indexed.index.position(conn, c).await?;
             // Ascending, the page starts after the cursor; descending, it ends before it.
             Some(if ascending { through } else { before })
         }
@@ -295,7 +244,7 @@ async fn page_indexed(
     };
     let limit = usize::try_from(limit).unwrap_or(0);
     let ids = indexed.index.walk(&set, ascending, bound, limit);
-    let mut rows = rows_by_id(pool, &ids).await?;
+    let mut rows = rows_by_id(conn, &ids).await?;
     if backwards {
         rows.reverse();
     }
@@ -303,7 +252,10 @@ async fn page_indexed(
 }
 
 /// The list rows of `ids`, in the order of `ids`.
-async fn rows_by_id(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<EventListRow>, sqlx::Error> {
+async fn rows_by_id(
+    conn: &mut SqliteConnection,
+    ids: &[i64],
+) -> Result<Vec<EventListRow>, sqlx::Error> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -313,7 +265,7 @@ async fn rows_by_id(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<EventListRow>,
     qb.push(")");
     let rows: Vec<(i64, EventListRow)> = qb
         .build_query_as::<IdRow>()
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?
         .into_iter()
         .map(|r| (r.id, r.row))
@@ -330,192 +282,44 @@ struct IdRow {
     row: EventListRow,
 }
 
-/// How many events match the query. Unfiltered, the maintained total is read, not counted.
-#[tracing::instrument(skip(pool))]
-pub async fn count_matching(pool: &SqlitePool, q: &EventQuery) -> Result<i64, sqlx::Error> {
-    if let Some(indexed) = &q.index {
-        return Ok(indexed.matching(q, None).len() as i64);
-    }
+/// How many events match the query.
+pub fn count_matching(q: &EventQuery) -> i64 {
     if q.is_unfiltered_except(None) {
-        let total: Option<i64> = sqlx::query_scalar(
-            "SELECT count FROM event_value_counts WHERE facet = 'all' AND slug = 'all'",
-        )
-        .fetch_optional(pool)
-        .await?;
-        return Ok(total.unwrap_or(0));
+        return q.index.index.len() as i64;
     }
-    let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM events e");
-    push_conditions(&mut qb, q, None);
-    qb.build_query_scalar().fetch_one(pool).await
+    q.index.matching(q, None).len() as i64
 }
 
 /// The options of one facet with how many events each would match under the other filters.
-/// Every value that has any event is listed, so a selected one stays visible at zero. When the
-/// other filters are empty, or one value, the maintained counts are read; otherwise only the
-/// matching events are counted, each through its own index entries.
-#[tracing::instrument(skip(pool))]
-pub async fn facet_counts(
-    pool: &SqlitePool,
-    q: &EventQuery,
-    facet: Facet,
-) -> Result<Vec<Counted>, sqlx::Error> {
-    let name = facet.name();
-    let order = match facet {
-        Facet::Kinds => "v.slug",
-        _ => "v.name, v.slug",
-    };
+/// Every value that has any event is listed, so a selected one stays visible at zero.
+pub fn facet_counts(q: &EventQuery, facet: Facet) -> Vec<Counted> {
+    let index = &q.index.index;
     if q.is_unfiltered_except(Some(facet)) {
-        return sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT v.slug, v.name, v.count FROM event_value_counts v WHERE v.facet = ?1 ORDER BY {order}"
-        )))
-        .bind(name)
-        .fetch_all(pool)
-        .await;
+        return index.facet_counts(facet, None);
     }
-    if let Some(indexed) = &q.index {
-        return Ok(indexed
-            .index
-            .facet_counts(facet, &indexed.matching(q, Some(facet))));
-    }
-    if let Some((other, value)) = q.single_value(Some(facet)) {
-        let mut qb = QueryBuilder::new(
-            "SELECT v.slug, v.name, coalesce(p.count, 0) AS count FROM event_value_counts v
-               LEFT JOIN event_pair_counts p ON p.facet = ",
-        );
-        qb.push_bind(other.name()).push(" AND p.slug = ");
-        push_slug(&mut qb, other, value);
-        qb.push(" AND p.other_facet = v.facet AND p.other_slug = v.slug WHERE v.facet = ")
-            .push_bind(name)
-            .push(format!(" ORDER BY {order}"));
-        return qb.build_query_as().fetch_all(pool).await;
-    }
-    let mut qb = QueryBuilder::new("WITH matched(id) AS (SELECT e.id FROM events e");
-    push_conditions(&mut qb, q, Some(facet));
-    qb.push(") ");
-    // `counted` yields (key, n) for the matching events; `key` joins the value's row.
-    let (counted, key) = match facet {
-        Facet::Officials => (
-            "SELECT x.person_id AS key, COUNT(*) AS n FROM matched m JOIN event_people x ON x.event_id = m.id GROUP BY x.person_id",
-            "v.value_id",
-        ),
-        Facet::Topics => (
-            "SELECT x.topic_id AS key, COUNT(*) AS n FROM matched m JOIN event_topics x ON x.event_id = m.id GROUP BY x.topic_id",
-            "v.value_id",
-        ),
-        Facet::Countries => (
-            "SELECT x.country_id AS key, COUNT(*) AS n FROM matched m JOIN event_countries x ON x.event_id = m.id GROUP BY x.country_id",
-            "v.value_id",
-        ),
-        Facet::Kinds => (
-            "SELECT e.kind AS key, COUNT(*) AS n FROM matched m JOIN events e ON e.id = m.id GROUP BY e.kind",
-            "v.slug",
-        ),
-    };
-    qb.push(format!(
-        "SELECT v.slug, v.name, coalesce(c.n, 0) AS count FROM event_value_counts v
-           LEFT JOIN ({counted}) c ON c.key = {key}
-          WHERE v.facet = "
-    ));
-    qb.push_bind(name);
-    qb.push(format!(" ORDER BY {order}"));
-    qb.build_query_as().fetch_all(pool).await
-}
-
-impl Link {
-    /// The link table and its record column.
-    fn table(self) -> (&'static str, &'static str) {
-        match self {
-            Link::Person => ("event_people", "person_id"),
-            Link::Topic => ("event_topics", "topic_id"),
-            Link::Organization => ("event_organizations", "organization_id"),
-        }
-    }
+    index.facet_counts(facet, Some(&q.index.matching(q, Some(facet))))
 }
 
 /// The latest `RECORD_EVENTS` events of a record (a person, topic or organisation), in date
-/// order: walked in the index when it is built, else through the link table.
-#[tracing::instrument(skip(pool, index))]
+/// order: walked in `index`, their rows read on `conn` (which reads the index's revision).
+#[tracing::instrument(skip(conn, index))]
 pub async fn of_record(
-    pool: &SqlitePool,
-    index: Option<&EventIndex>,
+    conn: &mut SqliteConnection,
+    index: &EventIndex,
     link: Link,
     id: i64,
 ) -> Result<Vec<EventListRow>, sqlx::Error> {
-    if let Some(index) = index {
-        let none = RoaringBitmap::new();
-        let set = index.events_of(link, id).unwrap_or(&none);
-        let limit = usize::try_from(RECORD_EVENTS).unwrap_or(0);
-        let mut ids = index.walk(set, false, None, limit);
-        ids.reverse();
-        return rows_by_id(pool, &ids).await;
-    }
-    let (table, column) = link.table();
-    of_join(pool, table, column, id).await
+    let none = RoaringBitmap::new();
+    let set = index.events_of(link, id).unwrap_or(&none);
+    let limit = usize::try_from(RECORD_EVENTS).unwrap_or(0);
+    let mut ids = index.walk(set, false, None, limit);
+    ids.reverse();
+    rows_by_id(conn, &ids).await
 }
 
 /// How many events a record has.
-#[tracing::instrument(skip(pool, index))]
-pub async fn count_of_record(
-    pool: &SqlitePool,
-    index: Option<&EventIndex>,
-    link: Link,
-    id: i64,
-) -> Result<i64, sqlx::Error> {
-    if let Some(index) = index {
-        return Ok(index.events_of(link, id).map_or(0, |set| set.len() as i64));
-    }
-    let (table, column) = link.table();
-    count_join(pool, table, column, id).await
-}
-
-/// Counts the entries of the join table's covering index for one id.
-async fn count_join(
-    pool: &SqlitePool,
-    table: &'static str,
-    column: &'static str,
-    id: i64,
-) -> Result<i64, sqlx::Error> {
-    // `table` and `column` are fixed names from the functions above, never input.
-    sqlx::query_scalar(AssertSqlSafe(format!(
-        "SELECT COUNT(*) FROM {table} WHERE {column} = ?1"
-    )))
-    .bind(id)
-    .fetch_one(pool)
-    .await
-}
-
-async fn of_join(
-    pool: &SqlitePool,
-    table: &'static str,
-    column: &'static str,
-    id: i64,
-) -> Result<Vec<EventListRow>, sqlx::Error> {
-    // A value found in at least one event in `DENSE` is read by walking the date index from
-    // the newest event and probing each (about `RECORD_EVENTS * DENSE` probes at most); a
-    // rarer one by listing its events and sorting them (fewer than a `DENSE`th of the archive).
-    const DENSE: i64 = 50;
-    let count = count_join(pool, table, column, id).await?;
-    let all: Option<i64> = sqlx::query_scalar(
-        "SELECT count FROM event_value_counts WHERE facet = 'all' AND slug = 'all'",
-    )
-    .fetch_optional(pool)
-    .await?;
-    let dense = count > RECORD_EVENTS && count * DENSE >= all.unwrap_or(0);
-    // `table` and `column` are fixed names from the functions above, never input.
-    let mut qb = QueryBuilder::new(LIST_COLUMNS);
-    qb.push(" WHERE e.id IN (SELECT e.id FROM events e");
-    qb.push(if dense {
-        format!(" WHERE EXISTS (SELECT 1 FROM {table} x WHERE x.event_id = e.id AND x.{column} = ")
-    } else {
-        format!(" WHERE e.id IN (SELECT event_id FROM {table} WHERE {column} = ")
-    });
-    qb.push_bind(id).push(")");
-    push_order(&mut qb, Sort::Desc);
-    qb.push(" LIMIT ").push_bind(RECORD_EVENTS).push(")");
-    push_order(&mut qb, Sort::Desc);
-    let mut rows: Vec<EventListRow> = qb.build_query_as().fetch_all(pool).await?;
-    rows.reverse();
-    Ok(rows)
+pub fn count_of_record(index: &EventIndex, link: Link, id: i64) -> i64 {
+    index.events_of(link, id).map_or(0, |set| set.len() as i64)
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

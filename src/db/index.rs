@@ -1,20 +1,24 @@
 //! The event index: every event's place in the timeline's order (its rank), its dates, kind,
 //! class and date label, and for every filter value the set of its events as a compressed
-//! bitmap of ranks. It is read from the database in one transaction for one data revision and
-//! then answers the timeline's filters, counts, facets and charts in memory, so their cost
-//! follows the size of the answer (a page of rows, a few hundred counts) rather than of the
-//! archive. The rows themselves are still read from SQLite, by id.
+//! bitmap of ranks. It is the one engine behind the timeline's filters, totals, facets, charts
+//! and record lists: they are answered in memory, so their cost follows the size of the answer
+//! (a page of rows, a few hundred counts) rather than of the archive. The rows of a page are
+//! read from SQLite by id.
 //!
-//! The index of a revision is only used while that revision is the latest: a page built while
-//! an import commits is built again by the caching middleware, so a page never mixes the index
-//! of one revision with the rows of another.
+//! The import (and `generate`) builds the index from the rows inside its write transaction and
+//! stores it in `event_index` (`rebuild`), so the stored index and the rows it describes commit
+//! together. A server loads the stored index at start-up and, after an import, when a request
+//! first reads the new revision (`SharedIndex`). A request reads its revision, its index and its
+//! rows in one read transaction (`SharedIndex::snapshot`): they cannot come from two revisions.
+//! A page that asks more than one question (a record's page and its chart) may still span two
+//! snapshots; the caching middleware builds such a page again when the revision changed under it.
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use roaring::RoaringBitmap;
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 use super::Counted;
 use super::conditions::{Conditions, Cursor, Facet};
@@ -30,65 +34,151 @@ type EventFacts = (i64, String, String, String, String, String, String);
 /// Event ids read per statement when reading a link table: about 4,000 links, 50 KB of text.
 const LINK_SLICE: i64 = 1024;
 
-/// An archive this large in ids per event is not indexed (ids are looked up in a dense table).
-const MAX_ID_SPREAD: i64 = 16;
+/// Ids spread wider than this per event are looked up by binary search rather than in a dense
+/// table.
+const MAX_ID_SPREAD: u64 = 16;
 
-/// A day as a count of days from 1970-01-01 (negative before), from `YYYY-MM-DD`.
-fn day_number(iso: &str) -> Option<i32> {
-    let b = iso.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let digits = |range: std::ops::Range<usize>| -> Option<i64> {
-        let mut n = 0i64;
-        for &c in &b[range] {
-            if !c.is_ascii_digit() {
-                return None;
-            }
-            n = n * 10 + i64::from(c - b'0');
-        }
-        Some(n)
-    };
-    let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    // Howard Hinnant's days_from_civil.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    i32::try_from(era * 146_097 + doe - 719_468).ok()
+/// Ranks by event id: a dense table when ids are close to as many as the events (as the import
+/// and `generate` write them), else the ids sorted beside their ranks.
+enum RankOf {
+    Dense(Vec<u32>),
+    Sparse(Vec<(u32, u32)>),
 }
 
-/// The `(year, month, day)` of a day number (Howard Hinnant's civil_from_days).
-fn civil(day: i32) -> (i32, u32, u32) {
-    let z = i64::from(day) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y as i32, m as u32, d as u32)
+impl RankOf {
+    fn of(ids: &[u32]) -> Self {
+        let max = ids.iter().copied().max().map_or(0, u64::from);
+        if max <= MAX_ID_SPREAD * (ids.len() as u64 + 65_536) {
+            let mut dense = vec![u32::MAX; max as usize + 1];
+            for (rank, id) in ids.iter().enumerate() {
+                dense[*id as usize] = rank as u32;
+            }
+            Self::Dense(dense)
+        } else {
+            let mut pairs: Vec<(u32, u32)> = ids
+                .iter()
+                .enumerate()
+                .map(|(rank, id)| (*id, rank as u32))
+                .collect();
+            pairs.sort_unstable();
+            Self::Sparse(pairs)
+        }
+    }
+
+    fn rank(&self, id: i64) -> Option<u32> {
+        let id = u32::try_from(id).ok()?;
+        match self {
+            Self::Dense(ranks) => ranks.get(id as usize).copied().filter(|r| *r != u32::MAX),
+            Self::Sparse(pairs) => pairs
+                .binary_search_by_key(&id, |(id, _)| *id)
+                .ok()
+                .map(|at| pairs[at].1),
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        match self {
+            Self::Dense(ranks) => ranks.capacity() * 4,
+            Self::Sparse(pairs) => pairs.capacity() * 8,
+        }
+    }
+}
+
+/// The index's columns, by rank, and the names their codes stand for.
+#[derive(Default)]
+struct Columns {
+    ids: Vec<u32>,
+    start: Vec<i32>,
+    end: Vec<i32>,
+    kind: Vec<u8>,
+    class: Vec<u8>,
+    label: Vec<u16>,
+    kinds: Vec<String>,
+    classes: Vec<String>,
+    labels: Vec<String>,
+}
+
+/// Little-endian bytes of a column.
+fn bytes_of<const N: usize>(values: impl Iterator<Item = [u8; N]>) -> Vec<u8> {
+    values.flatten().collect()
+}
+
+/// Values per stored row of a column: a row is read (and copied) whole, so rows stay small and
+/// loading holds little besides the index itself.
+const COLUMN_CHUNK: usize = 16_384;
+
+/// Appends a column's values from their little-endian bytes.
+fn append<T, const N: usize>(
+    out: &mut Vec<T>,
+    data: &[u8],
+    from: fn([u8; N]) -> T,
+) -> Result<(), BuildError> {
+    if !data.len().is_multiple_of(N) {
+        return Err(BuildError::Shape);
+    }
+    for chunk in data.chunks_exact(N) {
+        let bytes = <[u8; N]>::try_from(chunk).map_err(|_| BuildError::Shape)?;
+        out.push(from(bytes));
+    }
+    Ok(())
+}
+
+fn bitmap_bytes(set: &RoaringBitmap) -> Result<Vec<u8>, BuildError> {
+    let mut bytes = Vec::with_capacity(set.serialized_size());
+    set.serialize_into(&mut bytes)
+        .map_err(|_| BuildError::Shape)?;
+    Ok(bytes)
+}
+
+fn bitmap_of(data: &[u8]) -> Result<RoaringBitmap, BuildError> {
+    RoaringBitmap::deserialize_from(data).map_err(|_| BuildError::Shape)
+}
+
+async fn insert_part(
+    conn: &mut SqliteConnection,
+    revision: i64,
+    part: &str,
+    value: i64,
+    data: &[u8],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO event_index (revision, part, value, data) VALUES (?1, ?2, ?3, ?4)")
+        .bind(revision)
+        .bind(part)
+        .bind(value)
+        .bind(data)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The Julian day number of 1970-01-01: the index counts days from there.
+const UNIX_EPOCH_JULIAN_DAY: i32 = 2_440_588;
+
+/// A day as a count of days from 1970-01-01 (negative before), from `YYYY-MM-DD`, read by the
+/// domain's one rule for a stored day.
+fn day_number(iso: &str) -> Option<i32> {
+    crate::domain::date::parse_day(iso)
+        .ok()
+        .map(|date| date.to_julian_day() - UNIX_EPOCH_JULIAN_DAY)
+}
+
+/// The date of a day number.
+fn date_of(day: i32) -> time::Date {
+    time::Date::from_julian_day(day.saturating_add(UNIX_EPOCH_JULIAN_DAY))
+        .unwrap_or(time::Date::MIN)
 }
 
 /// `YYYY-MM-DD` of a day number.
 fn iso_of(day: i32) -> String {
-    let (y, m, d) = civil(day);
-    format!("{y:04}-{m:02}-{d:02}")
+    crate::domain::date::iso(date_of(day))
 }
 
 impl Period {
     /// A number per period, in date order.
     fn key(self, day: i32) -> i32 {
-        let (y, m, _) = civil(day);
+        let (y, m, _) = date_of(day).to_calendar_date();
         match self {
-            Period::Month => y * 12 + (m as i32 - 1),
+            Period::Month => y * 12 + (i32::from(u8::from(m)) - 1),
             Period::Year => y,
         }
     }
@@ -154,18 +244,19 @@ pub struct EventIndex {
     pub revision: i64,
     /// Event ids by rank: the timeline's order, `(date_start, date_end, slug)` ascending.
     ids: Vec<u32>,
-    /// Ranks by event id; `u32::MAX` for an id with no event.
-    rank_of: Vec<u32>,
+    rank_of: RankOf,
     start: Vec<i32>,
     end: Vec<i32>,
     kind: Vec<u8>,
     class: Vec<u8>,
-    label: Vec<u32>,
+    label: Vec<u16>,
     kinds: Vec<String>,
     classes: Vec<String>,
     labels: Vec<String>,
     /// No event's possible dates span more days than this.
     max_span: i32,
+    /// The last day any event may have fallen on.
+    last_end: Option<i32>,
     people: HashMap<i64, Arc<RoaringBitmap>>,
     topics: HashMap<i64, Arc<RoaringBitmap>>,
     organizations: HashMap<i64, Arc<RoaringBitmap>>,
@@ -178,6 +269,16 @@ pub struct EventIndex {
     facet_countries: Vec<FacetValue>,
     /// What recent text filters matched.
     texts: Mutex<TextCache>,
+    /// The chart of the whole archive, worked out once per index.
+    whole: Whole,
+}
+
+/// The unfiltered chart's figures, by period (month, year) and stacking (class, kind): what
+/// the timeline's first page draws, worked out once rather than over every event per request.
+#[derive(Default)]
+struct Whole {
+    per_period: [OnceLock<Vec<PeriodCount>>; 4],
+    spans: [OnceLock<Vec<SpanCount>>; 2],
 }
 
 /// The events matched by the latest `TEXTS` full-text expressions, oldest dropped first, up to
@@ -231,9 +332,9 @@ pub enum BuildError {
     Database(#[from] sqlx::Error),
     #[error("event {id} has a date that is not YYYY-MM-DD")]
     Date { id: i64 },
-    #[error("event ids are too sparse to index ({events} events, ids up to {max_id})")]
-    SparseIds { events: usize, max_id: i64 },
-    #[error("more than 255 kinds or classes of event")]
+    #[error("event id {id} is beyond what the index holds (2^32)")]
+    LargeId { id: i64 },
+    #[error("more than 255 kinds or classes of event, or 65,536 date labels")]
     TooManyCodes,
     #[error("the database answered in an unexpected shape")]
     Shape,
@@ -259,17 +360,15 @@ fn ids_in(list: &str) -> impl Iterator<Item = i64> + '_ {
 }
 
 impl EventIndex {
-    /// Reads the index of the latest revision, in one read transaction.
-    pub async fn build(pool: &SqlitePool) -> Result<Self, BuildError> {
-        let mut tx = pool.begin().await?;
-        let revision: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM revisions")
-            .fetch_one(&mut *tx)
-            .await?;
+    /// Reads the index of the latest revision from the rows, on `conn` (inside the caller's
+    /// transaction: the import's, so the index it stores is of the rows it wrote).
+    pub async fn build(conn: &mut SqliteConnection) -> Result<Self, BuildError> {
+        let revision = latest_revision(conn).await?;
         let max_id: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM events")
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *conn)
             .await?;
         let events: i64 = sqlx::query_scalar("SELECT count(*) FROM events")
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *conn)
             .await?;
         // Sized once: vectors grown by doubling would leave the allocator holding the halves.
         let n = usize::try_from(events).unwrap_or(0);
@@ -298,7 +397,7 @@ impl EventIndex {
                               ORDER BY date_start, date_end, slug LIMIT ?1)",
                 )
                 .bind(EVENT_SLICE)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut *conn)
                 .await?,
                 Some((s, e, slug)) => sqlx::query_scalar(
                     "SELECT json_group_array(json_array(id, date_start, date_end, kind, class, date_label, slug))
@@ -310,7 +409,7 @@ impl EventIndex {
                 .bind(e)
                 .bind(slug)
                 .bind(EVENT_SLICE)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut *conn)
                 .await?,
             };
             let rows: Vec<EventFacts> = slice
@@ -328,10 +427,7 @@ impl EventIndex {
                     return Err(BuildError::Date { id });
                 };
                 let Ok(id) = u32::try_from(id) else {
-                    return Err(BuildError::SparseIds {
-                        events: ids.len(),
-                        max_id,
-                    });
+                    return Err(BuildError::LargeId { id: max_id });
                 };
                 ids.push(id);
                 start.push(s);
@@ -340,29 +436,65 @@ impl EventIndex {
                 let c = classes.code(c);
                 kind.push(u8::try_from(k).map_err(|_| BuildError::TooManyCodes)?);
                 class.push(u8::try_from(c).map_err(|_| BuildError::TooManyCodes)?);
-                label.push(labels.code(l));
+                label.push(u16::try_from(labels.code(l)).map_err(|_| BuildError::TooManyCodes)?);
             }
         }
-        if max_id > MAX_ID_SPREAD * (ids.len() as i64 + 65_536) || max_id >= i64::from(u32::MAX) {
-            return Err(BuildError::SparseIds {
-                events: ids.len(),
-                max_id,
-            });
+        let mut index = Self::from_columns(
+            revision,
+            Columns {
+                ids,
+                start,
+                end,
+                kind,
+                class,
+                label,
+                kinds: kinds.names,
+                classes: classes.names,
+                labels: labels.names,
+            },
+        );
+        index.people = index.read_links(conn, "event_people", "person_id").await?;
+        index.topics = index.read_links(conn, "event_topics", "topic_id").await?;
+        index.organizations = index
+            .read_links(conn, "event_organizations", "organization_id")
+            .await?;
+        index.countries = index
+            .read_links(conn, "event_countries", "country_id")
+            .await?;
+        let mut by_kind = vec![Vec::new(); index.kinds.len()];
+        for (rank, code) in index.kind.iter().enumerate() {
+            by_kind[usize::from(*code)].push(rank as u32);
         }
-        let mut rank_of = vec![u32::MAX; usize::try_from(max_id).unwrap_or(0) + 1];
-        for (rank, id) in ids.iter().enumerate() {
-            if let Some(slot) = rank_of.get_mut(*id as usize) {
-                *slot = rank as u32;
-            }
-        }
+        index.kind_events = by_kind
+            .into_iter()
+            .map(|ranks| Arc::new(compact(ranks)))
+            .collect();
+        index.read_facets(conn).await?;
+        Ok(index)
+    }
+
+    /// An index of these columns, with no record's events yet.
+    fn from_columns(revision: i64, columns: Columns) -> Self {
+        let Columns {
+            ids,
+            start,
+            end,
+            kind,
+            class,
+            label,
+            kinds,
+            classes,
+            labels,
+        } = columns;
+        let rank_of = RankOf::of(&ids);
         let max_span = start
             .iter()
             .zip(&end)
             .map(|(s, e)| e - s)
             .max()
             .unwrap_or(0);
-
-        let mut index = Self {
+        let last_end = end.iter().copied().max();
+        Self {
             revision,
             ids,
             rank_of,
@@ -371,10 +503,11 @@ impl EventIndex {
             kind,
             class,
             label,
-            kinds: kinds.names,
-            classes: classes.names,
-            labels: labels.names,
+            kinds,
+            classes,
+            labels,
             max_span,
+            last_end,
             people: HashMap::new(),
             topics: HashMap::new(),
             organizations: HashMap::new(),
@@ -385,64 +518,217 @@ impl EventIndex {
             facet_kinds: Vec::new(),
             facet_countries: Vec::new(),
             texts: Mutex::default(),
-        };
-        index.people = index
-            .read_links(&mut tx, "event_people", "person_id")
-            .await?;
-        index.topics = index
-            .read_links(&mut tx, "event_topics", "topic_id")
-            .await?;
-        index.organizations = index
-            .read_links(&mut tx, "event_organizations", "organization_id")
-            .await?;
-        index.countries = index
-            .read_links(&mut tx, "event_countries", "country_id")
-            .await?;
-        let mut by_kind = vec![Vec::new(); index.kinds.len()];
-        for (rank, code) in index.kind.iter().enumerate() {
-            by_kind[usize::from(*code)].push(rank as u32);
+            whole: Whole::default(),
         }
-        index.kind_events = by_kind
-            .into_iter()
-            .map(|ranks| Arc::new(compact(ranks)))
-            .collect();
+    }
 
+    /// The facets' options, in the maintained counts' order, each with its events.
+    async fn read_facets(&mut self, conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
         let values: Vec<(String, String, i64, String)> = sqlx::query_as(
             "SELECT facet, slug, value_id, name FROM event_value_counts
               WHERE facet IN ('official', 'topic', 'kind', 'country') ORDER BY facet, name, slug",
         )
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut *conn)
         .await?;
-        tx.commit().await?;
         let empty = Arc::new(RoaringBitmap::new());
         for (facet, slug, value_id, name) in values {
             let events = match facet.as_str() {
-                "official" => index.people.get(&value_id),
-                "topic" => index.topics.get(&value_id),
-                "country" => index.countries.get(&value_id),
-                _ => index
+                "official" => self.people.get(&value_id),
+                "topic" => self.topics.get(&value_id),
+                "country" => self.countries.get(&value_id),
+                _ => self
                     .kinds
                     .iter()
                     .position(|k| *k == slug)
-                    .and_then(|code| index.kind_events.get(code)),
+                    .and_then(|code| self.kind_events.get(code)),
             }
             .cloned()
             .unwrap_or_else(|| empty.clone());
             let list = match facet.as_str() {
-                "official" => &mut index.facet_officials,
-                "topic" => &mut index.facet_topics,
-                "country" => &mut index.facet_countries,
-                _ => &mut index.facet_kinds,
+                "official" => &mut self.facet_officials,
+                "topic" => &mut self.facet_topics,
+                "country" => &mut self.facet_countries,
+                _ => &mut self.facet_kinds,
             };
             list.push(FacetValue { slug, name, events });
         }
-        Ok(index)
+        Ok(())
+    }
+
+    /// Writes the index into `event_index` in place of whatever was stored, on `conn` (inside
+    /// the import's transaction, with the rows it was read from).
+    pub async fn store(&self, conn: &mut SqliteConnection) -> Result<(), BuildError> {
+        sqlx::query("DELETE FROM event_index")
+            .execute(&mut *conn)
+            .await?;
+        let names = serde_json::to_vec(&(&self.kinds, &self.classes, &self.labels, self.len()))
+            .map_err(|_| BuildError::Shape)?;
+        insert_part(conn, self.revision, "names", 0, &names).await?;
+        for at in (0..self.len()).step_by(COLUMN_CHUNK) {
+            let range = at..(at + COLUMN_CHUNK).min(self.len());
+            let chunk = (at / COLUMN_CHUNK) as i64;
+            let columns: [(&str, Vec<u8>); 6] = [
+                (
+                    "ids",
+                    bytes_of(self.ids[range.clone()].iter().map(|v| v.to_le_bytes())),
+                ),
+                (
+                    "start",
+                    bytes_of(self.start[range.clone()].iter().map(|v| v.to_le_bytes())),
+                ),
+                (
+                    "end",
+                    bytes_of(self.end[range.clone()].iter().map(|v| v.to_le_bytes())),
+                ),
+                ("kind_codes", self.kind[range.clone()].to_vec()),
+                ("class", self.class[range.clone()].to_vec()),
+                (
+                    "label",
+                    bytes_of(self.label[range].iter().map(|v| v.to_le_bytes())),
+                ),
+            ];
+            for (part, data) in columns {
+                insert_part(conn, self.revision, part, chunk, &data).await?;
+            }
+        }
+        for (part, map) in [
+            ("person", &self.people),
+            ("topic", &self.topics),
+            ("organization", &self.organizations),
+            ("country", &self.countries),
+        ] {
+            for (value, set) in map {
+                insert_part(conn, self.revision, part, *value, &bitmap_bytes(set)?).await?;
+            }
+        }
+        for (code, set) in self.kind_events.iter().enumerate() {
+            insert_part(
+                conn,
+                self.revision,
+                "kind_events",
+                code as i64,
+                &bitmap_bytes(set)?,
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Reads the index stored for `revision`, on `conn`; `None` when none is stored for it.
+    /// Parts are read one row at a time, so no more than one part's bytes are held besides the
+    /// index itself.
+    pub async fn load(
+        conn: &mut SqliteConnection,
+        revision: i64,
+    ) -> Result<Option<Self>, BuildError> {
+        use futures_util::TryStreamExt as _;
+        let names: Option<Vec<u8>> = sqlx::query_scalar(
+            "SELECT data FROM event_index WHERE revision = ?1 AND part = 'names' AND value = 0",
+        )
+        .bind(revision)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some(names) = names else {
+            return Ok(None);
+        };
+        let (kinds, classes, labels, n): (Vec<String>, Vec<String>, Vec<String>, usize) =
+            serde_json::from_slice(&names).map_err(|_| BuildError::Shape)?;
+        // Sized once: vectors grown by doubling would leave the allocator holding the halves.
+        let mut columns = Columns {
+            ids: Vec::with_capacity(n),
+            start: Vec::with_capacity(n),
+            end: Vec::with_capacity(n),
+            kind: Vec::with_capacity(n),
+            class: Vec::with_capacity(n),
+            label: Vec::with_capacity(n),
+            kinds,
+            classes,
+            labels,
+        };
+        let mut people = HashMap::new();
+        let mut topics = HashMap::new();
+        let mut organizations = HashMap::new();
+        let mut countries = HashMap::new();
+        let mut kind_events: Vec<(i64, Arc<RoaringBitmap>)> = Vec::new();
+        {
+            let mut rows = sqlx::query_as::<_, (String, i64, Vec<u8>)>(
+                "SELECT part, value, data FROM event_index WHERE revision = ?1 AND part <> 'names'
+                  ORDER BY part, value",
+            )
+            .bind(revision)
+            .fetch(&mut *conn);
+            while let Some((part, value, data)) = rows.try_next().await? {
+                let map = match part.as_str() {
+                    "ids" => {
+                        append(&mut columns.ids, &data, u32::from_le_bytes)?;
+                        continue;
+                    }
+                    "start" => {
+                        append(&mut columns.start, &data, i32::from_le_bytes)?;
+                        continue;
+                    }
+                    "end" => {
+                        append(&mut columns.end, &data, i32::from_le_bytes)?;
+                        continue;
+                    }
+                    "label" => {
+                        append(&mut columns.label, &data, u16::from_le_bytes)?;
+                        continue;
+                    }
+                    "kind_codes" => {
+                        columns.kind.extend_from_slice(&data);
+                        continue;
+                    }
+                    "class" => {
+                        columns.class.extend_from_slice(&data);
+                        continue;
+                    }
+                    "person" => &mut people,
+                    "topic" => &mut topics,
+                    "organization" => &mut organizations,
+                    "country" => &mut countries,
+                    "kind_events" => {
+                        kind_events.push((value, Arc::new(bitmap_of(&data)?)));
+                        continue;
+                    }
+                    _ => return Err(BuildError::Shape),
+                };
+                map.insert(value, Arc::new(bitmap_of(&data)?));
+            }
+        }
+        if columns.ids.len() != n {
+            return Err(BuildError::Shape);
+        }
+        if [
+            columns.start.len(),
+            columns.end.len(),
+            columns.kind.len(),
+            columns.class.len(),
+            columns.label.len(),
+        ]
+        .iter()
+        .any(|len| *len != n)
+        {
+            return Err(BuildError::Shape);
+        }
+        let mut index = Self::from_columns(revision, columns);
+        index.people = people;
+        index.topics = topics;
+        index.organizations = organizations;
+        index.countries = countries;
+        kind_events.sort_by_key(|(code, _)| *code);
+        index.kind_events = kind_events.into_iter().map(|(_, set)| set).collect();
+        if index.kind_events.len() != index.kinds.len() {
+            return Err(BuildError::Shape);
+        }
+        index.read_facets(conn).await?;
+        Ok(Some(index))
     }
 
     /// One bitmap of ranks per value of a link table, read a value at a time.
     async fn read_links(
         &self,
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut SqliteConnection,
         table: &'static str,
         column: &'static str,
     ) -> Result<HashMap<i64, Arc<RoaringBitmap>>, sqlx::Error> {
@@ -456,13 +742,17 @@ impl EventIndex {
               WHERE event_id >= ?1 AND event_id < ?2"
         );
         let mut sets: HashMap<i64, RoaringBitmap> = HashMap::new();
-        let max_id = self.rank_of.len() as i64;
-        let mut low = 0;
-        while low < max_id {
-            let high = low + LINK_SLICE;
+        // The slices follow the ids there are, so sparse ids cost no more statements.
+        let mut sorted = self.ids.clone();
+        sorted.sort_unstable();
+        let slice = usize::try_from(LINK_SLICE).unwrap_or(1024);
+        for ids in sorted.chunks(slice) {
+            let (Some(low), Some(high)) = (ids.first(), ids.last()) else {
+                continue;
+            };
             let pairs: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(low)
-                .bind(high)
+                .bind(i64::from(*low))
+                .bind(i64::from(*high) + 1)
                 .fetch_one(&mut *conn)
                 .await?;
             for pair in pairs.as_deref().unwrap_or_default().split(';') {
@@ -476,7 +766,6 @@ impl EventIndex {
                     sets.entry(value).or_default().insert(rank);
                 }
             }
-            low = high;
         }
         let map = sets
             .into_iter()
@@ -486,11 +775,12 @@ impl EventIndex {
     }
 
     fn rank(&self, id: i64) -> Option<u32> {
-        usize::try_from(id)
-            .ok()
-            .and_then(|i| self.rank_of.get(i))
-            .copied()
-            .filter(|r| *r != u32::MAX)
+        self.rank_of.rank(id)
+    }
+
+    /// The ranks of these event ids (an id with no event is left out).
+    pub fn ranks_of(&self, ids: impl IntoIterator<Item = i64>) -> RoaringBitmap {
+        ids.into_iter().filter_map(|id| self.rank(id)).collect()
     }
 
     /// About how many bytes the index holds in memory.
@@ -499,11 +789,11 @@ impl EventIndex {
             map.values().map(|b| b.serialized_size()).sum::<usize>()
         };
         self.ids.capacity() * 4
-            + self.rank_of.capacity() * 4
+            + self.rank_of.heap_bytes()
             + (self.start.capacity() + self.end.capacity()) * 4
             + self.kind.capacity()
             + self.class.capacity()
-            + self.label.capacity() * 4
+            + self.label.capacity() * 2
             + self.labels.iter().map(|l| l.capacity() + 24).sum::<usize>()
             + bitmaps(&self.people)
             + bitmaps(&self.topics)
@@ -529,7 +819,7 @@ impl EventIndex {
     /// are kept with the index (so for its revision only): a popular search is read once.
     pub async fn text_matches(
         &self,
-        pool: &SqlitePool,
+        conn: &mut SqliteConnection,
         fts: &str,
     ) -> Result<Arc<RoaringBitmap>, sqlx::Error> {
         if let Some(hit) = self.texts().get(fts) {
@@ -539,7 +829,7 @@ impl EventIndex {
             "SELECT group_concat(rowid) FROM events_fts WHERE events_fts MATCH ?1",
         )
         .bind(fts)
-        .fetch_one(pool)
+        .fetch_one(&mut *conn)
         .await?;
         let set: RoaringBitmap = list
             .as_deref()
@@ -554,13 +844,13 @@ impl EventIndex {
     /// few events are policy actions, so the answer is small and read per request.
     pub async fn in_force_on(
         &self,
-        pool: &SqlitePool,
+        conn: &mut SqliteConnection,
         day: &str,
     ) -> Result<RoaringBitmap, sqlx::Error> {
         let mut qb = sqlx::QueryBuilder::new("SELECT group_concat(event_id) FROM (");
         super::conditions::push_in_force(&mut qb, day);
         qb.push(")");
-        let list: Option<String> = qb.build_query_scalar().fetch_one(pool).await?;
+        let list: Option<String> = qb.build_query_scalar().fetch_one(&mut *conn).await?;
         Ok(list
             .as_deref()
             .map(|l| ids_in(l).filter_map(|id| self.rank(id)).collect())
@@ -701,7 +991,7 @@ impl EventIndex {
     /// are compared in SQLite through the date index.
     pub async fn position(
         &self,
-        pool: &SqlitePool,
+        conn: &mut SqliteConnection,
         cursor: &Cursor,
     ) -> Result<(u32, u32), sqlx::Error> {
         let (Some(s), Some(e)) = (day_number(&cursor.date_start), day_number(&cursor.date_end))
@@ -725,14 +1015,15 @@ impl EventIndex {
         .bind(&cursor.date_start)
         .bind(&cursor.date_end)
         .bind(&cursor.slug)
-        .fetch_one(pool)
+        .fetch_one(&mut *conn)
         .await?;
         let lt = first + before as u32;
         Ok((lt, lt + at as u32))
     }
 
-    /// The options of a facet with how many of `set` each has, in the maintained counts' order.
-    pub fn facet_counts(&self, facet: Facet, set: &RoaringBitmap) -> Vec<Counted> {
+    /// The options of a facet with how many of `set` each has (of every event without one), in
+    /// the maintained counts' order.
+    pub fn facet_counts(&self, facet: Facet, set: Option<&RoaringBitmap>) -> Vec<Counted> {
         let values = match facet {
             Facet::Officials => &self.facet_officials,
             Facet::Topics => &self.facet_topics,
@@ -744,7 +1035,7 @@ impl EventIndex {
             .map(|v| Counted {
                 slug: v.slug.clone(),
                 name: v.name.clone(),
-                count: set.intersection_len(&v.events) as i64,
+                count: set.map_or(v.events.len(), |set| set.intersection_len(&v.events)) as i64,
             })
             .collect()
     }
@@ -765,6 +1056,56 @@ impl EventIndex {
             first: set.min().map(|r| iso_of(self.start[r as usize])),
             last: set.iter().map(|r| self.end[r as usize]).max().map(iso_of),
             total: set.len() as i64,
+        }
+    }
+
+    /// Every event of the index.
+    pub fn all(&self) -> RoaringBitmap {
+        let mut set = RoaringBitmap::new();
+        set.insert_range(0..self.ids.len() as u32);
+        set
+    }
+
+    /// The extent of the whole archive.
+    pub fn whole_extent(&self) -> Extent {
+        Extent {
+            first: self.start.first().map(|s| iso_of(*s)),
+            last: self.last_end.map(iso_of),
+            total: self.ids.len() as i64,
+        }
+    }
+
+    /// `per_period` of the whole archive, worked out once.
+    pub fn whole_per_period(&self, period: Period, stack: Stack) -> &[PeriodCount] {
+        let at = match period {
+            Period::Month => 0,
+            Period::Year => 2,
+        } + match stack {
+            Stack::Class => 0,
+            Stack::Kind => 1,
+        };
+        self.whole.per_period[at]
+            .get_or_init(|| self.per_period(&self.all(), &Conditions::default(), period, stack))
+    }
+
+    /// `spans` of the whole archive, worked out once; the first `limit`.
+    pub fn whole_spans(&self, period: Period, limit: usize) -> &[SpanCount] {
+        let at = match period {
+            Period::Month => 0,
+            Period::Year => 1,
+        };
+        let all = self.whole.spans[at]
+            .get_or_init(|| self.spans(&self.all(), &Conditions::default(), period, usize::MAX));
+        &all[..limit.min(all.len())]
+    }
+
+    /// Works out the whole archive's chart now, so no first request waits for it.
+    pub fn warm(&self) {
+        for period in [Period::Month, Period::Year] {
+            for stack in [Stack::Class, Stack::Kind] {
+                self.whole_per_period(period, stack);
+            }
+            self.whole_spans(period, 0);
         }
     }
 
@@ -856,120 +1197,150 @@ impl EventIndex {
     }
 }
 
-/// The index of the data as it stands, shared by every request: built in the background when
-/// the revision changes, and used only once it has caught up with the latest revision.
-#[derive(Default)]
-pub struct SharedIndex {
-    disabled: bool,
-    slot: Mutex<Slot>,
+/// The revision a connection reads: the latest, or 0 before any import.
+pub async fn latest_revision(conn: &mut SqliteConnection) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM revisions")
+        .fetch_one(&mut *conn)
+        .await
 }
 
+/// Builds the index of the rows as they stand on `conn` and stores it in place of the previous
+/// revision's: what an import (and `generate`) does inside its write transaction, so the stored
+/// index and the rows commit, or fail, together.
+pub async fn rebuild(conn: &mut SqliteConnection) -> Result<(), BuildError> {
+    EventIndex::build(conn).await?.store(conn).await
+}
+
+/// A read transaction and the event index of the revision it reads: a request's rows and its
+/// index come from one data revision by construction.
+pub struct Snapshot {
+    pub tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    pub index: Arc<EventIndex>,
+}
+
+/// The event index shared by every request: the latest revision's, kept in memory, loaded from
+/// what the import stored (`event_index`) when a request first reads a newer revision.
 #[derive(Default)]
-struct Slot {
-    current: Option<Arc<EventIndex>>,
-    /// The revision being built, so one build runs at a time.
-    building: Option<i64>,
-    /// A revision whose build failed: not tried again until the data changes.
-    failed: Option<i64>,
+pub struct SharedIndex {
+    current: Mutex<Option<Arc<EventIndex>>>,
+    /// Held while an index is loaded, so a new revision is loaded once, not by every request
+    /// that meets it.
+    loading: tokio::sync::Mutex<()>,
 }
 
 impl fmt::Debug for SharedIndex {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SharedIndex")
-            .field("disabled", &self.disabled)
+            .field("revision", &self.current().map(|i| i.revision))
             .finish_non_exhaustive()
     }
 }
 
 impl SharedIndex {
-    /// A holder that never builds: every query is answered by SQLite alone.
-    pub fn disabled() -> Self {
-        Self {
-            disabled: true,
-            slot: Mutex::default(),
-        }
+    /// The index in memory, of whichever revision was last loaded.
+    pub fn current(&self) -> Option<Arc<EventIndex>> {
+        self.current
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
-    fn slot(&self) -> std::sync::MutexGuard<'_, Slot> {
-        self.slot.lock().unwrap_or_else(PoisonError::into_inner)
+    /// Begins a read transaction and finds the index of the revision it reads.
+    pub async fn snapshot(&self, pool: &SqlitePool) -> Result<Snapshot, BuildError> {
+        let mut tx = pool.begin().await?;
+        // The transaction's first read fixes what it sees: the revision, then every row.
+        let revision = latest_revision(&mut tx).await?;
+        let index = self.of_revision(&mut tx, revision).await?;
+        Ok(Snapshot { tx, index })
     }
 
-    /// The index of the latest revision, if it is built. Otherwise starts building it in the
-    /// background (once) and returns `None`: the caller answers from SQLite meanwhile.
-    pub async fn for_latest(self: &Arc<Self>, pool: &SqlitePool) -> Option<Arc<EventIndex>> {
-        if self.disabled {
-            return None;
+    /// The index of `revision`, which `conn` reads: from memory, else from what the import
+    /// stored, else (a database written before indexes were stored) built from the rows.
+    pub async fn of_revision(
+        &self,
+        conn: &mut SqliteConnection,
+        revision: i64,
+    ) -> Result<Arc<EventIndex>, BuildError> {
+        if let Some(index) = self.current().filter(|i| i.revision == revision) {
+            return Ok(index);
         }
-        let revision = super::revisions::current_id(pool).await.ok()?;
-        {
-            let mut slot = self.slot();
-            if let Some(index) = slot.current.as_ref().filter(|i| i.revision == revision) {
-                return Some(index.clone());
-            }
-            if slot.building.is_some() || slot.failed == Some(revision) {
-                return None;
-            }
-            // A stale index is of no further use: let its memory go before the next is read.
-            slot.current = None;
-            slot.building = Some(revision);
+        let _loading = self.loading.lock().await;
+        let current = self.current();
+        if let Some(index) = current.as_ref().filter(|i| i.revision == revision) {
+            return Ok(index.clone());
         }
-        let shared = Arc::clone(self);
-        let pool = pool.clone();
-        tokio::spawn(async move {
-            shared.build(&pool, Some(revision)).await;
-        });
-        None
-    }
-
-    /// `ready` when the index has caught up with the latest revision, `building` while it is
-    /// read (starting a build if none runs), `failed` when reading it failed, `off` without one.
-    pub async fn status(self: &Arc<Self>, pool: &SqlitePool) -> &'static str {
-        if self.disabled {
-            return "off";
-        }
-        if self.for_latest(pool).await.is_some() {
-            return "ready";
-        }
-        let slot = self.slot();
-        if slot.building.is_none() && slot.failed.is_some() {
-            "failed"
-        } else {
-            "building"
-        }
-    }
-
-    /// Builds the index of the latest revision now (start-up and tests).
-    pub async fn build_now(self: &Arc<Self>, pool: &SqlitePool) -> Option<Arc<EventIndex>> {
-        if self.disabled {
-            return None;
-        }
-        let revision = super::revisions::current_id(pool).await.ok();
-        self.build(pool, revision).await;
-        self.slot().current.clone()
-    }
-
-    async fn build(&self, pool: &SqlitePool, wanted: Option<i64>) {
         let started = std::time::Instant::now();
-        let built = EventIndex::build(pool).await;
-        let mut slot = self.slot();
-        slot.building = None;
-        match built {
-            Ok(index) => {
-                tracing::info!(
-                    revision = index.revision,
-                    events = index.len(),
-                    mib = index.heap_bytes() / (1024 * 1024),
-                    ms = started.elapsed().as_millis() as u64,
-                    "event index built"
-                );
-                slot.failed = None;
-                slot.current = Some(Arc::new(index));
-            }
-            Err(error) => {
-                tracing::warn!(%error, "cannot build the event index; queries run in SQLite alone");
-                slot.failed = wanted;
+        let (index, how) = match EventIndex::load(conn, revision).await? {
+            Some(index) => (index, "loaded"),
+            None => (EventIndex::build(conn).await?, "built from the rows"),
+        };
+        index.log(how, started);
+        let index = Arc::new(index);
+        // A request that began before an import may still read the revision before it: it gets
+        // its own index, but the newer one stays.
+        if current.is_none_or(|c| c.revision < revision) {
+            *self.current.lock().unwrap_or_else(PoisonError::into_inner) = Some(index.clone());
+        }
+        Ok(index)
+    }
+
+    /// At start-up, before serving: stores the latest revision's index if the database holds
+    /// none for it (a database from before indexes were stored), then loads it.
+    pub async fn prepare(&self, pool: &SqlitePool) -> Result<Arc<EventIndex>, BuildError> {
+        let started = std::time::Instant::now();
+        let mut tx = pool.begin().await?;
+        let revision = latest_revision(&mut tx).await?;
+        let stored: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM event_index WHERE revision = ?1 AND part = 'names')",
+        )
+        .bind(revision)
+        .fetch_one(&mut *tx)
+        .await?;
+        if stored || revision == 0 {
+            drop(tx);
+            match self.snapshot(pool).await {
+                Ok(snapshot) => return Ok(snapshot.index),
+                // Stored in a shape this version does not read: stored again below.
+                Err(BuildError::Shape) => {
+                    tracing::warn!("the stored event index is of another shape; storing it again");
+                    tx = pool.begin().await?;
+                }
+                Err(error) => return Err(error),
             }
         }
+        let index = EventIndex::build(&mut tx).await?;
+        match index.store(&mut tx).await {
+            Ok(()) => tx.commit().await?,
+            Err(error) => {
+                tracing::warn!(%error, "cannot store the event index (a read-only database?); it is built at every start");
+            }
+        }
+        index.log("built and stored", started);
+        let index = Arc::new(index);
+        *self.current.lock().unwrap_or_else(PoisonError::into_inner) = Some(index.clone());
+        Ok(index)
+    }
+
+    /// `ready` when the index in memory is of the latest revision as last read, `loading` while a
+    /// newer one is still to be loaded (by the next request that reads it).
+    pub fn status(&self, latest: Option<i64>) -> &'static str {
+        match (self.current(), latest) {
+            (Some(index), Some(latest)) if index.revision >= latest => "ready",
+            (Some(_), None) => "ready",
+            _ => "loading",
+        }
+    }
+}
+
+impl EventIndex {
+    fn log(&self, how: &str, started: std::time::Instant) {
+        tracing::info!(
+            revision = self.revision,
+            events = self.len(),
+            mib = self.heap_bytes() / (1024 * 1024),
+            ms = started.elapsed().as_millis() as u64,
+            "event index {how}"
+        );
     }
 }
 
@@ -1007,6 +1378,6 @@ mod tests {
             Period::Year.name_of(Period::Year.key(day_number("1999-12-31").unwrap())),
             "1999"
         );
-        assert_eq!(civil(day_number("2024-02-29").unwrap()), (2024, 2, 29));
+        assert_eq!(iso_of(day_number("2024-02-29").unwrap()), "2024-02-29");
     }
 }

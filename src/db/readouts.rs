@@ -3,10 +3,12 @@
 
 use std::collections::HashMap;
 
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use roaring::RoaringBitmap;
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use super::Named;
-use super::events::{Cursor, EventQuery, Side};
+use super::events::{Conditions, Cursor, Side};
+use super::index::EventIndex;
 use crate::domain::readout::{Comparison, ComparisonCounts, TopicKey};
 use crate::domain::{AccountSide, TextKind};
 
@@ -239,63 +241,99 @@ pub struct Readout {
 }
 
 /// The events with accounts from both sides matching the query's officials (who took part)
-/// and topics (of the event or of an item of its accounts): `SELECT {select} FROM events e
-/// WHERE …`, for the caller to order, bound and limit.
-fn both_sides_query(select: &str, q: &EventQuery) -> QueryBuilder<Sqlite> {
-    let mut qb = QueryBuilder::<Sqlite>::new(format!(
-        "SELECT {select}
-           FROM events e
-          WHERE e.id IN (SELECT a.event_id FROM event_accounts a JOIN countries c ON c.id = a.side_id
-                          WHERE c.slug = 'united-states')
-            AND e.id IN (SELECT a.event_id FROM event_accounts a JOIN countries c ON c.id = a.side_id
-                          WHERE c.slug = 'china')"
-    ));
+/// and topics (of the event or of an item of its accounts), as the index's ranks. The officials
+/// and the events' own topics are filtered by the event index, as the timeline's are; which
+/// events have both sides' accounts, and which accounts' items name a topic, are read on `conn`
+/// (the index's revision).
+async fn both_sides_set(
+    conn: &mut SqliteConnection,
+    index: &EventIndex,
+    q: &Conditions,
+) -> Result<RoaringBitmap, sqlx::Error> {
+    let both: Option<String> = sqlx::query_scalar(
+        "SELECT group_concat(event_id) FROM (
+           SELECT a.event_id FROM event_accounts a JOIN countries c ON c.id = a.side_id
+            WHERE c.slug = 'united-states'
+           INTERSECT
+           SELECT a.event_id FROM event_accounts a JOIN countries c ON c.id = a.side_id
+            WHERE c.slug = 'china')",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let mut set = index.ranks_of(ids_in(both.as_deref()));
     if !q.officials.is_empty() {
-        qb.push(" AND e.id IN (SELECT event_id FROM event_people WHERE person_id IN (");
-        push_ids(&mut qb, &q.officials);
-        qb.push("))");
+        let officials = Conditions {
+            officials: q.officials.clone(),
+            ..Conditions::default()
+        };
+        set &= index.matching(&officials, None, None, None);
     }
     if !q.topics.is_empty() {
-        qb.push(" AND (e.id IN (SELECT event_id FROM event_topics WHERE topic_id IN (");
-        push_ids(&mut qb, &q.topics);
-        qb.push(
-            ")) OR e.id IN (SELECT a.event_id FROM event_accounts a
-                  JOIN account_items i ON i.account_id = a.id
-                  JOIN account_item_topics it ON it.item_id = i.id WHERE it.topic_id IN (",
+        let topics = Conditions {
+            topics: q.topics.clone(),
+            ..Conditions::default()
+        };
+        let mut qb = QueryBuilder::<Sqlite>::new(
+            "SELECT group_concat(DISTINCT a.event_id) FROM event_accounts a
+               JOIN account_items i ON i.account_id = a.id
+               JOIN account_item_topics it ON it.item_id = i.id WHERE it.topic_id IN (",
         );
         push_ids(&mut qb, &q.topics);
-        qb.push(")))");
+        qb.push(")");
+        let items: Option<String> = qb.build_query_scalar().fetch_one(&mut *conn).await?;
+        let mut on_topic = index.matching(&topics, None, None, None);
+        on_topic |= index.ranks_of(ids_in(items.as_deref()));
+        set &= on_topic;
     }
-    qb
+    Ok(set)
 }
 
-const READOUT_COLUMNS: &str =
-    "e.id, e.slug, e.title, e.kind, e.date_start, e.date_end, e.date_precision, e.date_label";
+/// Ids from `group_concat`'s comma-separated list.
+fn ids_in(list: Option<&str>) -> impl Iterator<Item = i64> + '_ {
+    list.unwrap_or_default()
+        .split(',')
+        .filter_map(|s| s.parse().ok())
+}
 
-/// These events with their accounts, in the given order.
+const READOUT_COLUMNS: &str = "SELECT e.id, e.slug, e.title, e.kind, e.date_start, e.date_end, e.date_precision, e.date_label FROM events e";
+
+/// These events with their accounts, in the order of `ids`.
 async fn with_accounts(
-    pool: &SqlitePool,
-    events: Vec<ReadoutEventRow>,
+    conn: &mut SqliteConnection,
+    ids: &[i64],
 ) -> Result<Vec<Readout>, sqlx::Error> {
-    let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
-    let mut accounts = of_events(&mut *pool.acquire().await?, &ids).await?;
-    Ok(events
-        .into_iter()
-        .filter_map(|event| {
-            let accounts = accounts.remove(&event.id)?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut qb = QueryBuilder::<Sqlite>::new(READOUT_COLUMNS);
+    qb.push(" WHERE e.id IN (");
+    push_ids(&mut qb, ids);
+    qb.push(")");
+    let rows: Vec<ReadoutEventRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    let mut events: HashMap<i64, ReadoutEventRow> = rows.into_iter().map(|r| (r.id, r)).collect();
+    let mut accounts = of_events(&mut *conn, ids).await?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| {
+            let event = events.remove(id)?;
+            let accounts = accounts.remove(id)?;
             Some(Readout { event, accounts })
         })
         .collect())
 }
 
 /// Every event with accounts from both sides matching the query's officials (who took part)
-/// and topics (of the event or of an item of its accounts), newest first.
-#[tracing::instrument(skip(pool))]
-pub async fn both_sides(pool: &SqlitePool, q: &EventQuery) -> Result<Vec<Readout>, sqlx::Error> {
-    let mut qb = both_sides_query(READOUT_COLUMNS, q);
-    qb.push(" ORDER BY e.date_start DESC, e.date_end DESC, e.slug DESC");
-    let events: Vec<ReadoutEventRow> = qb.build_query_as().fetch_all(pool).await?;
-    with_accounts(pool, events).await
+/// and topics (of the event or of an item of its accounts), newest first, read on `conn` (the
+/// revision of `index`).
+#[tracing::instrument(skip(conn, index))]
+pub async fn both_sides(
+    conn: &mut SqliteConnection,
+    index: &EventIndex,
+    q: &Conditions,
+) -> Result<Vec<Readout>, sqlx::Error> {
+    let set = both_sides_set(conn, index, q).await?;
+    let ids = index.walk(&set, false, None, usize::MAX);
+    with_accounts(conn, &ids).await
 }
 
 impl Readout {
@@ -338,46 +376,34 @@ impl PageOfReadouts {
 }
 
 /// One page of at most `limit` readouts (newest first) after or before `cursor`, by keyset
-/// (never OFFSET), as `both_sides` orders them.
-#[tracing::instrument(skip(pool))]
+/// (never OFFSET), as `both_sides` orders them: walked in `index`, read on `conn`.
+#[tracing::instrument(skip(conn, index))]
 pub async fn both_sides_page(
-    pool: &SqlitePool,
-    q: &EventQuery,
+    conn: &mut SqliteConnection,
+    index: &EventIndex,
+    q: &Conditions,
     cursor: Option<(&Cursor, Side)>,
     limit: i64,
 ) -> Result<PageOfReadouts, sqlx::Error> {
-    let total: i64 = both_sides_query("COUNT(*)", q)
-        .build_query_scalar()
-        .fetch_one(pool)
-        .await?;
-    let mut qb = both_sides_query(READOUT_COLUMNS, q);
-    // After the cursor is older (further down the list); a page before it is read from the
+    let set = both_sides_set(conn, index, q).await?;
+    let total = set.len() as i64;
+    // After the cursor is older (further down the list); a page before it is walked from the
     // cursor upwards, then turned round.
     let backwards = matches!(cursor, Some((_, Side::Before)));
-    if let Some((c, side)) = cursor {
-        qb.push(" AND (e.date_start, e.date_end, e.slug) ");
-        qb.push(if side == Side::After { "<" } else { ">" });
-        qb.push(" (");
-        qb.push_bind(c.date_start.clone());
-        qb.push(", ");
-        qb.push_bind(c.date_end.clone());
-        qb.push(", ");
-        qb.push_bind(c.slug.clone());
-        qb.push(")");
-    }
-    qb.push(if backwards {
-        " ORDER BY e.date_start, e.date_end, e.slug"
-    } else {
-        " ORDER BY e.date_start DESC, e.date_end DESC, e.slug DESC"
-    });
-    // One extra row says whether there is a page beyond this one.
-    qb.push(" LIMIT ");
-    qb.push_bind(limit + 1);
-    let mut events: Vec<ReadoutEventRow> = qb.build_query_as().fetch_all(pool).await?;
-    let beyond = events.len() as i64 > limit;
-    events.truncate(usize::try_from(limit).unwrap_or(0));
+    let bound = match cursor {
+        Some((c, _)) => {
+            let (before, through) = index.position(conn, c).await?;
+            Some(if backwards { through } else { before })
+        }
+        None => None,
+    };
+    let wanted = usize::try_from(limit).unwrap_or(0);
+    // One extra event says whether there is a page beyond this one.
+    let mut ids = index.walk(&set, backwards, bound, wanted.saturating_add(1));
+    let beyond = ids.len() > wanted;
+    ids.truncate(wanted);
     if backwards {
-        events.reverse();
+        ids.reverse();
     }
     let (more_before, more_after) = match cursor.map(|(_, side)| side) {
         None => (false, beyond),
@@ -385,7 +411,7 @@ pub async fn both_sides_page(
         Some(Side::Before) => (beyond, true),
     };
     Ok(PageOfReadouts {
-        readouts: with_accounts(pool, events).await?,
+        readouts: with_accounts(conn, &ids).await?,
         total,
         more_before,
         more_after,

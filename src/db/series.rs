@@ -1,21 +1,11 @@
 //! The figures a time chart is drawn from (periods, stacking, counts, spans, extent): what the
-//! event index and the charts' SQL both produce, depending on neither.
+//! event index produces and the charts draw, depending on neither.
 
 /// The period a time chart counts by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Period {
     Month,
     Year,
-}
-
-impl Period {
-    /// How many leading characters of an ISO date name the period (`2023-08`, `2023`).
-    pub(crate) fn prefix(self) -> i64 {
-        match self {
-            Period::Month => 7,
-            Period::Year => 4,
-        }
-    }
 }
 
 /// What the segments of a time chart's columns are.
@@ -28,41 +18,12 @@ pub enum Stack {
     Kind,
 }
 
-impl Stack {
-    pub(crate) fn column(self) -> &'static str {
-        match self {
-            Stack::Class => "e.class",
-            Stack::Kind => "e.kind",
-        }
-    }
-}
-
 /// The first and last day the matching events may have fallen on, and how many match.
 #[derive(Debug, Clone, Default, sqlx::FromRow)]
 pub struct Extent {
     pub first: Option<String>,
     pub last: Option<String>,
     pub total: i64,
-}
-
-impl Period {
-    /// The period's name in the maintained counts.
-    pub(crate) fn bin(self) -> &'static str {
-        match self {
-            Period::Month => "month",
-            Period::Year => "year",
-        }
-    }
-}
-
-impl Stack {
-    /// The stacking's name in the maintained counts.
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Stack::Class => "class",
-            Stack::Kind => "kind",
-        }
-    }
 }
 
 /// Events of one period and series.

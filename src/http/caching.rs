@@ -274,11 +274,13 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
     let (headers, extensions, bytes) = match cached {
         Some(entry) => (entry.headers, entry.extensions, entry.body),
         None => {
-            // A page is built from several queries, each reading the data as it stands when it
-            // starts. An import commits a new revision in one transaction; if the revision read
-            // after building differs from the one known before, the import committed in between
-            // (or had not been noticed yet) and the page may mix old and new data, so it is
-            // built again on the new revision.
+            // Each of a page's questions to the catalog reads one snapshot (one read
+            // transaction, with the event index of its revision: `db::index::Snapshot`), but a
+            // page may ask more than one (a record and its chart, the header's counts). An
+            // import commits a new revision in one transaction; if the revision read after
+            // building differs from the one known before, the import committed in between (or
+            // had not been noticed yet) and the page may mix old and new data, so it is built
+            // again on the new revision.
             // Read-only requests carry no body worth keeping, so each build gets an empty one.
             let (request, _) = request.into_parts();
             // The semaphore is never closed; were it, the page is built without a permit.

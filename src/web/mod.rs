@@ -93,7 +93,7 @@ async fn metrics(State(state): State<AppState>) -> Response {
         page_cache_bytes: state.pages.bytes(),
         page_cache_entries: state.pages.len(),
         revision,
-        work: vec![("event_index", state.index.status(&state.db).await)],
+        work: vec![("event_index", index_status(&state).await)],
         log_lines_dropped: crate::telemetry::dropped_lines(),
     };
     (
@@ -106,14 +106,20 @@ async fn metrics(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
+/// The event index's state (`SharedIndex::status`) against the latest revision.
+async fn index_status(state: &AppState) -> &'static str {
+    let latest = crate::db::revisions::current_id(&state.db).await.ok();
+    state.index.status(latest)
+}
+
 /// 200 when the database answers, 503 when it does not.
-/// `ok` while the database answers, with the event index's state on a second line: the
-/// timeline answers from SQLite alone until it is `ready`.
+/// `ok` while the database answers, with the event index's state on a second line: `ready`
+/// once the latest revision's index is in memory, `loading` until a request has loaded it.
 async fn healthz(State(state): State<AppState>) -> (StatusCode, String) {
     match crate::db::ping(&state.db).await {
         Ok(()) => (
             StatusCode::OK,
-            format!("ok\nindex: {}\n", state.index.status(&state.db).await),
+            format!("ok\nindex: {}\n", index_status(&state).await),
         ),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");

@@ -296,7 +296,8 @@ pub async fn index(
     let position = super::page_position(&own, Cursor::decode, "a position in this list")?;
     let filter = ReadoutFilter::from_pairs(rest)?;
     let position = position.as_ref().map(|(c, side)| (c, *side));
-    let page = catalog::readouts::page(&state.db, &filter, position, READOUTS_PAGE).await?;
+    let page =
+        catalog::readouts::page(&state.db, &state.index, &filter, position, READOUTS_PAGE).await?;
     let canonical = filter.query_string();
     let rows = &page.readouts;
     let selected =

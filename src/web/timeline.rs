@@ -311,15 +311,7 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
     let chart = if error.is_some() {
         None
     } else {
-        time_chart::for_filter(
-            &state.db,
-            &filter,
-            &resolved,
-            stack,
-            "timeline-chart",
-            "Events",
-        )
-        .await?
+        time_chart::for_filter(&filter, &resolved, stack, "timeline-chart", "Events")?
     };
     let sort_desc = filter.sort == Sort::Desc;
     let page = TimelinePage {

@@ -523,15 +523,14 @@ pub fn timeline_href(query: String, stack: Stack) -> String {
 
 /// The time chart of the events matching `resolved`; links narrow `filter` to a column's period
 /// on `path` (`/`), keeping its other filters. `None` when nothing matches.
-pub async fn for_filter(
-    db: &sqlx::SqlitePool,
+pub fn for_filter(
     filter: &TimelineFilter,
     resolved: &EventQuery,
     stack: Stack,
     id: &str,
     subject: &str,
 ) -> Result<Option<TimeChart>> {
-    let extent = charts::extent(db, resolved).await?;
+    let extent = charts::extent(resolved);
     let (Some(first), Some(last)) = (extent.first, extent.last) else {
         return Ok(None);
     };
@@ -544,8 +543,8 @@ pub async fn for_filter(
         return Ok(None);
     }
     let period = period_for(first, last);
-    let counts = charts::per_period(db, resolved, period, stack).await?;
-    let spans = charts::spans(db, resolved, period, MAX_SPANS).await?;
+    let counts = charts::per_period(resolved, period, stack);
+    let spans = charts::spans(resolved, period, MAX_SPANS);
     let link = |from: Date, to: Date| {
         let mut narrowed = filter.clone();
         narrowed.from = Some(from);
@@ -578,8 +577,9 @@ pub async fn for_record(
     id: &str,
     subject: &str,
 ) -> Result<Option<TimeChart>> {
-    let resolved = crate::db::events::resolve(db, index, &filter).await?;
-    let mut chart = for_filter(db, &filter, &resolved, Stack::Class, id, subject).await?;
+    let mut snapshot = index.snapshot(db).await?;
+    let resolved = crate::db::events::resolve(&mut snapshot.tx, snapshot.index, &filter).await?;
+    let mut chart = for_filter(&filter, &resolved, Stack::Class, id, subject)?;
     // The toggle belongs to the timeline; a record's page keeps its chart by class.
     if let Some(c) = chart.as_mut() {
         c.stack_links.clear();
