@@ -1,10 +1,12 @@
 //! An official, a topic or an organisation with everything its page shows: the HTML pages
 //! (`web::officials`, `web::topics`, `web::organizations`) and the JSON (`api::records`) render
-//! the same answer.
+//! the same answer. A record's own rows are read in one read transaction, as an event's are
+//! (`catalog::events`); its latest events and their count come from the event index of the
+//! latest revision (`db::events::of_record`, which reads through the pool).
 
 use std::sync::Arc;
 
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 use super::agreements::{JudgedAgreement, judged};
 use crate::db::Counted;
@@ -29,21 +31,35 @@ pub struct Involvement {
     pub citations: Vec<CitedParagraph>,
 }
 
+/// The record's agreements judged, its notes and citations, read on `conn` (the record's read
+/// transaction); the events are added by `with_events` once it has ended.
 async fn involvement(
-    pool: &SqlitePool,
-    index: &Arc<SharedIndex>,
-    (link, subject, id): (Link, Subject, i64),
+    conn: &mut SqliteConnection,
+    (subject, id): (Subject, i64),
     agreements: Vec<AgreementRow>,
 ) -> Result<Involvement> {
-    let index = index.for_latest(pool).await;
-    let mut conn = pool.acquire().await?;
     Ok(Involvement {
-        events_total: events::count_of_record(pool, index.as_deref(), link, id).await?,
-        events: events::of_record(pool, index.as_deref(), link, id).await?,
-        agreements: judged(&mut conn, agreements).await?,
-        notes: annotations::notes(&mut conn, subject, id).await?,
-        citations: annotations::citations(&mut conn, subject, id).await?,
+        events: Vec::new(),
+        events_total: 0,
+        agreements: judged(&mut *conn, agreements).await?,
+        notes: annotations::notes(&mut *conn, subject, id).await?,
+        citations: annotations::citations(&mut *conn, subject, id).await?,
     })
+}
+
+/// Adds the record's latest events and their count, from the event index of the latest
+/// revision. Called after the record's transaction has ended, so a page never holds two of
+/// the pool's connections at once.
+async fn with_events(
+    pool: &SqlitePool,
+    index: &Arc<SharedIndex>,
+    (link, id): (Link, i64),
+    involvement: &mut Involvement,
+) -> Result<()> {
+    let index = index.for_latest(pool).await;
+    involvement.events_total = events::count_of_record(pool, index.as_deref(), link, id).await?;
+    involvement.events = events::of_record(pool, index.as_deref(), link, id).await?;
+    Ok(())
 }
 
 pub struct OfficialRecord {
@@ -65,21 +81,25 @@ pub async fn official(
     index: &Arc<SharedIndex>,
     slug: &str,
 ) -> Result<Option<OfficialRecord>> {
-    let Some(person) = people::by_slug(pool, slug).await? else {
+    let mut tx = pool.begin().await?;
+    let conn = &mut *tx;
+    let Some(person) = people::by_slug(&mut *conn, slug).await? else {
         return Ok(None);
     };
     let id = person.id;
-    let involved = agreements::of_person(pool, id).await?;
-    Ok(Some(OfficialRecord {
-        aliases: annotations::aliases(pool, Subject::Person, id).await?,
-        roles: people::roles(pool, id).await?,
-        quotes: events::quotes_by(pool, id).await?,
-        met_with: people::met_with(pool, id).await?,
-        topics: people::topics(pool, id).await?,
-        involvement: involvement(pool, index, (Link::Person, Subject::Person, id), involved)
-            .await?,
+    let involved = agreements::of_person(&mut *conn, id).await?;
+    let mut record = OfficialRecord {
+        aliases: annotations::aliases(&mut *conn, Subject::Person, id).await?,
+        roles: people::roles(&mut *conn, id).await?,
+        quotes: people::latest_quotes(&mut *conn, id).await?,
+        met_with: people::met_with(&mut *conn, id).await?,
+        topics: people::topics(&mut *conn, id).await?,
+        involvement: involvement(&mut *conn, (Subject::Person, id), involved).await?,
         person,
-    }))
+    };
+    tx.commit().await?;
+    with_events(pool, index, (Link::Person, id), &mut record.involvement).await?;
+    Ok(Some(record))
 }
 
 pub struct TopicRecord {
@@ -95,16 +115,21 @@ pub async fn topic(
     index: &Arc<SharedIndex>,
     slug: &str,
 ) -> Result<Option<TopicRecord>> {
-    let Some(topic) = topics::by_slug(pool, slug).await? else {
+    let mut tx = pool.begin().await?;
+    let conn = &mut *tx;
+    let Some(topic) = topics::by_slug(&mut *conn, slug).await? else {
         return Ok(None);
     };
     let id = topic.id;
-    let involved = agreements::on_topic(pool, id).await?;
-    Ok(Some(TopicRecord {
-        officials: topics::officials(pool, id).await?,
-        involvement: involvement(pool, index, (Link::Topic, Subject::Topic, id), involved).await?,
+    let involved = agreements::on_topic(&mut *conn, id).await?;
+    let mut record = TopicRecord {
+        officials: topics::officials(&mut *conn, id).await?,
+        involvement: involvement(&mut *conn, (Subject::Topic, id), involved).await?,
         topic,
-    }))
+    };
+    tx.commit().await?;
+    with_events(pool, index, (Link::Topic, id), &mut record.involvement).await?;
+    Ok(Some(record))
 }
 
 pub struct OrganizationRecord {
@@ -121,21 +146,26 @@ pub async fn organization(
     index: &Arc<SharedIndex>,
     slug: &str,
 ) -> Result<Option<OrganizationRecord>> {
-    let Some(organization) = organizations::by_slug(pool, slug).await? else {
+    let mut tx = pool.begin().await?;
+    let conn = &mut *tx;
+    let Some(organization) = organizations::by_slug(&mut *conn, slug).await? else {
         return Ok(None);
     };
     let id = organization.id;
-    let involved = agreements::of_organization(pool, id).await?;
-    Ok(Some(OrganizationRecord {
-        aliases: annotations::aliases(pool, Subject::Organization, id).await?,
-        members: organizations::members(pool, id).await?,
-        involvement: involvement(
-            pool,
-            index,
-            (Link::Organization, Subject::Organization, id),
-            involved,
-        )
-        .await?,
+    let involved = agreements::of_organization(&mut *conn, id).await?;
+    let mut record = OrganizationRecord {
+        aliases: annotations::aliases(&mut *conn, Subject::Organization, id).await?,
+        members: organizations::members(&mut *conn, id).await?,
+        involvement: involvement(&mut *conn, (Subject::Organization, id), involved).await?,
         organization,
-    }))
+    };
+    tx.commit().await?;
+    with_events(
+        pool,
+        index,
+        (Link::Organization, id),
+        &mut record.involvement,
+    )
+    .await?;
+    Ok(Some(record))
 }
