@@ -127,20 +127,20 @@ async fn a_generated_archive_has_the_requested_shape_and_is_served() {
     assert_eq!(status, StatusCode::OK);
     assert!(!select(&html, "h1").is_empty());
 
-    // A word in thousands of events: the latest 1000 matches are ranked and counted, and the
-    // count says there are more.
+    // A word in thousands of events: the latest `CANDIDATES` matches are ranked and counted,
+    // and the count says there are more.
     let matches = scalar(
         &pool,
         "SELECT COUNT(*) FROM events_fts WHERE events_fts MATCH 'tariffs'",
     )
     .await;
-    assert!(matches > 1000, "{matches}");
+    assert!(matches > tradewatch::db::search::CANDIDATES, "{matches}");
     let (status, _, body) = app.get("/api/v1/search?q=tariffs").await;
     assert_eq!(status, StatusCode::OK);
     let results: serde_json::Value = serde_json::from_str(&body).unwrap();
     let events = &results["groups"][0];
     assert_eq!(events["kind"], "event");
-    assert_eq!(events["count"], 1000);
+    assert_eq!(events["count"], tradewatch::db::search::CANDIDATES);
     assert_eq!(events["more"], true);
     assert_eq!(events["hits"].as_array().unwrap().len(), 20);
     let (_, html) = app.get_html("/search?q=tariffs").await;

@@ -145,7 +145,8 @@ pub struct HitGroup {
     pub kind: String,
     /// How many hits of this kind there are in all (the group lists the best of them).
     pub count: i64,
-    /// More than `count` match: only the latest 1000 matches of a kind are counted and ranked.
+    /// More than `count` match: only the latest 200 matches of a kind
+    /// (`db::search::CANDIDATES`) are counted and ranked.
     pub more: bool,
     pub hits: Vec<HitDto>,
 }

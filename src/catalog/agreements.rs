@@ -242,7 +242,10 @@ pub async fn check_slugs(pool: &SqlitePool, filter: &AgreementFilter) -> Result<
         }
     }
     for topic in &filter.topics {
-        if topics::by_slug(pool, topic.as_str()).await?.is_none() {
+        if topics::by_slug(&mut *pool.acquire().await?, topic.as_str())
+            .await?
+            .is_none()
+        {
             return Err(FilterError::new("topic", format!("there is no topic \"{topic}\"")).into());
         }
     }

@@ -1,6 +1,7 @@
 //! An official, a topic or an organisation with everything its page shows: the HTML pages
 //! (`web::officials`, `web::topics`, `web::organizations`) and the JSON (`api::records`) render
-//! the same answer.
+//! the same answer, read from one snapshot (`SharedIndex::snapshot`): one read transaction and
+//! the event index of the revision it sees, so a page never mixes two revisions.
 
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use crate::db::Counted;
 use crate::db::agreements::{self, AgreementRow};
 use crate::db::annotations::{self, CitedParagraph, NoteRow, Subject};
 use crate::db::events::{self, EventListRow, QuoteRow};
-use crate::db::index::{Link, SharedIndex};
+use crate::db::index::{Link, SharedIndex, Snapshot};
 use crate::db::organizations::{self, MemberRow, OrganizationRow};
 use crate::db::people::{self, PersonRow, RoleRow};
 use crate::db::topics::{self, TopicRow};
@@ -29,20 +30,19 @@ pub struct Involvement {
     pub citations: Vec<CitedParagraph>,
 }
 
+/// The record's events, agreements judged, notes and citations, all from `snapshot`.
 async fn involvement(
-    pool: &SqlitePool,
-    index: &Arc<SharedIndex>,
+    snapshot: &mut Snapshot,
     (link, subject, id): (Link, Subject, i64),
     agreements: Vec<AgreementRow>,
 ) -> Result<Involvement> {
-    let mut snapshot = index.snapshot(pool).await?;
     let conn = &mut *snapshot.tx;
     Ok(Involvement {
         events_total: events::count_of_record(&snapshot.index, link, id),
-        events: events::of_record(conn, &snapshot.index, link, id).await?,
-        agreements: judged(conn, agreements).await?,
-        notes: annotations::notes(conn, subject, id).await?,
-        citations: annotations::citations(conn, subject, id).await?,
+        events: events::of_record(&mut *conn, &snapshot.index, link, id).await?,
+        agreements: judged(&mut *conn, agreements).await?,
+        notes: annotations::notes(&mut *conn, subject, id).await?,
+        citations: annotations::citations(&mut *conn, subject, id).await?,
     })
 }
 
@@ -65,21 +65,24 @@ pub async fn official(
     index: &Arc<SharedIndex>,
     slug: &str,
 ) -> Result<Option<OfficialRecord>> {
-    let Some(person) = people::by_slug(pool, slug).await? else {
+    let mut snapshot = index.snapshot(pool).await?;
+    let conn = &mut *snapshot.tx;
+    let Some(person) = people::by_slug(&mut *conn, slug).await? else {
         return Ok(None);
     };
     let id = person.id;
-    let involved = agreements::of_person(pool, id).await?;
-    Ok(Some(OfficialRecord {
-        aliases: annotations::aliases(pool, Subject::Person, id).await?,
-        roles: people::roles(pool, id).await?,
-        quotes: events::quotes_by(pool, id).await?,
-        met_with: people::met_with(pool, id).await?,
-        topics: people::topics(pool, id).await?,
-        involvement: involvement(pool, index, (Link::Person, Subject::Person, id), involved)
+    let involved = agreements::of_person(&mut *conn, id).await?;
+    let record = OfficialRecord {
+        aliases: annotations::aliases(&mut *conn, Subject::Person, id).await?,
+        roles: people::roles(&mut *conn, id).await?,
+        quotes: people::latest_quotes(&mut *conn, id).await?,
+        met_with: people::met_with(&mut *conn, id).await?,
+        topics: people::topics(&mut *conn, id).await?,
+        involvement: involvement(&mut snapshot, (Link::Person, Subject::Person, id), involved)
             .await?,
         person,
-    }))
+    };
+    Ok(Some(record))
 }
 
 pub struct TopicRecord {
@@ -95,16 +98,20 @@ pub async fn topic(
     index: &Arc<SharedIndex>,
     slug: &str,
 ) -> Result<Option<TopicRecord>> {
-    let Some(topic) = topics::by_slug(pool, slug).await? else {
+    let mut snapshot = index.snapshot(pool).await?;
+    let conn = &mut *snapshot.tx;
+    let Some(topic) = topics::by_slug(&mut *conn, slug).await? else {
         return Ok(None);
     };
     let id = topic.id;
-    let involved = agreements::on_topic(pool, id).await?;
-    Ok(Some(TopicRecord {
-        officials: topics::officials(pool, id).await?,
-        involvement: involvement(pool, index, (Link::Topic, Subject::Topic, id), involved).await?,
+    let involved = agreements::on_topic(&mut *conn, id).await?;
+    let record = TopicRecord {
+        officials: topics::officials(&mut *conn, id).await?,
+        involvement: involvement(&mut snapshot, (Link::Topic, Subject::Topic, id), involved)
+            .await?,
         topic,
-    }))
+    };
+    Ok(Some(record))
 }
 
 pub struct OrganizationRecord {
@@ -121,21 +128,23 @@ pub async fn organization(
     index: &Arc<SharedIndex>,
     slug: &str,
 ) -> Result<Option<OrganizationRecord>> {
-    let Some(organization) = organizations::by_slug(pool, slug).await? else {
+    let mut snapshot = index.snapshot(pool).await?;
+    let conn = &mut *snapshot.tx;
+    let Some(organization) = organizations::by_slug(&mut *conn, slug).await? else {
         return Ok(None);
     };
     let id = organization.id;
-    let involved = agreements::of_organization(pool, id).await?;
-    Ok(Some(OrganizationRecord {
-        aliases: annotations::aliases(pool, Subject::Organization, id).await?,
-        members: organizations::members(pool, id).await?,
+    let involved = agreements::of_organization(&mut *conn, id).await?;
+    let record = OrganizationRecord {
+        aliases: annotations::aliases(&mut *conn, Subject::Organization, id).await?,
+        members: organizations::members(&mut *conn, id).await?,
         involvement: involvement(
-            pool,
-            index,
+            &mut snapshot,
             (Link::Organization, Subject::Organization, id),
             involved,
         )
         .await?,
         organization,
-    }))
+    };
+    Ok(Some(record))
 }

@@ -958,6 +958,10 @@ pub async fn import_with_progress(
         .await?;
         replace_annotations(conn, &mut ids, "quote", id, &quote.cites, &quote.notes).await?;
     }
+    // Quotes and agreements keep their events' dates, for a record's latest of them; set after
+    // all are written, so a moved event moves its quotes and agreements too.
+    crate::db::people::date_quotes(conn).await?;
+    crate::db::agreements::date_agreements(conn).await?;
 
     // The revision's time is its latest change as the data dates it, and never goes back: the
     // same data imported on any machine, at any time, gives the same time.

@@ -539,6 +539,8 @@ pub async fn generate_with_progress(
         }
     }
     loader.flush(&mut conn).await?;
+    crate::db::people::date_quotes(&mut conn).await?;
+    crate::db::agreements::date_agreements(&mut conn).await?;
     let digest = format!("{:016x}", loader.digest.0);
     let now = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)

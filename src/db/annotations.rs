@@ -1,6 +1,6 @@
 //! Notes and citations, which attach to every kind of record.
 
-use sqlx::{AssertSqlSafe, SqliteConnection, SqlitePool};
+use sqlx::{AssertSqlSafe, SqliteConnection};
 
 /// An aggregate over cited paragraphs `p` of sources `s`: each as `kind:number` (`full-text:7`,
 /// `summary:2`), joined by commas, so a page can call each a paragraph or a point.
@@ -104,9 +104,9 @@ pub async fn notes(
 }
 
 /// A person's or organisation's aliases in the dataset's order.
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(conn))]
 pub async fn aliases(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     subject: Subject,
     id: i64,
 ) -> Result<Vec<String>, sqlx::Error> {
@@ -115,6 +115,6 @@ pub async fn aliases(
     )
     .bind(subject.as_str())
     .bind(id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await
 }

@@ -474,20 +474,6 @@ pub async fn quotes(
 /// The most quotes an official's page lists: the latest.
 pub const RECORD_QUOTES: i64 = 20;
 
-/// A person's latest `RECORD_QUOTES` quotes, in date order.
-#[tracing::instrument(skip(pool))]
-pub async fn quotes_by(pool: &SqlitePool, person_id: i64) -> Result<Vec<QuoteRow>, sqlx::Error> {
-    let mut rows: Vec<QuoteRow> = sqlx::query_as(AssertSqlSafe(format!(
-        "{QUOTE_COLUMNS} WHERE q.person_id = ?1 ORDER BY e.date_start DESC, q.id DESC LIMIT ?2"
-    )))
-    .bind(person_id)
-    .bind(RECORD_QUOTES)
-    .fetch_all(pool)
-    .await?;
-    rows.reverse();
-    Ok(rows)
-}
-
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Neighbour {
     pub slug: String,

@@ -1,6 +1,6 @@
 //! Organisations: the index and an organisation's page.
 
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OrganizationRow {
@@ -22,9 +22,9 @@ pub struct OrganizationListRow {
     pub events: i64,
 }
 
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(conn))]
 pub async fn by_slug(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     slug: &str,
 ) -> Result<Option<OrganizationRow>, sqlx::Error> {
     sqlx::query_as(
@@ -32,7 +32,7 @@ pub async fn by_slug(
            FROM organizations o LEFT JOIN countries c ON c.id = o.country_id WHERE o.slug = ?1",
     )
     .bind(slug)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await
 }
 
@@ -58,9 +58,9 @@ pub struct MemberRow {
 }
 
 /// People with a role in the organisation.
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(conn))]
 pub async fn members(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     organization_id: i64,
 ) -> Result<Vec<MemberRow>, sqlx::Error> {
     sqlx::query_as(
@@ -70,6 +70,6 @@ pub async fn members(
           ORDER BY r.start_date DESC, p.name",
     )
     .bind(organization_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await
 }

@@ -1,7 +1,7 @@
-//! Site search: one full-text query per kind of record, ranked by bm25, with highlighted titles
-//! and snippets. Highlights are marked with the private-use characters `MARK_OPEN` and
-//! `MARK_CLOSE`, never HTML: the web layer splits the text on them and the template escapes
-//! every piece.
+//! Site search: one full-text query per kind of record, ranked by bm25 (events by the columns
+//! they match in), with highlighted titles and snippets. Highlights are marked with the
+//! private-use characters `MARK_OPEN` and `MARK_CLOSE`, never HTML: the web layer splits the
+//! text on them and the template escapes every piece.
 
 use sqlx::{AssertSqlSafe, SqliteConnection};
 
@@ -15,8 +15,9 @@ pub const GROUP_LIMIT: i64 = 20;
 
 /// Of each kind, the latest this many matches (by record id) are ranked and counted: a word
 /// found in a hundred thousand events costs as much as one found in a thousand. A count above
-/// it is shown as "1000+".
-pub const CANDIDATES: i64 = 1000;
+/// it is shown as "200+". Each of them is scored and highlighted in the one pass that finds it
+/// (`Kind::sql`), so the window is kept short: 200 cost some 4 ms of events at a million.
+pub const CANDIDATES: i64 = 200;
 
 /// The kinds of record searched, in the order results are shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,20 +78,31 @@ impl Kind {
             format!("CASE {} ELSE {first} END", cases.join(" "))
         };
         let hl = |table: &str, c: u8| format!("highlight({table}, {c}, ?3, ?4)");
+        // Whether the query matched in column `c`: a highlight of it holds a mark.
+        let matched = |table: &str, c: u8| format!("(instr({}, ?3) > 0)", hl(table, c));
         // `select` gives, in order: link_type, link_slug, anchor, anchor_kind, title, snippet
         // and detail;
-        // `tie` breaks ties of `rank`, the bm25 score (lower is better).
+        // `tie` breaks ties of `rank`, the score (lower is better): bm25, except for events.
         let (select, tie, from, rank) = match self {
-            // Title words weigh most, then the summary, then the names around the event.
+            // Title words weigh most, then the summary, then the names around the event. Not
+            // bm25: its weight for each word counts every event holding the word, the whole
+            // archive's worth for a common one (30 ms at a million events); the columns a
+            // match falls in are read from the latest matches alone, and the newest of equals
+            // comes first.
             Kind::Event => (
                 format!(
                     "'event', e.slug, NULL, NULL, {}, {}, e.date_label",
                     hl("events_fts", 0),
                     snippet("events_fts", Some(0), &[(1, 24), (2, 10)])
                 ),
-                "e.date_start",
+                "e.date_start DESC",
                 "events_fts JOIN events e ON e.id = events_fts.rowid",
-                "bm25(events_fts, 10.0, 4.0, 1.0)",
+                format!(
+                    "-(10 * {} + 4 * {} + {})",
+                    matched("events_fts", 0),
+                    matched("events_fts", 1),
+                    matched("events_fts", 2)
+                ),
             ),
             // An item of a government's account links to its event, titled by the event and
             // detailed by the side whose account it is.
@@ -103,7 +115,7 @@ impl Kind {
                 "account_items_fts JOIN account_items ai ON ai.id = account_items_fts.rowid
                  JOIN event_accounts ea ON ea.id = ai.account_id JOIN events e ON e.id = ea.event_id
                  JOIN countries c ON c.id = ea.side_id",
-                "bm25(account_items_fts)",
+                "bm25(account_items_fts)".to_owned(),
             ),
             // A quote links to the event it was said at, or else to its speaker.
             Kind::Quote => (
@@ -116,7 +128,7 @@ impl Kind {
                 "q.id",
                 "quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid
                  JOIN people p ON p.id = q.person_id LEFT JOIN events e ON e.id = q.event_id",
-                "bm25(quotes_fts, 4.0, 1.0)",
+                "bm25(quotes_fts, 4.0, 1.0)".to_owned(),
             ),
             Kind::Agreement => (
                 format!(
@@ -126,7 +138,7 @@ impl Kind {
                 ),
                 "a.slug",
                 "agreements_fts JOIN agreements a ON a.id = agreements_fts.rowid",
-                "bm25(agreements_fts, 10.0, 4.0, 1.0)",
+                "bm25(agreements_fts, 10.0, 4.0, 1.0)".to_owned(),
             ),
             Kind::Person => (
                 format!(
@@ -136,7 +148,7 @@ impl Kind {
                 ),
                 "p.name",
                 "people_fts JOIN people p ON p.id = people_fts.rowid JOIN countries c ON c.id = p.country_id",
-                "bm25(people_fts, 10.0, 5.0, 1.0)",
+                "bm25(people_fts, 10.0, 5.0, 1.0)".to_owned(),
             ),
             Kind::Organization => (
                 format!(
@@ -147,7 +159,7 @@ impl Kind {
                 "o.name",
                 "organizations_fts JOIN organizations o ON o.id = organizations_fts.rowid
                  LEFT JOIN countries c ON c.id = o.country_id",
-                "bm25(organizations_fts, 10.0, 5.0, 1.0)",
+                "bm25(organizations_fts, 10.0, 5.0, 1.0)".to_owned(),
             ),
             // A paragraph is titled by its source and links to its anchor in the reader.
             Kind::Paragraph => (
@@ -158,30 +170,23 @@ impl Kind {
                 "s.published || printf('%06d', pa.number)",
                 "paragraphs_fts JOIN paragraphs pa ON pa.id = paragraphs_fts.rowid
                  JOIN sources s ON s.id = pa.source_id",
-                "bm25(paragraphs_fts)",
+                "bm25(paragraphs_fts)".to_owned(),
             ),
         };
         let table = from.split_whitespace().next().unwrap_or_default();
-        let joins = from.get(table.len()..).unwrap_or_default();
-        // The latest `CANDIDATES` (+1, to tell "more") matches are scored in rowid order, which
-        // FTS5 walks without reading the rest; the best are then highlighted. FTS5's auxiliary
-        // functions cannot run in a query with a window function, so each step is its own
-        // subquery. The best are highlighted in one pass over the matches between the lowest
-        // and highest of their rowids (FTS5 walks that range of the doclist once): looked up
-        // one by one, a prefix query would build its whole doclist again for each.
+        // The latest `CANDIDATES` (+1, to tell "more") matches, in rowid order, which FTS5 walks
+        // without reading the rest, each scored and highlighted in that one pass; the best are
+        // then kept. The last word is a prefix, and FTS5 reads a prefix's whole doclist each
+        // time the expression is matched, so it is matched once. FTS5's auxiliary functions
+        // cannot run in a query with a window function, so the count is a step of its own.
         format!(
-            "WITH candidates (id, score, tie) AS (
-                 SELECT {table}.rowid, {rank}, {tie} FROM {from} WHERE {table} MATCH ?1
-                  ORDER BY {table}.rowid DESC LIMIT ?5),
-             best (id, score, tie, total) AS (
-                 SELECT id, score, tie, COUNT(*) OVER () FROM candidates ORDER BY score, tie LIMIT ?2),
-             hits (link_type, link_slug, anchor, anchor_kind, title, snippet, detail, total, score, tie) AS (
-                 SELECT {select}, best.total, best.score, best.tie
-                   FROM {table} CROSS JOIN best ON best.id = {table}.rowid {joins}
-                  WHERE {table} MATCH ?1
-                    AND {table}.rowid BETWEEN (SELECT min(id) FROM best) AND (SELECT max(id) FROM best))
-             SELECT link_type, link_slug, anchor, anchor_kind, title, snippet, detail, total
-               FROM hits ORDER BY score, tie"
+            "WITH candidates (link_type, link_slug, anchor, anchor_kind, title, snippet, detail, score, tie) AS MATERIALIZED (
+                 SELECT {select}, {rank}, {tie_value} FROM {from} WHERE {table} MATCH ?1
+                  ORDER BY {table}.rowid DESC LIMIT ?5)
+             SELECT link_type, link_slug, anchor, anchor_kind, title, snippet, detail, COUNT(*) OVER () AS total
+               FROM candidates ORDER BY score, tie{direction} LIMIT ?2",
+            tie_value = tie.trim_end_matches(" DESC"),
+            direction = if tie.ends_with(" DESC") { " DESC" } else { "" },
         )
     }
 }

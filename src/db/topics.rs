@@ -1,6 +1,6 @@
 //! Topics: the index and a topic's page.
 
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 use super::Counted;
 
@@ -20,11 +20,14 @@ pub struct TopicListRow {
     pub events: i64,
 }
 
-#[tracing::instrument(skip(pool))]
-pub async fn by_slug(pool: &SqlitePool, slug: &str) -> Result<Option<TopicRow>, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn by_slug(
+    conn: &mut SqliteConnection,
+    slug: &str,
+) -> Result<Option<TopicRow>, sqlx::Error> {
     sqlx::query_as("SELECT id, slug, name, summary FROM topics WHERE slug = ?1")
         .bind(slug)
-        .fetch_optional(pool)
+        .fetch_optional(&mut *conn)
         .await
 }
 
@@ -40,8 +43,11 @@ pub async fn all(pool: &SqlitePool) -> Result<Vec<TopicListRow>, sqlx::Error> {
 }
 
 /// The people most involved in a topic's events (counts maintained at import).
-#[tracing::instrument(skip(pool))]
-pub async fn officials(pool: &SqlitePool, topic_id: i64) -> Result<Vec<Counted>, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn officials(
+    conn: &mut SqliteConnection,
+    topic_id: i64,
+) -> Result<Vec<Counted>, sqlx::Error> {
     sqlx::query_as(
         "SELECT p.slug, p.name, x.count FROM event_pair_counts x JOIN people p ON p.slug = x.other_slug
           WHERE x.facet = 'topic' AND x.slug = (SELECT slug FROM topics WHERE id = ?1)
@@ -49,6 +55,6 @@ pub async fn officials(pool: &SqlitePool, topic_id: i64) -> Result<Vec<Counted>,
           ORDER BY x.count DESC, p.name",
     )
     .bind(topic_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await
 }
