@@ -988,7 +988,7 @@ pub async fn import_with_progress(
     progress.add(1);
     tx.commit().await?;
     // Servers in this process read the latest revision again before their next page.
-    crate::db::revisions::data_changed();
+    crate::db::revisions::data_changed(pool);
 
     Ok(ImportSummary {
         revision,

@@ -573,7 +573,7 @@ pub async fn generate_with_progress(
     crate::db::index::rebuild(&mut conn).await?;
     progress.add(1);
     sqlx::query("COMMIT").execute(&mut *conn).await?;
-    crate::db::revisions::data_changed();
+    crate::db::revisions::data_changed(pool);
     let broken: Option<String> =
         sqlx::query_scalar("SELECT \"table\" FROM pragma_foreign_key_check LIMIT 1")
             .fetch_optional(&mut *conn)

@@ -1,8 +1,10 @@
 //! Data revisions: one per successful import, with what it changed; and `Watch`, how a
 //! server learns of a new revision without asking the database on every request.
 
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock, Weak};
 use std::time::Duration;
 
 use sqlx::{Connection as _, SqlitePool};
@@ -134,13 +136,23 @@ pub async fn latest_stamp(pool: &SqlitePool) -> Result<Option<Stamp>, sqlx::Erro
     Ok(row.map(|(id, at)| (id, OffsetDateTime::parse(&at, &Rfc3339).ok())))
 }
 
-/// Counts the times the data may have changed, process-wide: every import this process
-/// commits, and every commit by another process that a `Watch`'s poll notices.
-static CHANGES: AtomicU64 = AtomicU64::new(0);
+/// For each database file this process opened, how many times its data may have changed:
+/// every import this process commits to it, and every commit by another process that a
+/// `Watch`'s poll notices. Kept per file, so that two databases served by one process (as the
+/// tests do) never make each other's pages read again.
+static CHANGES: LazyLock<Mutex<HashMap<PathBuf, Arc<AtomicU64>>>> = LazyLock::new(Default::default);
 
-/// Says that the data may have changed: every `Watch` reads the latest revision again.
-pub fn data_changed() {
-    CHANGES.fetch_add(1, Ordering::AcqRel);
+/// The change count of the database `pool` opens.
+fn changes_of(pool: &SqlitePool) -> Arc<AtomicU64> {
+    let file = pool.connect_options().get_filename().to_path_buf();
+    let mut all = CHANGES.lock().unwrap_or_else(|e| e.into_inner());
+    Arc::clone(all.entry(file).or_default())
+}
+
+/// Says that the data of the database `pool` opens may have changed: every `Watch` on it reads
+/// the latest revision again.
+pub fn data_changed(pool: &SqlitePool) {
+    changes_of(pool).fetch_add(1, Ordering::AcqRel);
 }
 
 /// How often a `Watch` asks SQLite whether another process committed.
@@ -156,13 +168,18 @@ pub const POLL_INTERVAL: Duration = Duration::from_millis(250);
 pub struct Watch {
     /// The change count the stamp was read at, and the stamp.
     seen: Mutex<Option<(u64, Option<Stamp>)>>,
-    polling: std::sync::OnceLock<()>,
+    /// The change count of the database watched, set by the first `latest`.
+    changes: OnceLock<Arc<AtomicU64>>,
 }
 
 impl Watch {
     /// The latest revision: as last read, unless the data may have changed since.
     pub async fn latest(self: &Arc<Self>, pool: &SqlitePool) -> Result<Option<Stamp>, sqlx::Error> {
-        self.start_polling(pool);
+        self.changes.get_or_init(|| {
+            let changes = changes_of(pool);
+            self.start_polling(pool, &changes);
+            changes
+        });
         match self.known() {
             Some(stamp) => Ok(stamp),
             None => self.read(pool).await,
@@ -172,7 +189,7 @@ impl Watch {
     /// The latest revision as last read, when the data cannot have changed since; `None` when
     /// it must be read again (or never was). Asks nothing of the database.
     pub fn known(&self) -> Option<Option<Stamp>> {
-        let changes = CHANGES.load(Ordering::Acquire);
+        let changes = self.changes.get()?.load(Ordering::Acquire);
         let seen = *self.seen.lock().unwrap_or_else(|e| e.into_inner());
         seen.filter(|(at, _)| *at == changes)
             .map(|(_, stamp)| stamp)
@@ -182,7 +199,7 @@ impl Watch {
     pub async fn read(&self, pool: &SqlitePool) -> Result<Option<Stamp>, sqlx::Error> {
         // Loaded before reading: a change committed after this load bumps the count past it,
         // so the stamp read here is never kept as newer than it is.
-        let changes = CHANGES.load(Ordering::Acquire);
+        let changes = changes_of(pool).load(Ordering::Acquire);
         let stamp = latest_stamp(pool).await?;
         let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
         if seen.is_none_or(|(at, _)| at <= changes) {
@@ -191,15 +208,14 @@ impl Watch {
         Ok(stamp)
     }
 
-    fn start_polling(self: &Arc<Self>, pool: &SqlitePool) {
-        self.polling.get_or_init(|| {
-            let options = pool.connect_options();
-            let watch = Arc::downgrade(self);
-            tokio::spawn(async move {
-                if let Err(error) = poll(&options, &watch).await {
-                    tracing::warn!(%error, "cannot watch the database for imports by other processes; they show after a restart");
-                }
-            });
+    fn start_polling(self: &Arc<Self>, pool: &SqlitePool, changes: &Arc<AtomicU64>) {
+        let options = pool.connect_options();
+        let watch = Arc::downgrade(self);
+        let changes = Arc::clone(changes);
+        tokio::spawn(async move {
+            if let Err(error) = poll(&options, &watch, &changes).await {
+                tracing::warn!(%error, "cannot watch the database for imports by other processes; they show after a restart");
+            }
         });
     }
 }
@@ -209,6 +225,7 @@ impl Watch {
 async fn poll(
     options: &sqlx::sqlite::SqliteConnectOptions,
     watch: &Weak<Watch>,
+    changes: &AtomicU64,
 ) -> Result<(), sqlx::Error> {
     let mut connection = sqlx::SqliteConnection::connect_with(options).await?;
     let mut version: i64 = sqlx::query_scalar("PRAGMA data_version")
@@ -226,7 +243,7 @@ async fn poll(
             .await?;
         if now != version {
             version = now;
-            data_changed();
+            changes.fetch_add(1, Ordering::AcqRel);
         }
     }
 }
