@@ -189,9 +189,9 @@ impl Default for Metrics {
     }
 }
 
-/// Every state a piece of background work reports, so each is written (as 0 or 1) in every
-/// scrape and a change of state never leaves a stale 1 behind.
-const WORK_STATES: [&str; 4] = ["ready", "building", "failed", "off"];
+/// Every state a piece of background work reports (`SharedIndex::status`), so each is written
+/// (as 0 or 1) in every scrape and a change of state never leaves a stale 1 behind.
+const WORK_STATES: [&str; 2] = crate::db::index::STATES;
 
 /// The series one route's requests by one method are counted in, resolved once: a page held
 /// ready is counted without looking its labels up again.
@@ -391,7 +391,7 @@ mod tests {
         );
         assert!(
             text.contains(
-                "tradewatch_background_work_state{work=\"event_index\",state=\"building\"} 0"
+                "tradewatch_background_work_state{work=\"event_index\",state=\"loading\"} 0"
             ),
             "{text}"
         );

@@ -191,6 +191,53 @@ impl Period {
     }
 }
 
+/// The period of the day last asked, with its first and last day: the events of a set are
+/// walked in timeline order, so most fall in the period of the one before and cost two
+/// comparisons rather than a calendar conversion (at a million events, a busy official's
+/// chart walks 60,000 of them on every first view).
+struct PeriodCursor {
+    period: Period,
+    key: i32,
+    /// The period's first and last day; `first > last` before the first day is asked.
+    first: i32,
+    last: i32,
+}
+
+impl PeriodCursor {
+    fn new(period: Period) -> Self {
+        PeriodCursor {
+            period,
+            key: 0,
+            first: 1,
+            last: 0,
+        }
+    }
+
+    /// The key of the period `day` falls in (`Period::key`) and that period's last day.
+    fn at(&mut self, day: i32) -> (i32, i32) {
+        if !(self.first..=self.last).contains(&day) {
+            let date = date_of(day);
+            let (into, length) = match self.period {
+                Period::Month => (
+                    u16::from(date.day()),
+                    u16::from(date.month().length(date.year())),
+                ),
+                Period::Year => (date.ordinal(), time::util::days_in_year(date.year())),
+            };
+            self.key = self.period.key(day);
+            self.first = day - i32::from(into) + 1;
+            self.last = self.first + i32::from(length) - 1;
+        }
+        (self.key, self.last)
+    }
+
+    /// Whether the span `start..=end` lies within one period, and if so that period's key.
+    fn one_period(&mut self, start: i32, end: i32) -> Option<i32> {
+        let (key, last) = self.at(start);
+        (end <= last).then_some(key)
+    }
+}
+
 /// A span of possible dates, as day numbers, with how many events share it and their least
 /// label.
 type SpanGroup<'a> = ((i32, i32), (i64, &'a str));
@@ -1109,12 +1156,18 @@ impl EventIndex {
         }
     }
 
-    /// Whether an event is known to lie within one period, and within the range `bounds`.
-    fn within_one_period(&self, rank: usize, bounds: Bounds, period: Period) -> bool {
+    /// The period an event is known to lie within, if it lies within the range `bounds` too.
+    fn within_one_period(
+        &self,
+        rank: usize,
+        bounds: Bounds,
+        periods: &mut PeriodCursor,
+    ) -> Option<i32> {
         let (s, e) = (self.start[rank], self.end[rank]);
-        period.key(s) == period.key(e)
-            && bounds.0.is_none_or(|f| s >= f)
-            && bounds.1.is_none_or(|t| e <= t)
+        if bounds.0.is_some_and(|f| s < f) || bounds.1.is_some_and(|t| e > t) {
+            return None;
+        }
+        periods.one_period(s, e)
     }
 
     /// The events of `set` known to lie within one period, counted per period and series, in
@@ -1127,17 +1180,16 @@ impl EventIndex {
         stack: Stack,
     ) -> Vec<PeriodCount> {
         let bounds = bounds(q);
+        let mut periods = PeriodCursor::new(period);
         let mut counts: HashMap<(i32, u8), i64> = HashMap::new();
         for rank in set {
             let rank = rank as usize;
-            if self.within_one_period(rank, bounds, period) {
+            if let Some(key) = self.within_one_period(rank, bounds, &mut periods) {
                 let series = match stack {
                     Stack::Class => self.class[rank],
                     Stack::Kind => self.kind[rank],
                 };
-                *counts
-                    .entry((period.key(self.start[rank]), series))
-                    .or_default() += 1;
+                *counts.entry((key, series)).or_default() += 1;
             }
         }
         let names = match stack {
@@ -1166,10 +1218,11 @@ impl EventIndex {
         limit: usize,
     ) -> Vec<SpanCount> {
         let bounds = bounds(q);
+        let mut periods = PeriodCursor::new(period);
         let mut groups: HashMap<(i32, i32), (i64, &str)> = HashMap::new();
         for rank in set {
             let rank = rank as usize;
-            if self.within_one_period(rank, bounds, period) {
+            if self.within_one_period(rank, bounds, &mut periods).is_some() {
                 continue;
             }
             let label = self.labels[self.label[rank] as usize].as_str();
@@ -1217,6 +1270,9 @@ pub struct Snapshot {
     pub tx: sqlx::Transaction<'static, sqlx::Sqlite>,
     pub index: Arc<EventIndex>,
 }
+
+/// Every state `SharedIndex::status` reports, as `/healthz` and `/metrics` name them.
+pub const STATES: [&str; 2] = ["ready", "loading"];
 
 /// The event index shared by every request: the latest revision's, kept in memory, loaded from
 /// what the import stored (`event_index`) when a request first reads a newer revision.
@@ -1322,12 +1378,12 @@ impl SharedIndex {
     }
 
     /// `ready` when the index in memory is of the latest revision as last read, `loading` while a
-    /// newer one is still to be loaded (by the next request that reads it).
+    /// newer one is still to be loaded (by the next request that reads it): one of `STATES`.
     pub fn status(&self, latest: Option<i64>) -> &'static str {
         match (self.current(), latest) {
-            (Some(index), Some(latest)) if index.revision >= latest => "ready",
-            (Some(_), None) => "ready",
-            _ => "loading",
+            (Some(index), Some(latest)) if index.revision >= latest => STATES[0],
+            (Some(_), None) => STATES[0],
+            _ => STATES[1],
         }
     }
 }
@@ -1366,6 +1422,31 @@ mod tests {
         assert_eq!(day_number("2023-08-29"), Some(19_598));
         assert_eq!(day_number("2023-8-29"), None);
         assert_eq!(day_number("2023-13-01"), None);
+    }
+
+    #[test]
+    fn the_period_cursor_agrees_with_the_calendar_in_any_order() {
+        let first = day_number("1999-11-15").unwrap();
+        let last = day_number("2001-03-10").unwrap();
+        // Forwards, backwards and jumping about, as timeline order and ties walk.
+        let days: Vec<i32> = (first..=last)
+            .chain((first..=last).rev())
+            .chain((first..=last).step_by(37))
+            .collect();
+        for period in [Period::Month, Period::Year] {
+            let mut cursor = PeriodCursor::new(period);
+            for (i, &start) in days.iter().enumerate() {
+                let end = start + i32::try_from(i % 400).unwrap();
+                let one = period.key(start) == period.key(end);
+                assert_eq!(
+                    cursor.one_period(start, end),
+                    one.then(|| period.key(start)),
+                    "{period:?} {} to {}",
+                    iso_of(start),
+                    iso_of(end)
+                );
+            }
+        }
     }
 
     #[test]
