@@ -9,6 +9,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 use time::Date;
 
 use super::agreement_index::{AgreementIndex, Cursor};
+use super::provenance::{self, Provenance};
 use crate::db::agreements::{self, AgreementRow, FollowUpRow, Party};
 use crate::db::annotations::{self, CitedParagraph, NoteRow, Subject};
 use crate::db::events::Side;
@@ -259,6 +260,8 @@ pub struct AgreementRecord {
     pub negotiators: Vec<Named>,
     pub notes: Vec<NoteRow>,
     pub citations: Vec<CitedParagraph>,
+    /// The revisions its citation names.
+    pub provenance: Provenance,
 }
 
 /// The agreement with this slug, judged today, or `None` when there is none; read in one read
@@ -278,6 +281,7 @@ pub async fn record(pool: &SqlitePool, slug: &str) -> Result<Option<AgreementRec
         negotiators: agreements::negotiators(&mut *conn, id).await?,
         notes: annotations::notes(&mut *conn, Subject::Agreement, id).await?,
         citations: annotations::citations(&mut *conn, Subject::Agreement, id).await?,
+        provenance: provenance::of(&mut *conn, "agreement", slug).await?,
     };
     tx.commit().await?;
     Ok(Some(record))

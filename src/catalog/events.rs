@@ -4,6 +4,7 @@
 use sqlx::SqlitePool;
 
 use super::agreements::{JudgedAgreement, judged};
+use super::provenance::{self, Provenance};
 use crate::db::Named;
 use crate::db::agreements;
 use crate::db::annotations::{self, CitedParagraph, NoteRow, Subject};
@@ -42,6 +43,8 @@ pub struct EventRecord {
     pub next: Option<Neighbour>,
     /// Events sharing the most people and topics with it, nearest in time first.
     pub related: Vec<Neighbour>,
+    /// The revisions its citation names.
+    pub provenance: Provenance,
 }
 
 /// The event with this slug, or `None` when there is none. Every read runs in one read
@@ -70,6 +73,7 @@ pub async fn event(pool: &SqlitePool, slug: &str) -> Result<Option<EventRecord>>
         notes: annotations::notes(&mut *conn, Subject::Event, event.id).await?,
         citations: annotations::citations(&mut *conn, Subject::Event, event.id).await?,
         related: events::related(&mut *conn, &event, RELATED).await?,
+        provenance: provenance::of(&mut *conn, "event", &event.slug).await?,
         previous,
         next,
         event,

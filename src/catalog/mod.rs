@@ -6,6 +6,7 @@
 //! - `agreement_index`: every agreement's judgement kept per revision and day, to filter, count
 //!   and page the list without reading every agreement.
 //! - `events`: one event with everything its page shows.
+//! - `provenance`: which data revisions a record's citation names.
 //! - `search`: the search box's query and its hits.
 //! - `readouts`: the meetings both governments gave accounts of.
 //! - `records`: an official, a topic or an organisation with what its page shows.
@@ -14,6 +15,7 @@
 pub mod agreement_index;
 pub mod agreements;
 pub mod events;
+pub mod provenance;
 pub mod readouts;
 pub mod records;
 pub mod search;

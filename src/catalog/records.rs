@@ -8,15 +8,17 @@ use std::sync::Arc;
 use sqlx::SqlitePool;
 
 use super::agreements::{JudgedAgreement, judged};
+use super::provenance::{self, Provenance};
 use crate::db::Counted;
 use crate::db::agreements::{self, AgreementRow};
 use crate::db::annotations::{self, CitedParagraph, NoteRow, Subject};
-use crate::db::events::{self, EventListRow, QuoteRow};
+use crate::db::events::{self, EventListRow, EventQuery, QuoteRow};
 use crate::db::index::{Link, SharedIndex, Snapshot};
 use crate::db::organizations::{self, MemberRow, OrganizationRow};
 use crate::db::people::{self, PersonRow, RoleRow};
 use crate::db::topics::{self, TopicRow};
-use crate::error::Result;
+use crate::domain::{Slug, TimelineFilter};
+use crate::error::{Error, Result};
 
 /// What every record's page shows besides its own fields: its latest events and how many it
 /// has in all, its agreements judged today, the editors' notes and the cited paragraphs.
@@ -46,6 +48,24 @@ async fn involvement(
     })
 }
 
+/// One record's events as the timeline filters them (`/?official=…`): what its chart counts
+/// and links to.
+pub struct Activity {
+    pub filter: TimelineFilter,
+    /// `filter` resolved on the record's revision.
+    pub events: EventQuery,
+}
+
+async fn activity(snapshot: &mut Snapshot, filter: TimelineFilter) -> Result<Activity> {
+    let events = events::resolve(&mut snapshot.tx, snapshot.index.clone(), &filter).await?;
+    Ok(Activity { filter, events })
+}
+
+/// A slug read from the database, which the import checked.
+fn stored_slug(slug: &str) -> Result<Slug> {
+    Slug::parse(slug).map_err(|e| Error::Internal(format!("stored slug {slug:?}: {e}")))
+}
+
 pub struct OfficialRecord {
     pub person: PersonRow,
     pub aliases: Vec<String>,
@@ -57,6 +77,10 @@ pub struct OfficialRecord {
     pub met_with: Vec<Counted>,
     pub topics: Vec<Counted>,
     pub involvement: Involvement,
+    /// Their events as a timeline filter, resolved on the record's revision: its chart.
+    pub activity: Activity,
+    /// The revisions their citation names.
+    pub provenance: Provenance,
 }
 
 /// The official with this slug, or `None` when there is none.
@@ -80,6 +104,15 @@ pub async fn official(
         topics: people::topics(&mut *conn, id).await?,
         involvement: involvement(&mut snapshot, (Link::Person, Subject::Person, id), involved)
             .await?,
+        activity: activity(
+            &mut snapshot,
+            TimelineFilter {
+                officials: vec![stored_slug(&person.slug)?],
+                ..TimelineFilter::default()
+            },
+        )
+        .await?,
+        provenance: provenance::of(&mut snapshot.tx, "person", &person.slug).await?,
         person,
     };
     Ok(Some(record))
@@ -90,6 +123,8 @@ pub struct TopicRecord {
     /// The officials most involved in it, most events first.
     pub officials: Vec<Counted>,
     pub involvement: Involvement,
+    /// Its events as a timeline filter, resolved on the record's revision: its chart.
+    pub activity: Activity,
 }
 
 /// The topic with this slug, or `None` when there is none.
@@ -109,6 +144,14 @@ pub async fn topic(
         officials: topics::officials(&mut *conn, id).await?,
         involvement: involvement(&mut snapshot, (Link::Topic, Subject::Topic, id), involved)
             .await?,
+        activity: activity(
+            &mut snapshot,
+            TimelineFilter {
+                topics: vec![stored_slug(&topic.slug)?],
+                ..TimelineFilter::default()
+            },
+        )
+        .await?,
         topic,
     };
     Ok(Some(record))

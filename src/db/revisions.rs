@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock, Weak};
 use std::time::Duration;
 
-use sqlx::{Connection as _, SqlitePool};
+use sqlx::{Connection as _, SqliteExecutor, SqlitePool};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -33,13 +33,13 @@ const COLUMNS: &str = "SELECT r.id, coalesce(r.changed_at, r.imported_at) AS cha
         (SELECT COUNT(*) FROM revision_changes WHERE revision_id = r.id AND change = 'updated') AS updated
    FROM revisions r";
 
-/// The latest revision of the data.
-#[tracing::instrument(skip(pool))]
-pub async fn latest(pool: &SqlitePool) -> Result<Option<RevisionRow>, sqlx::Error> {
+/// The latest revision of the data, as `conn` (a pool, or a page's read transaction) reads it.
+#[tracing::instrument(skip(conn))]
+pub async fn latest<'c>(conn: impl SqliteExecutor<'c>) -> Result<Option<RevisionRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{COLUMNS} ORDER BY r.id DESC LIMIT 1"
     )))
-    .fetch_optional(pool)
+    .fetch_optional(conn)
     .await
 }
 
@@ -52,9 +52,9 @@ pub async fn current_id(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
 }
 
 /// The revision that last added or changed a record.
-#[tracing::instrument(skip(pool))]
-pub async fn last_change(
-    pool: &SqlitePool,
+#[tracing::instrument(skip(conn))]
+pub async fn last_change<'c>(
+    conn: impl SqliteExecutor<'c>,
     record_type: &str,
     slug: &str,
 ) -> Result<Option<RevisionRow>, sqlx::Error> {
@@ -63,7 +63,7 @@ pub async fn last_change(
     )))
     .bind(record_type)
     .bind(slug)
-    .fetch_optional(pool)
+    .fetch_optional(conn)
     .await
 }
 

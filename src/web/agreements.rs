@@ -218,7 +218,7 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
         .ok_or(Error::NotFound)?;
     let agreement = record.agreement;
     let cite = CiteThis::build(
-        &state,
+        &state.public_url,
         Cited {
             kind: "Agreement",
             record_type: "agreement",
@@ -227,8 +227,8 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
             title: &agreement.row.title,
             date: None,
         },
-    )
-    .await?;
+        &record.provenance,
+    );
     let page = AgreementPage {
         title: agreement.row.title.clone(),
         section: "agreements",

@@ -1,10 +1,8 @@
 //! "Cite this": a permalink, the data's revision, and ready-to-copy citations in plain text,
 //! BibTeX and CSL-JSON.
 
-use crate::db::revisions;
+use crate::catalog::provenance::Provenance;
 use crate::domain::date::parse_day;
-use crate::error::Result;
-use crate::state::AppState;
 
 /// What is being cited.
 pub struct Cited<'a> {
@@ -59,10 +57,10 @@ fn date_parts(iso: &str) -> Option<serde_json::Value> {
 }
 
 impl CiteThis {
-    pub async fn build(state: &AppState, cited: Cited<'_>) -> Result<Self> {
-        let latest = revisions::latest(&state.db).await?;
-        let changed = revisions::last_change(&state.db, cited.record_type, cited.slug).await?;
-        let permalink = format!("{}{}", state.public_url.trim_end_matches('/'), cited.path);
+    /// The citation of `cited`, naming the revisions the record's answer was read from.
+    pub fn build(public_url: &str, cited: Cited<'_>, provenance: &Provenance) -> Self {
+        let (latest, changed) = (&provenance.latest, &provenance.changed);
+        let permalink = format!("{}{}", public_url.trim_end_matches('/'), cited.path);
         let today = crate::domain::date::iso(crate::domain::date::today());
         let label = crate::domain::date::stored_day_label;
         let version = changed.as_ref().or(latest.as_ref());
@@ -110,7 +108,7 @@ impl CiteThis {
             csl["note"] = serde_json::json!(format!("tradewatch {revision_text}"));
         }
         let csl_json = serde_json::to_string(&serde_json::json!([csl])).unwrap_or_default();
-        Ok(Self {
+        Self {
             permalink,
             revision: latest.as_ref().map(|r| r.id),
             revision_date: latest.as_ref().map(|r| label(r.day())),
@@ -119,7 +117,7 @@ impl CiteThis {
             plain,
             bibtex,
             csl_json,
-        })
+        }
     }
 }
 

@@ -133,7 +133,7 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
         .await?
         .ok_or(Error::NotFound)?;
     let cite = CiteThis::build(
-        &state,
+        &state.public_url,
         Cited {
             kind: "Event",
             record_type: "event",
@@ -142,8 +142,8 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
             title: &r.event.title,
             date: Some(&r.event.date_label),
         },
-    )
-    .await?;
+        &r.provenance,
+    );
     let page = EventPage {
         phase_state: r.phase_state,
         phases: phase_views(&r.phases),

@@ -13,7 +13,6 @@ use crate::catalog::agreements::JudgedAgreement;
 use crate::db::Counted;
 use crate::db::events::QuoteRow;
 use crate::db::people::{self, OfficialListRow, PersonRow, RoleRow};
-use crate::domain::{Slug, TimelineFilter};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
@@ -107,18 +106,12 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
         |c| format!("/officials/{}", c.slug),
     );
     let activity = time_chart::for_record(
-        &state.db,
-        &state.index,
-        TimelineFilter {
-            officials: vec![Slug::parse(&person.slug).map_err(|_| Error::NotFound)?],
-            ..TimelineFilter::default()
-        },
+        &record.activity,
         "activity-chart",
         &format!("Events with {}", person.name),
-    )
-    .await?;
+    )?;
     let cite = CiteThis::build(
-        &state,
+        &state.public_url,
         Cited {
             kind: "Official",
             record_type: "person",
@@ -127,8 +120,8 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
             title: &person.name,
             date: None,
         },
-    )
-    .await?;
+        &record.provenance,
+    );
     let involved = record.involvement;
     let page = OfficialPage {
         title: person.name.clone(),

@@ -11,7 +11,6 @@ use crate::catalog;
 use crate::catalog::agreements::JudgedAgreement;
 use crate::db::Counted;
 use crate::db::topics::{self, TopicListRow, TopicRow};
-use crate::domain::{Slug, TimelineFilter};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
@@ -64,16 +63,10 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
         |c| format!("/?official={}&topic={}", c.slug, topic.slug),
     );
     let activity = time_chart::for_record(
-        &state.db,
-        &state.index,
-        TimelineFilter {
-            topics: vec![Slug::parse(&topic.slug).map_err(|_| Error::NotFound)?],
-            ..TimelineFilter::default()
-        },
+        &record.activity,
         "activity-chart",
         &format!("Events about {}", topic.name),
-    )
-    .await?;
+    )?;
     let involved = record.involvement;
     let page = TopicPage {
         title: topic.name.clone(),

@@ -568,18 +568,20 @@ pub fn for_filter(
     })))
 }
 
-/// The time chart of one record's events (`filter` names it), stacked by class, its columns
-/// linking to the timeline of that record narrowed to the period.
-pub async fn for_record(
-    db: &sqlx::SqlitePool,
-    index: &std::sync::Arc<crate::db::index::SharedIndex>,
-    filter: TimelineFilter,
+/// The time chart of one record's events, stacked by class, its columns linking to the
+/// timeline of that record narrowed to the period.
+pub fn for_record(
+    activity: &crate::catalog::records::Activity,
     id: &str,
     subject: &str,
 ) -> Result<Option<TimeChart>> {
-    let mut snapshot = index.snapshot(db).await?;
-    let resolved = crate::db::events::resolve(&mut snapshot.tx, snapshot.index, &filter).await?;
-    let mut chart = for_filter(&filter, &resolved, Stack::Class, id, subject)?;
+    let mut chart = for_filter(
+        &activity.filter,
+        &activity.events,
+        Stack::Class,
+        id,
+        subject,
+    )?;
     // The toggle belongs to the timeline; a record's page keeps its chart by class.
     if let Some(c) = chart.as_mut() {
         c.stack_links.clear();
