@@ -56,14 +56,24 @@ pub struct Activity {
     pub events: EventQuery,
 }
 
-async fn activity(snapshot: &mut Snapshot, filter: TimelineFilter) -> Result<Activity> {
+/// The timeline filtered to the official or topic (`link`) with this slug, resolved on the
+/// snapshot.
+async fn activity(snapshot: &mut Snapshot, link: Link, slug: &str) -> Result<Activity> {
+    let slug =
+        Slug::parse(slug).map_err(|e| Error::Internal(format!("stored slug {slug:?}: {e}")))?;
+    let mut filter = TimelineFilter::default();
+    match link {
+        Link::Person => filter.officials.push(slug),
+        Link::Topic => filter.topics.push(slug),
+        // The timeline has no organisation filter, so an organisation's page has no chart.
+        Link::Organization => {
+            return Err(Error::Internal(
+                "the timeline filters no organisation".into(),
+            ));
+        }
+    }
     let events = events::resolve(&mut snapshot.tx, snapshot.index.clone(), &filter).await?;
     Ok(Activity { filter, events })
-}
-
-/// A slug read from the database, which the import checked.
-fn stored_slug(slug: &str) -> Result<Slug> {
-    Slug::parse(slug).map_err(|e| Error::Internal(format!("stored slug {slug:?}: {e}")))
 }
 
 pub struct OfficialRecord {
@@ -104,14 +114,7 @@ pub async fn official(
         topics: people::topics(&mut *conn, id).await?,
         involvement: involvement(&mut snapshot, (Link::Person, Subject::Person, id), involved)
             .await?,
-        activity: activity(
-            &mut snapshot,
-            TimelineFilter {
-                officials: vec![stored_slug(&person.slug)?],
-                ..TimelineFilter::default()
-            },
-        )
-        .await?,
+        activity: activity(&mut snapshot, Link::Person, &person.slug).await?,
         provenance: provenance::of(&mut snapshot.tx, "person", &person.slug).await?,
         person,
     };
@@ -144,14 +147,7 @@ pub async fn topic(
         officials: topics::officials(&mut *conn, id).await?,
         involvement: involvement(&mut snapshot, (Link::Topic, Subject::Topic, id), involved)
             .await?,
-        activity: activity(
-            &mut snapshot,
-            TimelineFilter {
-                topics: vec![stored_slug(&topic.slug)?],
-                ..TimelineFilter::default()
-            },
-        )
-        .await?,
+        activity: activity(&mut snapshot, Link::Topic, &topic.slug).await?,
         topic,
     };
     Ok(Some(record))
