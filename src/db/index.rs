@@ -705,48 +705,25 @@ impl EventIndex {
             .bind(revision)
             .fetch(&mut *conn);
             while let Some((part, value, data)) = rows.try_next().await? {
-                let map = match part.as_str() {
-                    "ids" => {
-                        append(&mut columns.ids, &data, u32::from_le_bytes)?;
-                        continue;
-                    }
-                    "start" => {
-                        append(&mut columns.start, &data, i32::from_le_bytes)?;
-                        continue;
-                    }
-                    "end" => {
-                        append(&mut columns.end, &data, i32::from_le_bytes)?;
-                        continue;
-                    }
-                    "label" => {
-                        append(&mut columns.label, &data, u16::from_le_bytes)?;
-                        continue;
-                    }
-                    "kind_codes" => {
-                        columns.kind.extend_from_slice(&data);
-                        continue;
-                    }
-                    "class" => {
-                        columns.class.extend_from_slice(&data);
-                        continue;
-                    }
-                    "person" => &mut people,
-                    "topic" => &mut topics,
-                    "organization" => &mut organizations,
-                    "country" => &mut countries,
-                    "kind_events" => {
-                        kind_events.push((value, Arc::new(bitmap_of(&data)?)));
-                        continue;
-                    }
+                let bitmap = || bitmap_of(&data).map(Arc::new);
+                match part.as_str() {
+                    "ids" => append(&mut columns.ids, &data, u32::from_le_bytes)?,
+                    "start" => append(&mut columns.start, &data, i32::from_le_bytes)?,
+                    "end" => append(&mut columns.end, &data, i32::from_le_bytes)?,
+                    "label" => append(&mut columns.label, &data, u16::from_le_bytes)?,
+                    "kind_codes" => columns.kind.extend_from_slice(&data),
+                    "class" => columns.class.extend_from_slice(&data),
+                    "person" => drop(people.insert(value, bitmap()?)),
+                    "topic" => drop(topics.insert(value, bitmap()?)),
+                    "organization" => drop(organizations.insert(value, bitmap()?)),
+                    "country" => drop(countries.insert(value, bitmap()?)),
+                    "kind_events" => kind_events.push((value, bitmap()?)),
                     _ => return Err(BuildError::Shape),
-                };
-                map.insert(value, Arc::new(bitmap_of(&data)?));
+                }
             }
         }
-        if columns.ids.len() != n {
-            return Err(BuildError::Shape);
-        }
         if [
+            columns.ids.len(),
             columns.start.len(),
             columns.end.len(),
             columns.kind.len(),
