@@ -377,6 +377,107 @@ cites = [{ source = "test-wire-2024-05-01", paragraphs = [1] }]
         count(&app.pool, "paragraphs_fts").await,
         count(&app.pool, "paragraphs").await
     );
+    // The terms search names a prefix by are the new ones too.
+    let word: Option<String> =
+        sqlx::query_scalar("SELECT word FROM search_terms WHERE term = 'pangolin'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(word.as_deref(), Some("pangolin"));
+    let (_, html) = app.get_html("/search?q=pangol").await;
+    assert_eq!(
+        hits(&html, "paragraph"),
+        ["/sources/test-wire-2024-05-01#p1"]
+    );
+}
+
+/// The rowids of `table` matching an FTS5 expression.
+async fn matching(conn: &mut sqlx::SqliteConnection, table: &str, fts: &str) -> Vec<i64> {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT rowid FROM {table} WHERE {table} MATCH ?1 ORDER BY rowid"
+    )))
+    .bind(fts)
+    .fetch_all(conn)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_prefix_and_the_whole_terms_it_stands_for_match_the_same_rows() {
+    use tradewatch::db::search::expression;
+    use tradewatch::domain::filter::SearchText;
+    let app = seeded().await;
+    let terms: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT term, word FROM search_terms ORDER BY term")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert!(terms.len() > 500, "{}", terms.len());
+    // Every term has a word that stands for it in the real dataset, re-stemmed ones included
+    // (`agre` by "agree").
+    let missing: Vec<&str> = terms
+        .iter()
+        .filter(|(_, w)| w.is_none())
+        .map(|(t, _)| t.as_str())
+        .collect();
+    assert!(missing.is_empty(), "{missing:?}");
+    assert!(
+        terms
+            .iter()
+            .any(|(t, w)| t == "agre" && w.as_deref() == Some("agree"))
+    );
+    // Typed as people type: the start of every term, whole words, words the stemmer shortens,
+    // after another word and alone.
+    let mut typed: Vec<String> = terms
+        .iter()
+        .flat_map(|(t, _)| [2, 3, 5].map(|n| t.chars().take(n).collect::<String>()))
+        .collect();
+    typed.extend(terms.iter().step_by(7).filter_map(|(_, w)| w.clone()));
+    typed.extend(
+        [
+            "controls",
+            "agreed",
+            "tourists",
+            "Chinese",
+            "exporting",
+            "a",
+            "zzz",
+        ]
+        .map(String::from),
+    );
+    typed.sort();
+    typed.dedup();
+    let mut conn = app.pool.acquire().await.unwrap();
+    let mut expanded = 0;
+    for (i, word) in typed.iter().enumerate() {
+        let text = if i % 2 == 0 {
+            word.clone()
+        } else {
+            format!("export {word}")
+        };
+        let text = SearchText::parse(&text).unwrap();
+        let fts = text.fts_expression();
+        let quick = expression(&mut conn, fts).await.unwrap();
+        if quick != fts {
+            expanded += 1;
+        }
+        for table in [
+            "events_fts",
+            "account_items_fts",
+            "quotes_fts",
+            "agreements_fts",
+            "people_fts",
+            "organizations_fts",
+            "paragraphs_fts",
+        ] {
+            assert_eq!(
+                matching(&mut conn, table, &quick).await,
+                matching(&mut conn, table, fts).await,
+                "{table}: {fts} as {quick}"
+            );
+        }
+    }
+    assert!(expanded > typed.len() / 2, "{expanded} of {}", typed.len());
 }
 
 #[tokio::test]

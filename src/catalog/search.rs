@@ -134,9 +134,10 @@ pub struct HitGroup {
 /// The hits of every kind, in `Kind::ALL`'s order, read in one read transaction.
 pub async fn search(pool: &SqlitePool, text: &SearchText) -> Result<Vec<HitGroup>> {
     let mut tx = pool.begin().await?;
+    let fts = search::expression(&mut tx, text.fts_expression()).await?;
     let mut groups = Vec::with_capacity(Kind::ALL.len());
     for kind in Kind::ALL {
-        let rows = search::hits(&mut tx, kind, text.fts_expression()).await?;
+        let rows = search::hits(&mut tx, kind, &fts).await?;
         let (count, more) = search::count(&rows);
         groups.push(HitGroup {
             kind,

@@ -1,5 +1,5 @@
-//! The full-text indexes (FTS5), rebuilt from the tables inside every import's transaction so
-//! they never disagree with them.
+//! The full-text indexes (FTS5) and their terms, rebuilt from the tables inside every import's
+//! transaction so they never disagree with them.
 
 use sqlx::SqliteConnection;
 
@@ -58,6 +58,11 @@ pub async fn rebuild(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
     ] {
         sqlx::query(statement).execute(&mut *conn).await?;
     }
+    // The indexes' terms, each with a word that stands for it (`db::search::expression`): the
+    // migration that added them is written to be run again, and is, so it is written once.
+    sqlx::raw_sql(include_str!("../../migrations/0015_search_terms.sql"))
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

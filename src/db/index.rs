@@ -849,10 +849,12 @@ impl EventIndex {
         if let Some(hit) = self.texts().get(fts) {
             return Ok(hit);
         }
+        // The same rows, read without the prefix's whole list where its terms can be named.
+        let quick = super::search::expression(conn, fts).await?;
         let list: Option<String> = sqlx::query_scalar(
             "SELECT group_concat(rowid) FROM events_fts WHERE events_fts MATCH ?1",
         )
-        .bind(fts)
+        .bind(&quick)
         .fetch_one(&mut *conn)
         .await?;
         let set: RoaringBitmap = list

@@ -1,5 +1,6 @@
-//! Site search: one full-text query per kind of record, ranked by bm25 (events by the columns
-//! they match in), with highlighted titles and snippets. Highlights are marked with the
+//! Site search: one full-text query per kind of record, ranked by where and how often the words
+//! match among the latest matches (bm25 for agreements, people, organisations and account
+//! items), with highlighted titles and snippets. Highlights are marked with the
 //! private-use characters `MARK_OPEN` and `MARK_CLOSE`, never HTML: the web layer splits the
 //! text on them and the template escapes every piece.
 
@@ -80,15 +81,21 @@ impl Kind {
         let hl = |table: &str, c: u8| format!("highlight({table}, {c}, ?3, ?4)");
         // Whether the query matched in column `c`: a highlight of it holds a mark.
         let matched = |table: &str, c: u8| format!("(instr({}, ?3) > 0)", hl(table, c));
+        // How many times the query matched in column `c`: the marks a highlight of it holds.
+        let times = |table: &str, c: u8| {
+            let h = hl(table, c);
+            format!("(length({h}) - length(replace({h}, ?3, '')))")
+        };
         // `select` gives, in order: link_type, link_slug, anchor, anchor_kind, title, snippet
         // and detail;
-        // `tie` breaks ties of `rank`, the score (lower is better): bm25, except for events.
+        // `tie` breaks ties of `rank`, the score (lower is better), then the record id does.
+        // Events, quotes and paragraphs are not ranked by bm25: its weight for each word counts
+        // every row holding the word, the whole table's worth for a common one (30 ms of events
+        // at a million, 8 of quotes and 8 of paragraphs); they are scored from the latest
+        // matches alone, and the newest of equals comes first.
         let (select, tie, from, rank) = match self {
-            // Title words weigh most, then the summary, then the names around the event. Not
-            // bm25: its weight for each word counts every event holding the word, the whole
-            // archive's worth for a common one (30 ms at a million events); the columns a
-            // match falls in are read from the latest matches alone, and the newest of equals
-            // comes first.
+            // Title words weigh most, then the summary, then the names around the event: by the
+            // columns a match falls in.
             Kind::Event => (
                 format!(
                     "'event', e.slug, NULL, NULL, {}, {}, e.date_label",
@@ -117,7 +124,9 @@ impl Kind {
                  JOIN countries c ON c.id = ea.side_id",
                 "bm25(account_items_fts)".to_owned(),
             ),
-            // A quote links to the event it was said at, or else to its speaker.
+            // A quote links to the event it was said at, or else to its speaker. Ranked by how
+            // often the words match, in its text four times what they weigh in its speaker's
+            // name; the latest (by its event's day) of equals first.
             Kind::Quote => (
                 format!(
                     "CASE WHEN e.slug IS NULL THEN 'person' ELSE 'event' END, coalesce(e.slug, p.slug), NULL, NULL,
@@ -125,10 +134,10 @@ impl Kind {
                     hl("quotes_fts", 1),
                     snippet("quotes_fts", None, &[(0, 32)])
                 ),
-                "q.id",
+                "q.date DESC",
                 "quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid
                  JOIN people p ON p.id = q.person_id LEFT JOIN events e ON e.id = q.event_id",
-                "bm25(quotes_fts, 4.0, 1.0)".to_owned(),
+                format!("-(4 * {} + {})", times("quotes_fts", 0), times("quotes_fts", 1)),
             ),
             Kind::Agreement => (
                 format!(
@@ -161,16 +170,17 @@ impl Kind {
                  LEFT JOIN countries c ON c.id = o.country_id",
                 "bm25(organizations_fts, 10.0, 5.0, 1.0)".to_owned(),
             ),
-            // A paragraph is titled by its source and links to its anchor in the reader.
+            // A paragraph is titled by its source and links to its anchor in the reader. Ranked by
+            // how often the words match in it; of equals, the latest source's first.
             Kind::Paragraph => (
                 format!(
                     "'source', s.slug, pa.number, s.text_kind, s.title, {}, s.published",
                     snippet("paragraphs_fts", None, &[(0, 32)])
                 ),
-                "s.published || printf('%06d', pa.number)",
+                "s.published DESC",
                 "paragraphs_fts JOIN paragraphs pa ON pa.id = paragraphs_fts.rowid
                  JOIN sources s ON s.id = pa.source_id",
-                "bm25(paragraphs_fts)".to_owned(),
+                format!("-{}", times("paragraphs_fts", 0)),
             ),
         };
         let table = from.split_whitespace().next().unwrap_or_default();
@@ -180,11 +190,11 @@ impl Kind {
         // time the expression is matched, so it is matched once. FTS5's auxiliary functions
         // cannot run in a query with a window function, so the count is a step of its own.
         format!(
-            "WITH candidates (link_type, link_slug, anchor, anchor_kind, title, snippet, detail, score, tie) AS MATERIALIZED (
-                 SELECT {select}, {rank}, {tie_value} FROM {from} WHERE {table} MATCH ?1
+            "WITH candidates (link_type, link_slug, anchor, anchor_kind, title, snippet, detail, score, tie, id) AS MATERIALIZED (
+                 SELECT {select}, {rank}, {tie_value}, {table}.rowid FROM {from} WHERE {table} MATCH ?1
                   ORDER BY {table}.rowid DESC LIMIT ?5)
              SELECT link_type, link_slug, anchor, anchor_kind, title, snippet, detail, COUNT(*) OVER () AS total
-               FROM candidates ORDER BY score, tie{direction} LIMIT ?2",
+               FROM candidates ORDER BY score, tie{direction}, id LIMIT ?2",
             tie_value = tie.trim_end_matches(" DESC"),
             direction = if tie.ends_with(" DESC") { " DESC" } else { "" },
         )
@@ -231,4 +241,90 @@ pub async fn hits(
         .bind(CANDIDATES + 1)
         .fetch_all(conn)
         .await
+}
+
+/// At most this many whole terms stand in for the last word's prefix; with more, FTS5 reads
+/// the prefix itself (`expression`).
+pub const PREFIX_TERMS: usize = 50;
+
+/// `fts` (built by `SearchText`: quoted words, the last one a prefix, `"export" "controls"*`)
+/// as FTS5 answers it quickest, matching the same rows: the prefix as the OR of the whole terms
+/// of the full-text indexes it stands for (`"export" AND ("control" OR "controlled")`), named
+/// by `search_terms` (migration 0015). FTS5 reads a prefix's whole list of rows before its
+/// first match (20 ms for `control*` at a million events) and a whole term's as it goes (0.2).
+/// The prefix is kept when it is not one token, stands for no term or more than
+/// `PREFIX_TERMS`, or for a term no word was found to stand for.
+pub async fn expression(conn: &mut SqliteConnection, fts: &str) -> Result<String, sqlx::Error> {
+    let Some((rest, last)) = split_last(fts) else {
+        return Ok(fts.to_owned());
+    };
+    // The prefix as the indexes hold it (folded and stemmed: `controls` is `control`), read
+    // through a scratch index of this connection with the indexes' tokenizer.
+    for statement in [
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_query USING fts5 (
+             word, tokenize = 'porter unicode61 remove_diacritics 2')",
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_query_terms
+             USING fts5vocab (temp, search_query, instance)",
+        "DELETE FROM temp.search_query",
+    ] {
+        sqlx::query(statement).execute(&mut *conn).await?;
+    }
+    sqlx::query("INSERT INTO temp.search_query (rowid, word) VALUES (1, ?1)")
+        .bind(last)
+        .execute(&mut *conn)
+        .await?;
+    let stems: Vec<String> = sqlx::query_scalar("SELECT term FROM temp.search_query_terms")
+        .fetch_all(&mut *conn)
+        .await?;
+    let [stem] = stems.as_slice() else {
+        return Ok(fts.to_owned());
+    };
+    // Every term that begins with the stem sorts from it to the stem followed by the last
+    // character there is.
+    let words: Vec<Option<String>> = sqlx::query_scalar(
+        "SELECT word FROM search_terms WHERE term >= ?1 AND term < ?2 ORDER BY term LIMIT ?3",
+    )
+    .bind(stem)
+    .bind(format!("{stem}{}", char::MAX))
+    .bind(PREFIX_TERMS as i64 + 1)
+    .fetch_all(&mut *conn)
+    .await?;
+    if words.is_empty() || words.len() > PREFIX_TERMS {
+        return Ok(fts.to_owned());
+    }
+    let Some(words) = words.into_iter().collect::<Option<Vec<String>>>() else {
+        return Ok(fts.to_owned());
+    };
+    let any = words
+        .iter()
+        .map(|w| format!("\"{w}\""))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    Ok(if rest.is_empty() {
+        format!("({any})")
+    } else {
+        format!("{rest} AND ({any})")
+    })
+}
+
+/// The words before the last and the last, a prefix, of an expression `SearchText` built.
+fn split_last(fts: &str) -> Option<(&str, &str)> {
+    let quoted = fts.strip_suffix("\"*")?;
+    let start = quoted.rfind('"')?;
+    Some((quoted[..start].trim_end(), &quoted[start + 1..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_word_is_split_from_the_rest() {
+        assert_eq!(
+            split_last("\"export\" \"controls\"*"),
+            Some(("\"export\"", "controls"))
+        );
+        assert_eq!(split_last("\"expo\"*"), Some(("", "expo")));
+        assert_eq!(split_last("\"export\""), None);
+    }
 }
