@@ -1080,9 +1080,23 @@ impl EventIndex {
     pub fn extent(&self, set: &RoaringBitmap) -> Extent {
         Extent {
             first: set.min().map(|r| iso_of(self.start[r as usize])),
-            last: set.iter().map(|r| self.end[r as usize]).max().map(iso_of),
+            last: self.last_end_of(set).map(iso_of),
             total: set.len() as i64,
         }
+    }
+
+    /// The last day any event of `set` may have fallen on: walked from the latest start down,
+    /// only as far as an event could still end later (no event spans more than `max_span`).
+    fn last_end_of(&self, set: &RoaringBitmap) -> Option<i32> {
+        let mut last: Option<i32> = None;
+        for rank in set.iter().rev() {
+            let rank = rank as usize;
+            if last.is_some_and(|l| self.start[rank].saturating_add(self.max_span) < l) {
+                break;
+            }
+            last = last.max(Some(self.end[rank]));
+        }
+        last
     }
 
     /// Every event of the index.
@@ -1160,30 +1174,52 @@ impl EventIndex {
     ) -> Vec<PeriodCount> {
         let bounds = bounds(q);
         let mut periods = PeriodCursor::new(period);
-        let mut counts: HashMap<(i32, u8), i64> = HashMap::new();
+        let (series_of, names) = match stack {
+            Stack::Class => (&self.class, &self.classes),
+            Stack::Kind => (&self.kind, &self.kinds),
+        };
+        // Ranks are in start order, so the events of one period come together: each period's
+        // counts are kept per series until the next period begins (no hashing per event).
+        let mut rows: Vec<PeriodCount> = Vec::new();
+        let mut current: Option<i32> = None;
+        let mut counts = vec![0i64; names.len()];
+        let flush = |key: i32, counts: &mut [i64], rows: &mut Vec<PeriodCount>| {
+            for (series, count) in counts.iter_mut().enumerate() {
+                if *count > 0 {
+                    rows.push(PeriodCount {
+                        period: period.name_of(key),
+                        series: names[series].clone(),
+                        count: std::mem::take(count),
+                    });
+                }
+            }
+        };
         for rank in set {
             let rank = rank as usize;
             if let Some(key) = self.within_one_period(rank, bounds, &mut periods) {
-                let series = match stack {
-                    Stack::Class => self.class[rank],
-                    Stack::Kind => self.kind[rank],
-                };
-                *counts.entry((key, series)).or_default() += 1;
+                if current != Some(key) {
+                    if let Some(done) = current {
+                        flush(done, &mut counts, &mut rows);
+                    }
+                    current = Some(key);
+                }
+                if let Some(count) = counts.get_mut(usize::from(series_of[rank])) {
+                    *count += 1;
+                }
             }
         }
-        let names = match stack {
-            Stack::Class => &self.classes,
-            Stack::Kind => &self.kinds,
-        };
-        let mut rows: Vec<PeriodCount> = counts
-            .into_iter()
-            .map(|((key, series), count)| PeriodCount {
-                period: period.name_of(key),
-                series: names[usize::from(series)].clone(),
-                count,
-            })
-            .collect();
+        if let Some(done) = current {
+            flush(done, &mut counts, &mut rows);
+        }
         rows.sort_by(|a, b| (&a.period, &a.series).cmp(&(&b.period, &b.series)));
+        // A period met twice (never, in start order) is one row per series.
+        rows.dedup_by(|later, kept| {
+            let same = later.period == kept.period && later.series == kept.series;
+            if same {
+                kept.count += later.count;
+            }
+            same
+        });
         rows
     }
 
@@ -1198,22 +1234,36 @@ impl EventIndex {
     ) -> Vec<SpanCount> {
         let bounds = bounds(q);
         let mut periods = PeriodCursor::new(period);
-        let mut groups: HashMap<(i32, i32), (i64, &str)> = HashMap::new();
+        // Ranks are in (start, end) order, so the events of one span come together: a span's
+        // group is the run of them (no hashing per event).
+        let mut rows: Vec<SpanGroup> = Vec::new();
         for rank in set {
             let rank = rank as usize;
             if self.within_one_period(rank, bounds, &mut periods).is_some() {
                 continue;
             }
+            let span = (self.start[rank], self.end[rank]);
             let label = self.labels[self.label[rank] as usize].as_str();
-            let group = groups
-                .entry((self.start[rank], self.end[rank]))
-                .or_insert((0, label));
-            group.0 += 1;
-            if label < group.1 {
-                group.1 = label;
+            match rows.last_mut() {
+                Some((last, group)) if *last == span => {
+                    group.0 += 1;
+                    if label < group.1 {
+                        group.1 = label;
+                    }
+                }
+                _ => rows.push((span, (1, label))),
             }
         }
-        let mut rows: Vec<SpanGroup> = groups.into_iter().collect();
+        // A span met twice (never, in rank order) is one group.
+        rows.sort_by(|(a, _), (b, _)| a.cmp(b));
+        rows.dedup_by(|(later_span, later), (kept_span, kept)| {
+            let same = later_span == kept_span;
+            if same {
+                kept.0 += later.0;
+                kept.1 = kept.1.min(later.1);
+            }
+            same
+        });
         rows.sort_by(|(a_span, (a_n, _)), (b_span, (b_n, _))| {
             b_n.cmp(a_n).then(a_span.cmp(b_span))
         });

@@ -57,8 +57,9 @@ impl Kind {
     }
 
     /// The query for this kind: `?1` is the FTS5 expression, `?2` the limit, `?3`/`?4` the
-    /// markers. Every query yields the columns of `HitRow`.
-    fn sql(self) -> String {
+    /// markers, `?5` the candidates. Every query yields the columns of `HitRow`. `expanded`:
+    /// the expression names whole terms only (no prefix).
+    fn sql(self, expanded: bool) -> String {
         // The first of `columns` whose snippet has a match, else the first column's snippet.
         // A snippet of the first of `columns` (index, tokens) that matched, else of the first
         // column. When the title matched, the first (prose) column is shown as it is rather
@@ -79,13 +80,11 @@ impl Kind {
             format!("CASE {} ELSE {first} END", cases.join(" "))
         };
         let hl = |table: &str, c: u8| format!("highlight({table}, {c}, ?3, ?4)");
-        // Whether the query matched in column `c`: a highlight of it holds a mark.
-        let matched = |table: &str, c: u8| format!("(instr({}, ?3) > 0)", hl(table, c));
-        // How many times the query matched in column `c`: the marks a highlight of it holds.
-        let times = |table: &str, c: u8| {
-            let h = hl(table, c);
-            format!("(length({h}) - length(replace({h}, ?3, '')))")
-        };
+        // Whether the query matched in a column, from the score's input `i` (`inputs`) holding
+        // its highlight: the highlight holds a mark.
+        let matched = |i: u8| format!("(instr(i{i}, ?3) > 0)");
+        // How many times the query matched in a column: the marks its highlight `i` holds.
+        let times = |i: u8| format!("(length(i{i}) - length(replace(i{i}, ?3, '')))");
         // `select` gives, in order: link_type, link_slug, anchor, anchor_kind, title, snippet
         // and detail;
         // `tie` breaks ties of `rank`, the score (lower is better), then the record id does.
@@ -93,7 +92,8 @@ impl Kind {
         // every row holding the word, the whole table's worth for a common one (30 ms of events
         // at a million, 8 of quotes and 8 of paragraphs); they are scored from the latest
         // matches alone, and the newest of equals comes first.
-        let (select, tie, from, rank) = match self {
+        // `inputs` are read for each candidate, as `i0`, `i1`…; `rank` is written over them.
+        let (select, tie, from, inputs, rank) = match self {
             // Title words weigh most, then the summary, then the names around the event: by the
             // columns a match falls in.
             Kind::Event => (
@@ -104,12 +104,8 @@ impl Kind {
                 ),
                 "e.date_start DESC",
                 "events_fts JOIN events e ON e.id = events_fts.rowid",
-                format!(
-                    "-(10 * {} + 4 * {} + {})",
-                    matched("events_fts", 0),
-                    matched("events_fts", 1),
-                    matched("events_fts", 2)
-                ),
+                vec![hl("events_fts", 0), hl("events_fts", 1), hl("events_fts", 2)],
+                format!("-(10 * {} + 4 * {} + {})", matched(0), matched(1), matched(2)),
             ),
             // An item of a government's account links to its event, titled by the event and
             // detailed by the side whose account it is.
@@ -122,7 +118,8 @@ impl Kind {
                 "account_items_fts JOIN account_items ai ON ai.id = account_items_fts.rowid
                  JOIN event_accounts ea ON ea.id = ai.account_id JOIN events e ON e.id = ea.event_id
                  JOIN countries c ON c.id = ea.side_id",
-                "bm25(account_items_fts)".to_owned(),
+                vec!["bm25(account_items_fts)".to_owned()],
+                "i0".to_owned(),
             ),
             // A quote links to the event it was said at, or else to its speaker. Ranked by how
             // often the words match, in its text four times what they weigh in its speaker's
@@ -137,7 +134,8 @@ impl Kind {
                 "q.date DESC",
                 "quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid
                  JOIN people p ON p.id = q.person_id LEFT JOIN events e ON e.id = q.event_id",
-                format!("-(4 * {} + {})", times("quotes_fts", 0), times("quotes_fts", 1)),
+                vec![hl("quotes_fts", 0), hl("quotes_fts", 1)],
+                format!("-(4 * {} + {})", times(0), times(1)),
             ),
             Kind::Agreement => (
                 format!(
@@ -147,7 +145,8 @@ impl Kind {
                 ),
                 "a.slug",
                 "agreements_fts JOIN agreements a ON a.id = agreements_fts.rowid",
-                "bm25(agreements_fts, 10.0, 4.0, 1.0)".to_owned(),
+                vec!["bm25(agreements_fts, 10.0, 4.0, 1.0)".to_owned()],
+                "i0".to_owned(),
             ),
             Kind::Person => (
                 format!(
@@ -157,7 +156,8 @@ impl Kind {
                 ),
                 "p.name",
                 "people_fts JOIN people p ON p.id = people_fts.rowid JOIN countries c ON c.id = p.country_id",
-                "bm25(people_fts, 10.0, 5.0, 1.0)".to_owned(),
+                vec!["bm25(people_fts, 10.0, 5.0, 1.0)".to_owned()],
+                "i0".to_owned(),
             ),
             Kind::Organization => (
                 format!(
@@ -168,7 +168,8 @@ impl Kind {
                 "o.name",
                 "organizations_fts JOIN organizations o ON o.id = organizations_fts.rowid
                  LEFT JOIN countries c ON c.id = o.country_id",
-                "bm25(organizations_fts, 10.0, 5.0, 1.0)".to_owned(),
+                vec!["bm25(organizations_fts, 10.0, 5.0, 1.0)".to_owned()],
+                "i0".to_owned(),
             ),
             // A paragraph is titled by its source and links to its anchor in the reader. Ranked by
             // how often the words match in it; of equals, the latest source's first.
@@ -180,24 +181,47 @@ impl Kind {
                 "s.published DESC",
                 "paragraphs_fts JOIN paragraphs pa ON pa.id = paragraphs_fts.rowid
                  JOIN sources s ON s.id = pa.source_id",
-                format!("-{}", times("paragraphs_fts", 0)),
+                vec![hl("paragraphs_fts", 0)],
+                format!("-{}", times(0)),
             ),
         };
         let table = from.split_whitespace().next().unwrap_or_default();
+        let named: Vec<String> = (0..inputs.len()).map(|i| format!("i{i}")).collect();
+        let named = named.join(", ");
+        let inputs = inputs.join(", ");
+        let tie_value = tie.trim_end_matches(" DESC");
+        let direction = if tie.ends_with(" DESC") { " DESC" } else { "" };
         // The latest `CANDIDATES` (+1, to tell "more") matches, in rowid order, which FTS5 walks
-        // without reading the rest, each scored and highlighted in that one pass; the best are
-        // then kept. The last word is a prefix, and FTS5 reads a prefix's whole doclist each
-        // time the expression is matched, so it is matched once. FTS5's auxiliary functions
+        // without reading the rest, each scored in that one pass. FTS5's auxiliary functions
         // cannot run in a query with a window function, so the count is a step of its own.
-        format!(
-            "WITH candidates (link_type, link_slug, anchor, anchor_kind, title, snippet, detail, score, tie, id) AS MATERIALIZED (
-                 SELECT {select}, {rank}, {tie_value}, {table}.rowid FROM {from} WHERE {table} MATCH ?1
-                  ORDER BY {table}.rowid DESC LIMIT ?5)
-             SELECT link_type, link_slug, anchor, anchor_kind, title, snippet, detail, COUNT(*) OVER () AS total
-               FROM candidates ORDER BY score, tie{direction}, id LIMIT ?2",
-            tie_value = tie.trim_end_matches(" DESC"),
-            direction = if tie.ends_with(" DESC") { " DESC" } else { "" },
-        )
+        if expanded {
+            // Whole terms: only the best `GROUP_LIMIT` are then highlighted, each matched again
+            // by its rowid (a highlight or snippet of every candidate cost more than the match).
+            format!(
+                "WITH candidates (id, {named}, tie) AS MATERIALIZED (
+                     SELECT {table}.rowid, {inputs}, {tie_value} FROM {from} WHERE {table} MATCH ?1
+                      ORDER BY {table}.rowid DESC LIMIT ?5),
+                 chosen AS MATERIALIZED (
+                     SELECT id, {rank} AS score, tie, COUNT(*) OVER () AS total FROM candidates
+                      ORDER BY score, tie{direction}, id LIMIT ?2),
+                 shown (link_type, link_slug, anchor, anchor_kind, title, snippet, detail, total, score, tie, id) AS (
+                     SELECT {select}, chosen.total, chosen.score, chosen.tie, chosen.id
+                       FROM chosen CROSS JOIN {from}
+                      WHERE {table}.rowid = chosen.id AND {table} MATCH ?1)
+                 SELECT link_type, link_slug, anchor, anchor_kind, title, snippet, detail, total
+                   FROM shown ORDER BY score, tie{direction}, id"
+            )
+        } else {
+            // A prefix: FTS5 reads its whole doclist each time the expression is matched, so it
+            // is matched once, every candidate highlighted in that pass.
+            format!(
+                "WITH candidates (link_type, link_slug, anchor, anchor_kind, title, snippet, detail, {named}, tie, id) AS MATERIALIZED (
+                     SELECT {select}, {inputs}, {tie_value}, {table}.rowid FROM {from} WHERE {table} MATCH ?1
+                      ORDER BY {table}.rowid DESC LIMIT ?5)
+                 SELECT link_type, link_slug, anchor, anchor_kind, title, snippet, detail, COUNT(*) OVER () AS total
+                   FROM candidates ORDER BY {rank}, tie{direction}, id LIMIT ?2"
+            )
+        }
     }
 }
 
@@ -233,7 +257,8 @@ pub async fn hits(
     kind: Kind,
     fts: &str,
 ) -> Result<Vec<HitRow>, sqlx::Error> {
-    sqlx::query_as(AssertSqlSafe(kind.sql()))
+    let expanded = !fts.ends_with('*');
+    sqlx::query_as(AssertSqlSafe(kind.sql(expanded)))
         .bind(fts)
         .bind(GROUP_LIMIT)
         .bind(MARK_OPEN.to_string())
