@@ -39,6 +39,24 @@ pub fn spans(q: &EventQuery, period: Period, limit: i64) -> Vec<SpanCount> {
     index.spans(&q.index.matching(q, None), q, period, limit)
 }
 
+/// `per_period` and `spans` of the matching events together, in one walk of them.
+pub fn chart(
+    q: &EventQuery,
+    period: Period,
+    stack: Stack,
+    limit: i64,
+) -> (Vec<PeriodCount>, Vec<SpanCount>) {
+    let index = &q.index.index;
+    let limit = usize::try_from(limit).unwrap_or(0);
+    if q.is_unfiltered_except(None) {
+        return (
+            index.whole_per_period(period, stack).to_vec(),
+            index.whole_spans(period, limit).to_vec(),
+        );
+    }
+    index.chart(&q.index.matching(q, None), q, period, stack, limit)
+}
+
 /// An official in the who-met-whom graph.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct GraphNode {

@@ -195,8 +195,9 @@ impl Kind {
         // without reading the rest, each scored in that one pass. FTS5's auxiliary functions
         // cannot run in a query with a window function, so the count is a step of its own.
         if expanded {
-            // Whole terms: only the best `GROUP_LIMIT` are then highlighted, each matched again
-            // by its rowid (a highlight or snippet of every candidate cost more than the match).
+            // Whole terms: only the best `GROUP_LIMIT` are then highlighted, in a second walk of
+            // the candidates' rowids (a highlight or snippet of every candidate cost more than
+            // the match; matching each chosen one by its rowid, more than the walk).
             format!(
                 "WITH candidates (id, {named}, tie) AS MATERIALIZED (
                      SELECT {table}.rowid, {inputs}, {tie_value} FROM {from} WHERE {table} MATCH ?1
@@ -206,8 +207,9 @@ impl Kind {
                       ORDER BY score, tie{direction}, id LIMIT ?2),
                  shown (link_type, link_slug, anchor, anchor_kind, title, snippet, detail, total, score, tie, id) AS (
                      SELECT {select}, chosen.total, chosen.score, chosen.tie, chosen.id
-                       FROM chosen CROSS JOIN {from}
-                      WHERE {table}.rowid = chosen.id AND {table} MATCH ?1)
+                       FROM {from} CROSS JOIN chosen
+                      WHERE {table} MATCH ?1 AND {table}.rowid >= (SELECT min(id) FROM chosen)
+                        AND chosen.id = {table}.rowid)
                  SELECT link_type, link_slug, anchor, anchor_kind, title, snippet, detail, total
                    FROM shown ORDER BY score, tie{direction}, id"
             )

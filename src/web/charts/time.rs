@@ -543,8 +543,7 @@ pub fn for_filter(
         return Ok(None);
     }
     let period = period_for(first, last);
-    let counts = charts::per_period(resolved, period, stack);
-    let spans = charts::spans(resolved, period, MAX_SPANS);
+    let (counts, spans) = charts::chart(resolved, period, stack, MAX_SPANS);
     let link = |from: Date, to: Date| {
         let mut narrowed = filter.clone();
         narrowed.from = Some(from);
