@@ -392,14 +392,17 @@ cites = [{ source = "test-wire-2024-05-01", paragraphs = [1] }]
 }
 
 /// The rowids of `table` matching an FTS5 expression.
-async fn matching(conn: &mut sqlx::SqliteConnection, table: &str, fts: &str) -> Vec<i64> {
+async fn matching(
+    conn: &mut sqlx::SqliteConnection,
+    table: &str,
+    fts: &str,
+) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT rowid FROM {table} WHERE {table} MATCH ?1 ORDER BY rowid"
     )))
     .bind(fts)
     .fetch_all(conn)
     .await
-    .unwrap()
 }
 
 #[tokio::test]
@@ -471,8 +474,8 @@ async fn a_prefix_and_the_whole_terms_it_stands_for_match_the_same_rows() {
             "paragraphs_fts",
         ] {
             assert_eq!(
-                matching(&mut conn, table, &quick).await,
-                matching(&mut conn, table, fts).await,
+                matching(&mut conn, table, &quick).await.unwrap(),
+                matching(&mut conn, table, fts).await.unwrap(),
                 "{table}: {fts} as {quick}"
             );
         }

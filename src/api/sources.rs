@@ -169,7 +169,8 @@ fn segments(list: Vec<Segment>) -> Vec<SegmentDto> {
 
 /// Full-text search across events, the items of governments' accounts of them, quotes,
 /// agreements, people, organisations and paragraphs,
-/// ranked by bm25 within each kind.
+/// best first within each kind: by where and how often the words match among the latest
+/// matches (events, quotes, paragraphs), else by bm25.
 #[utoipa::path(get, path = "/api/v1/search", tag = "records", operation_id = "search",
     params(super::openapi::SearchParams),
     responses(

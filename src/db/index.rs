@@ -1264,7 +1264,7 @@ impl EventIndex {
             }
             same
         });
-        groups.sort_by(|(a, _), (b, _)| a.cmp(b));
+        groups.sort_by_key(|(span, _)| *span);
         groups.dedup_by(|(later_span, later), (kept_span, kept)| {
             let same = later_span == kept_span;
             if same {
