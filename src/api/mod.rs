@@ -112,6 +112,10 @@ impl IntoResponse for ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// A JSON document, and the revision its data was read at (`catalog::Answer`): what the HTTP
+/// cache keeps and dates it by.
+pub type JsonAt<T> = ApiResult<(Option<crate::catalog::Revision>, Json<T>)>;
+
 async fn api_not_found() -> ApiError {
     ApiError(Error::NotFound)
 }

@@ -4,6 +4,7 @@
 
 use sqlx::SqlitePool;
 
+use super::revision::Answer;
 use crate::db::search::{self, HitRow, Kind, MARK_CLOSE, MARK_OPEN};
 use crate::domain::filter::SearchText;
 use crate::domain::links::{paragraph_href, record_href};
@@ -132,11 +133,11 @@ pub struct HitGroup {
 }
 
 /// The hits of every kind, in `Kind::ALL`'s order, read in one read transaction.
-pub async fn search(pool: &SqlitePool, text: &SearchText) -> Result<Vec<HitGroup>> {
-    let mut tx = pool.begin().await?;
+pub async fn search(pool: &SqlitePool, text: &SearchText) -> Result<Answer<Vec<HitGroup>>> {
+    let mut read = super::revision::read(pool).await?;
     let mut groups = Vec::with_capacity(Kind::ALL.len());
     for kind in Kind::ALL {
-        let rows = search::hits(&mut tx, kind, text.fts_expression()).await?;
+        let rows = search::hits(&mut read.tx, kind, text.fts_expression()).await?;
         let (count, more) = search::count(&rows);
         groups.push(HitGroup {
             kind,
@@ -145,8 +146,7 @@ pub async fn search(pool: &SqlitePool, text: &SearchText) -> Result<Vec<HitGroup
             hits: rows.into_iter().map(Hit::from).collect(),
         });
     }
-    tx.commit().await?;
-    Ok(groups)
+    read.answer(groups).await
 }
 
 #[cfg(test)]

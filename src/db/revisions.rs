@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock, Weak};
 use std::time::Duration;
 
-use sqlx::{Connection as _, SqliteExecutor, SqlitePool};
+use sqlx::{Connection as _, SqliteConnection, SqliteExecutor, SqlitePool};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -68,10 +68,10 @@ pub async fn last_change<'c>(
 }
 
 /// Every revision, newest first.
-#[tracing::instrument(skip(pool))]
-pub async fn all(pool: &SqlitePool) -> Result<Vec<RevisionRow>, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn all(conn: &mut SqliteConnection) -> Result<Vec<RevisionRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!("{COLUMNS} ORDER BY r.id DESC")))
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await
 }
 
@@ -86,8 +86,8 @@ pub struct ChangeRow {
 }
 
 /// Every recorded change, newest revision first, by kind of record and name.
-#[tracing::instrument(skip(pool))]
-pub async fn changes(pool: &SqlitePool) -> Result<Vec<ChangeRow>, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn changes(conn: &mut SqliteConnection) -> Result<Vec<ChangeRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT c.revision_id, c.record_type, c.slug, c.change,
                 CASE c.record_type
@@ -103,20 +103,20 @@ pub async fn changes(pool: &SqlitePool) -> Result<Vec<ChangeRow>, sqlx::Error> {
            FROM revision_changes c
           ORDER BY c.revision_id DESC, c.record_type, name, c.slug",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await
 }
 
 /// When each event's content last changed, as the data dates it.
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(conn))]
 pub async fn event_updates(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
 ) -> Result<std::collections::HashMap<String, String>, sqlx::Error> {
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT slug, changed_at FROM record_digests
           WHERE record_type = 'event' AND changed_at IS NOT NULL",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     Ok(rows.into_iter().collect())
 }
@@ -126,12 +126,12 @@ pub async fn event_updates(
 pub type Stamp = (i64, Option<OffsetDateTime>);
 
 /// The latest revision's stamp, or `None` before any import.
-#[tracing::instrument(skip(pool))]
-pub async fn latest_stamp(pool: &SqlitePool) -> Result<Option<Stamp>, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn latest_stamp<'c>(conn: impl SqliteExecutor<'c>) -> Result<Option<Stamp>, sqlx::Error> {
     let row: Option<(i64, String)> = sqlx::query_as(
         "SELECT id, coalesce(changed_at, imported_at) FROM revisions ORDER BY id DESC LIMIT 1",
     )
-    .fetch_optional(pool)
+    .fetch_optional(conn)
     .await?;
     Ok(row.map(|(id, at)| (id, OffsetDateTime::parse(&at, &Rfc3339).ok())))
 }

@@ -30,6 +30,13 @@ use axum::routing::get;
 
 use crate::state::AppState;
 
+/// A page, and the revision its data was read at (`catalog::Answer`): what the HTTP cache
+/// keeps and dates it by.
+pub type PageAt = crate::error::Result<(
+    Option<crate::catalog::Revision>,
+    axum::response::Html<String>,
+)>;
+
 /// The site's pages. `api_description` gives the API's OpenAPI document, which the API's
 /// human page (`/api`) lists; the router of the whole application passes it in, so that the
 /// HTML side never imports the JSON side.
