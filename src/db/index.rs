@@ -10,8 +10,7 @@
 //! together. A server loads the stored index at start-up and, after an import, when a request
 //! first reads the new revision (`SharedIndex`). A request reads its revision, its index and its
 //! rows in one read transaction (`SharedIndex::snapshot`): they cannot come from two revisions.
-//! A page that asks more than one question (a record's page and its chart) may still span two
-//! snapshots; the caching middleware builds such a page again when the revision changed under it.
+//! Each page asks one such question (`catalog`), so a page is of one revision by construction.
 
 use std::collections::HashMap;
 use std::fmt;

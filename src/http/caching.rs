@@ -1,6 +1,6 @@
 //! HTTP caching for every page and document: a strong `ETag` from the response's bytes (taken
 //! after compression, so each encoding has its own), `If-None-Match` → 304, `Last-Modified`
-//! from the data's latest revision with `If-Modified-Since`, and `Cache-Control`: how long any
+//! from the revision the page was read at with `If-Modified-Since`, and `Cache-Control`: how long any
 //! cache may keep a page, and how long a shared cache may serve it stale (while revalidating,
 //! or when no replica answers); errors are kept briefly or not at all, health never.
 //! Pages are kept, rendered, in the `PageCache` until the data's revision (or the day) changes.

@@ -1,4 +1,6 @@
-//! The HTML site: one module per page family, each with its handlers and page structs.
+//! The HTML site: one module per page family, each with its handlers and page structs. A
+//! handler parses its request, asks the catalog one question and renders the answer, returning
+//! the revision it was read at with the page (`PageAt`).
 
 pub mod about;
 pub mod agreements;
