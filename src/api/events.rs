@@ -14,7 +14,7 @@ use super::{next_link, page_cursor, page_limit, split_query, with_query};
 use crate::catalog::timeline::{self, Ask, Timeline};
 use crate::catalog::{self, Answer};
 use crate::db::Counted;
-use crate::db::events::{self, Cursor, Side};
+use crate::db::events::{Cursor, Neighbour, PhaseRow, QuoteRow, Side};
 use crate::domain::TimelineFilter;
 use crate::state::AppState;
 
@@ -147,8 +147,8 @@ pub struct QuoteDto {
     pub speaker: Link,
 }
 
-impl From<events::QuoteRow> for QuoteDto {
-    fn from(q: events::QuoteRow) -> Self {
+impl From<QuoteRow> for QuoteDto {
+    fn from(q: QuoteRow) -> Self {
         Self {
             slug: q.slug,
             text: q.text,
@@ -184,8 +184,8 @@ pub struct PhaseCitationDto {
     pub html_url: String,
 }
 
-impl From<events::PhaseRow> for PhaseDto {
-    fn from(row: events::PhaseRow) -> Self {
+impl From<PhaseRow> for PhaseDto {
+    fn from(row: PhaseRow) -> Self {
         Self {
             citations: row
                 .citations()
@@ -245,7 +245,7 @@ pub struct EventDetail {
     pub api_url: String,
 }
 
-fn event_link(n: events::Neighbour) -> Link {
+fn event_link(n: Neighbour) -> Link {
     Link::event(n.slug, n.title)
 }
 

@@ -7,6 +7,7 @@
 //!   and page the list without reading every agreement.
 //! - `events`: one event with everything its page shows.
 //! - `feeds`: a filtered timeline's newest events (Atom) and its calendar (iCalendar).
+//! - `health`: what `/healthz` and `/metrics` report of the data now.
 //! - `lists`: every official, topic and organisation, with their event counts.
 //! - `overview`: what `/about` counts, the change history, who met whom, the data package's
 //!   revision and the slugs the API's description names.
@@ -23,6 +24,7 @@ pub mod agreement_index;
 pub mod agreements;
 pub mod events;
 pub mod feeds;
+pub mod health;
 pub mod lists;
 pub mod overview;
 pub mod provenance;
