@@ -6,7 +6,7 @@ use axum::extract::State;
 use serde::Serialize;
 
 use super::JsonAt;
-use crate::catalog::{self};
+use crate::catalog;
 use crate::db::revisions::RevisionRow;
 use crate::domain::exports::*;
 use crate::state::AppState;

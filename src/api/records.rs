@@ -11,9 +11,9 @@ use super::dto::{
 };
 use super::events::QuoteDto;
 use super::{next_link, page_cursor, page_limit, split_query, with_query};
+use crate::catalog;
 use crate::catalog::agreement_index::Cursor;
 use crate::catalog::records::Involvement;
-use crate::catalog::{self};
 use crate::db::events::Side;
 use crate::db::{Counted, Named};
 use crate::domain::filter::AgreementFilter;

@@ -6,8 +6,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::JsonAt;
+use crate::catalog;
 use crate::catalog::search::{self, Segment, parse_query};
-use crate::catalog::{self};
 use crate::domain::SourceVoice;
 use crate::domain::links::{paragraph_href, record_href};
 use crate::state::AppState;

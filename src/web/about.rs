@@ -6,7 +6,7 @@ use axum::response::Html;
 
 use super::PageAt;
 use super::sources::SourceCard;
-use crate::catalog::{self};
+use crate::catalog;
 use crate::db::events::Totals;
 use crate::domain::{EventClass, EventKind, Precision};
 use crate::state::AppState;

@@ -6,7 +6,7 @@ use axum::response::Html;
 
 use super::PageAt;
 use super::charts::network::{self, Network};
-use crate::catalog::{self};
+use crate::catalog;
 use crate::state::AppState;
 
 #[derive(Template)]

@@ -6,8 +6,8 @@ use axum::response::Html;
 
 use super::PageAt;
 use super::views::{self, EventCard, NoteView, SourceCitations};
+use crate::catalog;
 use crate::catalog::agreements::JudgedAgreement;
-use crate::catalog::{self};
 use crate::db::organizations::{MemberRow, OrganizationListRow, OrganizationRow};
 use crate::domain::OrganizationKind;
 use crate::state::AppState;

@@ -6,7 +6,7 @@ use axum::extract::{RawQuery, State};
 use axum::response::Html;
 
 use super::PageAt;
-use crate::catalog::{self};
+use crate::catalog;
 use crate::db::Named;
 use crate::db::events::Cursor;
 use crate::db::readouts::{Account, ComparedItem, EventAccounts, Readout};

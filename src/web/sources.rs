@@ -9,7 +9,7 @@ use axum::response::Html;
 use super::PageAt;
 use super::links::{shorten, unquoted};
 use super::views::{self, NoteView};
-use crate::catalog::{self};
+use crate::catalog;
 use crate::db::sources::{CitingRow, ParagraphRow, SourceRow, SourceSummary};
 use crate::domain::language::language_name;
 use crate::domain::links::record_href;
