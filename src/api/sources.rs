@@ -6,10 +6,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::ApiResult;
-use crate::catalog::search::{self, Segment, parse_query};
+use crate::catalog::search::{self, Segment};
 use crate::db::sources;
 use crate::domain::SourceVoice;
 use crate::domain::links::{paragraph_href, record_href};
+use crate::domain::search::parse_query;
 use crate::error::Error;
 use crate::state::AppState;
 
