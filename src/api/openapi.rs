@@ -614,7 +614,7 @@ mod tests {
             .into_iter()
             .map(|p| p.name)
             .collect();
-        assert_eq!(names, crate::catalog::search::PARAMETERS);
+        assert_eq!(names, crate::domain::search::PARAMETERS);
     }
 
     #[test]

@@ -7,9 +7,10 @@ use utoipa::ToSchema;
 
 use super::JsonAt;
 use crate::catalog;
-use crate::catalog::search::{self, Segment, parse_query};
+use crate::catalog::search::{self, Segment};
 use crate::domain::SourceVoice;
 use crate::domain::links::{paragraph_href, record_href};
+use crate::domain::search::parse_query;
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]

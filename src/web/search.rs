@@ -7,10 +7,11 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::catalog::search::{self, Hit, parse_pairs, without_markers};
+use crate::catalog::search::{self, Hit};
 use crate::db::search::Kind;
 use crate::domain::FilterError;
 use crate::domain::filter::MAX_QUERY_CHARS;
+use crate::domain::search::{parse_pairs, without_markers};
 use crate::error::Result;
 use crate::state::AppState;
 
