@@ -243,7 +243,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // The agreements are judged once per revision; do it now rather than in a first request.
     let (agreements, warm) = (state.agreements.clone(), pool.clone());
     tokio::spawn(async move {
-        if let Err(error) = agreements.judged(&warm, crate::domain::date::today()).await {
+        if let Err(error) = agreements.warm(&warm, crate::domain::date::today()).await {
             tracing::warn!(%error, "cannot judge the agreements ahead of the first request");
         }
     });

@@ -181,6 +181,41 @@ async fn a_read_only_database_is_served_and_an_import_into_it_fails_clearly() {
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
+#[tokio::test]
+async fn a_read_only_database_without_its_stored_index_is_served_from_one_built_at_start() {
+    // A database migrated to stored indexes by a build that never imported into it holds no
+    // index for its revision; read-only, the server builds one at each start and cannot keep it.
+    let dir = tempfile::tempdir().unwrap();
+    let url = seeded_file(dir.path()).await;
+    execute(&url, "DELETE FROM event_index").await;
+    let file = dir.path().join("tradewatch.db");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+    let before = digest(&file);
+
+    let server = serve(unprivileged(
+        dir.path(),
+        &["--bind", "127.0.0.1:0", "--database-url", &url],
+    ));
+    // The index answers the filters, so the filtered timeline shows what it would otherwise.
+    let response = http_get(
+        &server.addr,
+        "/?official=gina-raimondo&topic=export-controls",
+    );
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(
+        response.contains("/events/raimondo-wang-wentao-lunch-meeting"),
+        "{response}"
+    );
+    let health = http_get(&server.addr, "/healthz");
+    assert!(health.contains("index: ready"), "{health}");
+    let (exit, log) = server.stop();
+    assert!(exit.success(), "{log}");
+    assert!(log.contains("cannot store the event index"), "{log}");
+    assert_eq!(digest(&file), before, "the database is unchanged");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
 /// The bundled dataset plus a source of `paragraphs` paragraphs of 10,000 characters.
 fn bundled_plus_big_source(paragraphs: usize) -> Vec<(String, String)> {
     let mut files = common::bundled_unstamped();

@@ -23,9 +23,9 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// Every line of the files under `src/{module}` (or the file `src/{module}`) that names one of
-/// `forbidden` as a crate module, outside comments.
-fn crossings(module: &str, forbidden: &[&str]) -> Vec<String> {
+/// Every line of the files under `src/{module}` (or the file `src/{module}`) whose code, outside
+/// comments, `matches`.
+fn lines_where(module: &str, matches: impl Fn(&str) -> bool) -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("src")
         .join(module);
@@ -39,23 +39,29 @@ fn crossings(module: &str, forbidden: &[&str]) -> Vec<String> {
     for file in files {
         let text = fs::read_to_string(&file).expect("a readable source file");
         for (number, line) in text.lines().enumerate() {
-            let code = line.split("//").next().unwrap_or_default();
-            for name in forbidden {
-                if code.contains(&format!("crate::{name}::"))
-                    || code.contains(&format!("crate::{name};"))
-                    || code.contains(&format!("crate::{{{name}"))
-                {
-                    found.push(format!(
-                        "{}:{}: {}",
-                        file.display(),
-                        number + 1,
-                        line.trim()
-                    ));
-                }
+            if matches(line.split("//").next().unwrap_or_default()) {
+                found.push(format!(
+                    "{}:{}: {}",
+                    file.display(),
+                    number + 1,
+                    line.trim()
+                ));
             }
         }
     }
     found
+}
+
+/// Every line of the files under `src/{module}` (or the file `src/{module}`) that names one of
+/// `forbidden` as a crate module, outside comments.
+fn crossings(module: &str, forbidden: &[&str]) -> Vec<String> {
+    lines_where(module, |code| {
+        forbidden.iter().any(|name| {
+            code.contains(&format!("crate::{name}::"))
+                || code.contains(&format!("crate::{name};"))
+                || code.contains(&format!("crate::{{{name}"))
+        })
+    })
 }
 
 #[test]
@@ -173,4 +179,83 @@ fn the_data_layer_has_no_import_cycle() {
         let cycle = visit(&graph, module, &mut Vec::new());
         assert_eq!(cycle, None, "an import cycle in src/db");
     }
+}
+
+/// Every line of the files under `src/{module}` that reads the database itself rather than
+/// asking the query layer, outside comments: `sqlx`, a connection, transaction or snapshot
+/// opened, or a module of `src/db` named for its functions (imported whole, or one of its
+/// functions called). Its types (rows, cursors) may be named.
+fn database_reads(module: &str) -> Vec<String> {
+    lines_where(module, |code| {
+        ["sqlx", ".acquire(", ".begin(", ".snapshot("]
+            .iter()
+            .any(|s| code.contains(s))
+            || names_a_database_function(code)
+    })
+}
+
+/// Whether `code` names a function of `src/db` or one of its modules whole: after
+/// `crate::db::`, a lower-case name followed by `(` or `;` (a function, or a module imported
+/// whole), or by `::` and a lower-case name or `{self`.
+fn names_a_database_function(code: &str) -> bool {
+    let lower = |s: &str| s.starts_with(|c: char| c.is_ascii_lowercase());
+    code.match_indices("crate::db::").any(|(at, path)| {
+        let rest = &code[at + path.len()..];
+        if let Some(list) = rest.strip_prefix('{') {
+            let list = list.split('}').next().unwrap_or_default();
+            return list.split(',').map(str::trim).any(lower);
+        }
+        let name_end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let (name, after) = rest.split_at(name_end);
+        if !lower(name) {
+            return false;
+        }
+        match after.strip_prefix("::") {
+            None => after.starts_with('(') || after.starts_with(';') || after.is_empty(),
+            Some(next) => lower(next) || next.starts_with("{self"),
+        }
+    })
+}
+
+#[test]
+fn the_renderers_read_the_data_only_through_the_query_layer() {
+    // The time chart computes its figures in memory from the resolved filter the catalog's
+    // answer carries (its event index), reading nothing.
+    let in_memory = "src/web/charts/time.rs";
+    let mut reads: Vec<String> = database_reads("web")
+        .into_iter()
+        .filter(|line| !line.contains(in_memory))
+        .collect();
+    reads.extend(database_reads("api"));
+    assert_eq!(reads, Vec::<String>::new());
+}
+
+#[test]
+fn the_database_read_check_finds_a_read() {
+    // The rule above would pass on a check that sees nothing.
+    assert!(names_a_database_function(
+        "let rows = crate::db::people::all(&state.db).await?;"
+    ));
+    assert!(names_a_database_function(
+        "use crate::db::{people, topics};"
+    ));
+    assert!(names_a_database_function(
+        "use crate::db::events::{self, Cursor};"
+    ));
+    assert!(names_a_database_function("crate::db::ping(&state.db)"));
+    assert!(!names_a_database_function(
+        "use crate::db::{Counted, Named};"
+    ));
+    assert!(!names_a_database_function(
+        "use crate::db::events::{Cursor, Side};"
+    ));
+    assert!(!names_a_database_function(
+        "link: Link::official(crate::db::Named {"
+    ));
+    assert!(
+        !database_reads("web/charts").is_empty(),
+        "the time chart names db::charts"
+    );
 }

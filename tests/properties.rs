@@ -97,7 +97,7 @@ proptest! {
         if let Err(e) = AgreementFilter::from_query(&query) {
             prop_assert!(!e.message.is_empty());
         }
-        if let Err(e) = tradewatch::catalog::search::parse_query(&query) {
+        if let Err(e) = tradewatch::domain::search::parse_query(&query) {
             prop_assert_eq!(e.param.is_empty(), false);
         }
     }

@@ -5,8 +5,9 @@ use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
 
-use super::ApiResult;
-use crate::db::revisions::{self, RevisionRow};
+use super::JsonAt;
+use crate::catalog;
+use crate::db::revisions::RevisionRow;
 use crate::domain::exports::*;
 use crate::state::AppState;
 
@@ -181,7 +182,12 @@ impl DataPackage {
 }
 
 /// `/datapackage.json`: the package of the latest revision's exports.
-pub async fn document(State(state): State<AppState>) -> ApiResult<Json<DataPackage>> {
-    let revision = revisions::latest(&state.db).await?;
-    Ok(Json(DataPackage::new(&state.public_url, revision.as_ref())))
+pub async fn document(State(state): State<AppState>) -> JsonAt<DataPackage> {
+    let (revision, latest) = catalog::overview::latest_revision(&state.db)
+        .await?
+        .into_parts();
+    Ok((
+        revision,
+        Json(DataPackage::new(&state.public_url, latest.as_ref())),
+    ))
 }

@@ -5,17 +5,17 @@ use axum::extract::{Path, RawQuery, State};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::JsonAt;
 use super::dto::{
     AgreementDto, CitedParagraphDto, DateDto, EventSummary, Link, ListLinks, ListMeta, NoteDto,
 };
 use super::readouts::{AccountDto, ComparisonDto, accounts_and_comparison};
-use super::{ApiResult, next_link, page_cursor, page_limit, split_query, with_query};
-use crate::catalog;
+use super::{next_link, page_cursor, page_limit, split_query, with_query};
 use crate::catalog::timeline::{self, Ask, Timeline};
+use crate::catalog::{self, Answer};
 use crate::db::Counted;
-use crate::db::events::{self, Cursor, Side};
+use crate::db::events::{Cursor, Neighbour, PhaseRow, QuoteRow, Side};
 use crate::domain::TimelineFilter;
-use crate::error::Error;
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -36,10 +36,7 @@ pub struct EventList {
             ("source" = (operation_id = "getSource", parameters(("slug" = "$response.body#/data/0/citations/0/source")), description = "A source it cites")),
         )),
         (status = 400, description = "A parameter is malformed, unknown, given twice, or names no record", body = super::ErrorBody)))]
-pub async fn list(
-    State(state): State<AppState>,
-    RawQuery(query): RawQuery,
-) -> ApiResult<Json<EventList>> {
+pub async fn list(State(state): State<AppState>, RawQuery(query): RawQuery) -> JsonAt<EventList> {
     let (own, rest) = split_query(query.as_deref().unwrap_or_default(), &["cursor", "limit"])?;
     let limit = page_limit(&own)?;
     let cursor = page_cursor(&own, Cursor::decode)?;
@@ -51,8 +48,10 @@ pub async fn list(
         )),
         facets: false,
     };
-    let Timeline { total, page, .. } =
-        timeline::timeline(&state.db, &state.index, &filter, ask).await?;
+    let Answer {
+        revision,
+        value: Timeline { total, page, .. },
+    } = timeline::timeline(&state.db, &state.index, &filter, ask).await?;
     let next = page.rows.last().filter(|_| page.more_after).map(|last| {
         next_link(
             "/api/v1/events",
@@ -63,7 +62,7 @@ pub async fn list(
     });
     let rows = page.rows;
     let canonical = filter.query_string();
-    Ok(Json(EventList {
+    let body = EventList {
         data: rows.into_iter().map(EventSummary::from).collect(),
         meta: ListMeta { total, limit },
         links: ListLinks {
@@ -71,7 +70,8 @@ pub async fn list(
             next,
             html: with_query("/", &canonical),
         },
-    }))
+    };
+    Ok((revision, Json(body)))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -110,24 +110,24 @@ fn counts(rows: Vec<Counted>) -> Vec<FacetCount> {
             ("topic" = (operation_id = "getTopic", parameters(("slug" = "$response.body#/topic/0/value")), description = "The topic with the most matching events")),
         )),
         (status = 400, description = "A parameter is malformed, unknown, given twice, or names no record", body = super::ErrorBody)))]
-pub async fn facets(
-    State(state): State<AppState>,
-    RawQuery(query): RawQuery,
-) -> ApiResult<Json<Facets>> {
+pub async fn facets(State(state): State<AppState>, RawQuery(query): RawQuery) -> JsonAt<Facets> {
     let filter = TimelineFilter::from_query(query.as_deref().unwrap_or_default())?;
     let ask = Ask {
         page: None,
         facets: true,
     };
-    let Timeline { total, facets, .. } =
-        timeline::timeline(&state.db, &state.index, &filter, ask).await?;
-    Ok(Json(Facets {
+    let Answer {
+        revision,
+        value: Timeline { total, facets, .. },
+    } = timeline::timeline(&state.db, &state.index, &filter, ask).await?;
+    let body = Facets {
         total,
         official: counts(facets.officials),
         topic: counts(facets.topics),
         kind: counts(facets.kinds),
         country: counts(facets.countries),
-    }))
+    };
+    Ok((revision, Json(body)))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -147,8 +147,8 @@ pub struct QuoteDto {
     pub speaker: Link,
 }
 
-impl From<events::QuoteRow> for QuoteDto {
-    fn from(q: events::QuoteRow) -> Self {
+impl From<QuoteRow> for QuoteDto {
+    fn from(q: QuoteRow) -> Self {
         Self {
             slug: q.slug,
             text: q.text,
@@ -184,8 +184,8 @@ pub struct PhaseCitationDto {
     pub html_url: String,
 }
 
-impl From<events::PhaseRow> for PhaseDto {
-    fn from(row: events::PhaseRow) -> Self {
+impl From<PhaseRow> for PhaseDto {
+    fn from(row: PhaseRow) -> Self {
         Self {
             citations: row
                 .citations()
@@ -245,7 +245,7 @@ pub struct EventDetail {
     pub api_url: String,
 }
 
-fn event_link(n: events::Neighbour) -> Link {
+fn event_link(n: Neighbour) -> Link {
     Link::event(n.slug, n.title)
 }
 
@@ -262,15 +262,13 @@ fn event_link(n: events::Neighbour) -> Link {
             ("next" = (operation_id = "getEvent", parameters(("slug" = "$response.body#/next/slug")), description = "The next event of the timeline")),
         )),
         (status = 404, description = "No event has this slug", body = super::ErrorBody)))]
-pub async fn show(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-) -> ApiResult<Json<EventDetail>> {
-    let r = catalog::events::event(&state.db, &slug)
+pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> JsonAt<EventDetail> {
+    let (revision, r) = catalog::events::event(&state.db, &slug)
         .await?
-        .ok_or(Error::NotFound)?;
+        .found()?
+        .into_parts();
     let (accounts, comparison) = accounts_and_comparison(&r.accounts);
-    Ok(Json(EventDetail {
+    let body = EventDetail {
         accounts,
         comparison,
         phase_state: r.phase_state,
@@ -322,5 +320,6 @@ pub async fn show(
         status: r.event.status,
         class: r.event.class,
         summary: r.event.summary,
-    }))
+    };
+    Ok((revision, Json(body)))
 }

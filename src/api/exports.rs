@@ -7,10 +7,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use super::ApiResult;
-use crate::catalog;
-use crate::catalog::agreements::judged_in_order;
-use crate::db::events::{self, Cursor};
-use crate::db::people;
+use crate::catalog::agreements::{AgreementExport, JudgedAgreement};
+use crate::catalog::{self, Revision};
 use crate::domain::TimelineFilter;
 use crate::domain::exports::{AGREEMENTS, EVENTS, OFFICIALS};
 use crate::domain::filter::AgreementFilter;
@@ -21,6 +19,9 @@ use futures_util::{StreamExt as _, stream};
 /// Events are read in keyset pages of this size, so an export never holds a huge result at once
 /// in the database layer.
 const PAGE: i64 = 1000;
+
+/// An export's answer: its revision, and the CSV response.
+type Export = ApiResult<(Option<Revision>, Response)>;
 
 pub(super) fn csv_response(filename: &str, body: impl IntoResponse) -> Response {
     (
@@ -50,25 +51,15 @@ fn join(names: impl Iterator<Item = String>) -> String {
 }
 
 /// `/events.csv?…`: one row per event matching the timeline's filters, in its order.
-pub async fn events(
-    State(state): State<AppState>,
-    RawQuery(query): RawQuery,
-) -> ApiResult<Response> {
+pub async fn events(State(state): State<AppState>, RawQuery(query): RawQuery) -> Export {
     let filter = TimelineFilter::from_query(query.as_deref().unwrap_or_default())?;
-    let mut snapshot = state.index.snapshot(&state.db).await.map_err(Error::from)?;
-    let resolved = events::resolve(&mut snapshot.tx, snapshot.index.clone(), &filter).await?;
+    let (revision, mut every) = catalog::timeline::every(&state.db, &state.index, &filter)
+        .await?
+        .into_parts();
     let mut out = csv::Writer::from_writer(Vec::new());
     let csv_err = |e: csv::Error| Error::Internal(e.to_string());
     out.write_record(EVENTS.header()).map_err(csv_err)?;
-    let mut cursor: Option<Cursor> = None;
-    loop {
-        let rows = events::page(
-            &mut snapshot.tx,
-            &resolved,
-            cursor.as_ref().map(|c| (c, events::Side::After)),
-            PAGE,
-        )
-        .await?;
+    while let Some(rows) = every.next_page(PAGE).await? {
         for row in &rows {
             out.write_record([
                 row.slug.as_str(),
@@ -91,20 +82,17 @@ pub async fn events(
             ])
             .map_err(csv_err)?;
         }
-        match rows.last() {
-            Some(last) if rows.len() as i64 == PAGE => cursor = Some(Cursor::after(last)),
-            _ => break,
-        }
     }
-    Ok(csv_response("events.csv", finish(out)?))
+    Ok((revision, csv_response("events.csv", finish(out)?)))
 }
 
 /// `/officials.csv`: every official with their latest title.
-pub async fn officials(State(state): State<AppState>) -> ApiResult<Response> {
+pub async fn officials(State(state): State<AppState>) -> Export {
+    let (revision, officials) = catalog::lists::officials(&state.db).await?.into_parts();
     let mut out = csv::Writer::from_writer(Vec::new());
     let csv_err = |e: csv::Error| Error::Internal(e.to_string());
     out.write_record(OFFICIALS.header()).map_err(csv_err)?;
-    for r in people::all(&state.db).await? {
+    for r in officials {
         out.write_record([
             r.slug.as_str(),
             &r.name,
@@ -118,7 +106,7 @@ pub async fn officials(State(state): State<AppState>) -> ApiResult<Response> {
         ])
         .map_err(csv_err)?;
     }
-    Ok(csv_response("officials.csv", finish(out)?))
+    Ok((revision, csv_response("officials.csv", finish(out)?)))
 }
 
 /// Agreements are read, judged and written this many at a time while the export streams out.
@@ -126,34 +114,42 @@ const AGREEMENT_CHUNK: usize = 500;
 
 /// `/agreements.csv?…`: every agreement matching the agreements page's filters, in its order,
 /// with each status as judged today. Streamed: the matching ids are chosen first (from the
-/// judged agreements in memory), then each chunk of them is read and written as it is sent.
-pub async fn agreements(
-    State(state): State<AppState>,
-    RawQuery(query): RawQuery,
-) -> ApiResult<Response> {
+/// judged agreements in memory), then each chunk of them is read (in the same read
+/// transaction) and written as it is sent.
+pub async fn agreements(State(state): State<AppState>, RawQuery(query): RawQuery) -> Export {
     let filter = AgreementFilter::from_query(query.as_deref().unwrap_or_default())?;
-    let (ids, day) =
-        catalog::agreements::matching_ids(&state.agreements, &state.db, &filter).await?;
+    let (revision, export) = catalog::agreements::export(&state.agreements, &state.db, &filter)
+        .await?
+        .into_parts();
     let mut header = csv::Writer::from_writer(Vec::new());
     header
         .write_record(AGREEMENTS.header())
         .map_err(|e| Error::Internal(e.to_string()))?;
     let header = Bytes::from(finish(header)?);
-    let chunks: Vec<Vec<i64>> = ids.chunks(AGREEMENT_CHUNK).map(<[i64]>::to_vec).collect();
-    let rows = stream::iter(chunks).then(move |chunk| {
-        let state = state.clone();
+    let public_url = state.public_url.clone();
+    let rows = stream::unfold(Some(export), move |export| {
+        let public_url = public_url.clone();
         async move {
-            agreement_rows(&state, &chunk, day).await.inspect_err(
-                |e| tracing::error!(error = %e, "the agreements export stopped part-way"),
-            )
+            let mut export: AgreementExport = export?;
+            match next_rows(&mut export, &public_url).await {
+                Ok(Some(bytes)) => Some((Ok(bytes), Some(export))),
+                Ok(None) => None,
+                Err(e) => {
+                    tracing::error!(error = %e, "the agreements export stopped part-way");
+                    Some((Err(e), None))
+                }
+            }
         }
     });
     let body = stream::once(std::future::ready(Ok(header))).chain(rows);
-    Ok(csv_response("agreements.csv", Body::from_stream(body)))
+    Ok((
+        revision,
+        csv_response("agreements.csv", Body::from_stream(body)),
+    ))
 }
 
 /// The windows other than the followed one, as the `other_due` column gives them.
-fn other_due(v: &crate::catalog::agreements::JudgedAgreement) -> String {
+fn other_due(v: &JudgedAgreement) -> String {
     let others: Vec<String> = v
         .windows
         .iter()
@@ -167,10 +163,14 @@ fn other_due(v: &crate::catalog::agreements::JudgedAgreement) -> String {
     others.join("; ")
 }
 
-/// The CSV rows of the agreements with these ids, in their order.
-async fn agreement_rows(state: &AppState, ids: &[i64], day: time::Date) -> Result<Bytes, Error> {
+/// The CSV rows of the export's next chunk of agreements, in their order; `None` after the
+/// last.
+async fn next_rows(export: &mut AgreementExport, public_url: &str) -> Result<Option<Bytes>, Error> {
+    let Some(chunk) = export.next_chunk(AGREEMENT_CHUNK).await? else {
+        return Ok(None);
+    };
     let mut out = csv::Writer::from_writer(Vec::new());
-    for v in judged_in_order(&mut *state.db.acquire().await?, ids, day).await? {
+    for v in chunk {
         out.write_record([
             v.row.slug.as_str(),
             &v.row.title,
@@ -185,9 +185,9 @@ async fn agreement_rows(state: &AppState, ids: &[i64], day: time::Date) -> Resul
             &v.reason,
             &other_due(&v),
             v.row.event_slug.as_deref().unwrap_or(""),
-            &format!("{}/agreements/{}", state.public_url, v.row.slug),
+            &format!("{public_url}/agreements/{}", v.row.slug),
         ])
         .map_err(|e| Error::Internal(e.to_string()))?;
     }
-    Ok(Bytes::from(finish(out)?))
+    Ok(Some(Bytes::from(finish(out)?)))
 }

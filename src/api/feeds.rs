@@ -9,12 +9,9 @@ use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
 use super::ApiResult;
-use crate::db::agreements;
-use crate::db::events::{self, Cursor, EventListRow};
-use crate::db::index::Snapshot;
-use crate::db::revisions;
+use crate::catalog::feeds::{self, Calendar, CalendarPage, Newest};
+use crate::catalog::{Answer, Revision};
 use crate::domain::date::parse_day;
-use crate::domain::filter::Sort;
 use crate::domain::{Precision, TimelineFilter};
 use crate::error::Error;
 use crate::state::AppState;
@@ -49,25 +46,17 @@ fn rfc3339_or_epoch(value: Option<&String>) -> String {
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned())
 }
 
-/// The filter, resolved in a snapshot whose transaction then reads its rows.
-async fn filtered(
-    state: &AppState,
-    query: &str,
-) -> ApiResult<(TimelineFilter, events::EventQuery, Snapshot)> {
-    let filter = TimelineFilter::from_query(query)?;
-    let mut snapshot = state.index.snapshot(&state.db).await.map_err(Error::from)?;
-    let resolved = events::resolve(&mut snapshot.tx, snapshot.index.clone(), &filter).await?;
-    Ok((filter, resolved, snapshot))
-}
+/// A feed's answer: its revision, and the document.
+type Feed = ApiResult<(Option<Revision>, Response)>;
 
 /// `/feed.atom?…`: the newest events of a filtered timeline, newest first.
-pub async fn atom(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Response> {
-    let (filter, mut resolved, mut snapshot) =
-        filtered(&state, query.as_deref().unwrap_or_default()).await?;
-    resolved.sort = Sort::Desc;
-    let rows = events::page(&mut snapshot.tx, &resolved, None, FEED_ENTRIES).await?;
-    let updates = revisions::event_updates(&state.db).await?;
-    let latest = revisions::latest(&state.db).await?.map(|r| r.changed_at);
+pub async fn atom(State(state): State<AppState>, RawQuery(query): RawQuery) -> Feed {
+    let filter = TimelineFilter::from_query(query.as_deref().unwrap_or_default())?;
+    let Answer {
+        revision,
+        value: Newest { rows, updated },
+    } = feeds::newest(&state.db, &state.index, &filter, FEED_ENTRIES).await?;
+    let (updates, latest) = (updated.events, updated.latest);
     let canonical = filter.query_string();
     let suffix = if canonical.is_empty() {
         String::new()
@@ -100,10 +89,13 @@ pub async fn atom(State(state): State<AppState>, RawQuery(query): RawQuery) -> A
     };
     let body = feed.render().map_err(Error::from)?;
     Ok((
-        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
-        body,
-    )
-        .into_response())
+        revision,
+        (
+            [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+            body,
+        )
+            .into_response(),
+    ))
 }
 
 /// Escapes text for an iCalendar value (RFC 5545 §3.3.11).
@@ -199,14 +191,17 @@ fn vevent(
 /// range of a date known only to the month, part of the year or year, with the precision said in
 /// its summary), each day a policy action among them takes effect as one more, and every
 /// agreement with a due date as an all-day span over its due date.
-pub async fn calendar(
-    State(state): State<AppState>,
-    RawQuery(query): RawQuery,
-) -> ApiResult<Response> {
-    let (filter, resolved, mut snapshot) =
-        filtered(&state, query.as_deref().unwrap_or_default()).await?;
-    let updates = revisions::event_updates(&state.db).await?;
-    let latest = revisions::latest(&state.db).await?.map(|r| r.changed_at);
+pub async fn calendar(State(state): State<AppState>, RawQuery(query): RawQuery) -> Feed {
+    let filter = TimelineFilter::from_query(query.as_deref().unwrap_or_default())?;
+    let Answer {
+        revision,
+        value: Calendar {
+            pages,
+            agreements,
+            updated,
+        },
+    } = feeds::calendar(&state.db, &state.index, &filter).await?;
+    let (updates, latest) = (updated.events, updated.latest);
     let base = state.public_url.as_ref();
     let mut out = String::new();
     out.push_str("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tradewatch//US-China trade relations//EN\r\nCALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n");
@@ -214,16 +209,12 @@ pub async fn calendar(
         "X-WR-CALNAME:tradewatch: US–China trade relations",
         &mut out,
     );
-    let mut cursor: Option<Cursor> = None;
-    loop {
-        let rows: Vec<EventListRow> = events::page(
-            &mut snapshot.tx,
-            &resolved,
-            cursor.as_ref().map(|c| (c, events::Side::After)),
-            1000,
-        )
-        .await?;
-        for row in &rows {
+    for CalendarPage {
+        events,
+        taking_effect,
+    } in pages
+    {
+        for row in &events {
             let url = format!("{base}/events/{}", row.slug);
             let description = format!("{} · {}", row.date_label, url);
             vevent(
@@ -240,8 +231,7 @@ pub async fn calendar(
             );
         }
         // A policy action also on each day it takes effect (or resumes), from its phases.
-        let slugs: Vec<String> = rows.iter().map(|r| r.slug.clone()).collect();
-        for phase in events::taking_effect(&state.db, &slugs).await? {
+        for phase in taking_effect {
             let url = format!("{base}/events/{}", phase.slug);
             let what = if phase.phase == "resumed" {
                 "In force again"
@@ -264,38 +254,36 @@ pub async fn calendar(
                 &format!("{what} {} · {}", phase.date_label, url),
             );
         }
-        match rows.last() {
-            Some(last) if rows.len() == 1000 => cursor = Some(Cursor::after(last)),
-            _ => break,
-        }
     }
-    // Commitments only in the unfiltered calendar: the timeline's filters describe events.
-    if !filter.is_filtered() {
-        for a in agreements::all(&state.db).await? {
-            let (Some(start), Some(end)) = (a.due_start.as_deref(), a.due_end.as_deref()) else {
-                continue;
-            };
-            let url = format!("{base}/agreements/{}", a.slug);
-            vevent(
-                &mut out,
-                &format!("agreement-{}@tradewatch", a.slug),
-                &stamp(latest.as_ref()),
-                start,
-                end,
-                a.due_precision.as_deref().unwrap_or("day"),
-                a.due_label.as_deref().unwrap_or(""),
-                &format!("Due: {}", a.title),
-                &url,
-                &a.terms,
-            );
-        }
+    // Commitments only in the unfiltered calendar (the catalog reads none for a filtered one):
+    // the timeline's filters describe events.
+    for a in agreements {
+        let (Some(start), Some(end)) = (a.due_start.as_deref(), a.due_end.as_deref()) else {
+            continue;
+        };
+        let url = format!("{base}/agreements/{}", a.slug);
+        vevent(
+            &mut out,
+            &format!("agreement-{}@tradewatch", a.slug),
+            &stamp(latest.as_ref()),
+            start,
+            end,
+            a.due_precision.as_deref().unwrap_or("day"),
+            a.due_label.as_deref().unwrap_or(""),
+            &format!("Due: {}", a.title),
+            &url,
+            &a.terms,
+        );
     }
     out.push_str("END:VCALENDAR\r\n");
     Ok((
-        [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
-        out,
-    )
-        .into_response())
+        revision,
+        (
+            [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
+            out,
+        )
+            .into_response(),
+    ))
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! The JSON API under `/api/v1` and the CSV exports: the same queries and filters as the HTML
 //! pages, for programs. Read-only: other methods get 405 with `Allow`; CORS is open for GET.
+//! Each handler asks the catalog the question its HTML twin asks, and returns the revision the
+//! answer was read at with the document (`JsonAt`).
 
 mod datapackage;
 mod dto;
@@ -111,6 +113,10 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// A JSON document, and the revision its data was read at (`catalog::Answer`): what the HTTP
+/// cache keeps and dates it by.
+pub type JsonAt<T> = ApiResult<(Option<crate::catalog::Revision>, Json<T>)>;
 
 async fn api_not_found() -> ApiError {
     ApiError(Error::NotFound)

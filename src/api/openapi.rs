@@ -13,7 +13,8 @@ use utoipa::openapi::schema::{AnyOfBuilder, ArrayBuilder, ObjectBuilder, Schema,
 use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 
-use super::{ApiResult, ErrorBody, MAX_LIMIT};
+use super::JsonAt;
+use super::{ErrorBody, MAX_LIMIT};
 use crate::db::slugs::KnownSlugs;
 use crate::domain::filter::{MAX_QUERY_CHARS, MAX_VALUES};
 use crate::domain::slug::MAX_SLUG_LEN;
@@ -540,11 +541,11 @@ pub fn to_json(doc: &utoipa::openapi::OpenApi) -> Result<Value, serde_json::Erro
 /// This document.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", operation_id = "openapi",
     responses((status = 200, description = "The OpenAPI 3.1 document", body = Object)))]
-pub async fn openapi_json(State(state): State<crate::AppState>) -> ApiResult<Json<Value>> {
-    let known = crate::db::slugs::known(&state.db).await?;
-    let doc =
-        to_json(&document(&known)).map_err(|e| crate::error::Error::Internal(e.to_string()))?;
-    Ok(Json(doc))
+pub async fn openapi_json(State(state): State<crate::AppState>) -> JsonAt<Value> {
+    let known = crate::catalog::overview::known_slugs(&state.db).await?;
+    let doc = to_json(&document(&known.value))
+        .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+    Ok((known.revision, Json(doc)))
 }
 
 #[cfg(test)]
@@ -613,7 +614,7 @@ mod tests {
             .into_iter()
             .map(|p| p.name)
             .collect();
-        assert_eq!(names, crate::catalog::search::PARAMETERS);
+        assert_eq!(names, crate::domain::search::PARAMETERS);
     }
 
     #[test]

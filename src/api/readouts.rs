@@ -7,9 +7,10 @@ use axum::response::Response;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::JsonAt;
 use super::dto::{DateDto, Link};
 use super::{ApiResult, next_link, page_cursor, page_limit, split_query, with_query};
-use crate::catalog;
+use crate::catalog::{self, Revision};
 use crate::db::Named;
 use crate::db::events::{Cursor, Side};
 use crate::db::readouts::{AccountItemRow, ComparedItem, EventAccounts, Readout};
@@ -249,21 +250,22 @@ pub struct ReadoutList {
             ("event" = (operation_id = "getEvent", parameters(("slug" = "$response.body#/data/0/slug")), description = "The first event, with both accounts and their comparison")),
         )),
         (status = 400, description = "A parameter is malformed, unknown, given twice, or names no record", body = super::ErrorBody)))]
-pub async fn list(
-    State(state): State<AppState>,
-    RawQuery(query): RawQuery,
-) -> ApiResult<Json<ReadoutList>> {
+pub async fn list(State(state): State<AppState>, RawQuery(query): RawQuery) -> JsonAt<ReadoutList> {
     let (own, rest) = split_query(query.as_deref().unwrap_or_default(), &["cursor", "limit"])?;
     let limit = page_limit(&own)?;
     let position = page_cursor(&own, Cursor::decode)?.map(|c| (c, Side::After));
     let filter = ReadoutFilter::from_pairs(rest)?;
     let position = position.as_ref().map(|(c, side)| (c, *side));
-    let page = catalog::readouts::page(&state.db, &state.index, &filter, position, limit).await?;
+    let (revision, list) =
+        catalog::readouts::page(&state.db, &state.index, &filter, (position, limit), false)
+            .await?
+            .into_parts();
+    let page = list.page;
     let canonical = filter.query_string();
     let next = page
         .next()
         .map(|last| next_link("/api/v1/readouts", &canonical, &last.encode(), limit));
-    Ok(Json(ReadoutList {
+    let body = ReadoutList {
         total: page.total,
         limit,
         data: page.readouts.iter().map(ReadoutSummary::from).collect(),
@@ -273,13 +275,19 @@ pub async fn list(
             html: with_query("/readouts", &canonical),
             csv: with_query("/readouts.csv", &canonical),
         },
-    }))
+    };
+    Ok((revision, Json(body)))
 }
 
 /// `/readouts.csv?…`: one row per event of the readouts list, in its order.
-pub async fn csv(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Response> {
+pub async fn csv(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<(Option<Revision>, Response)> {
     let filter = ReadoutFilter::from_query(query.as_deref().unwrap_or_default())?;
-    let rows = catalog::readouts::both_sides(&state.db, &state.index, &filter).await?;
+    let (revision, rows) = catalog::readouts::both_sides(&state.db, &state.index, &filter)
+        .await?
+        .into_parts();
     let csv_err = |e: csv::Error| Error::Internal(e.to_string());
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(READOUTS.header()).map_err(csv_err)?;
@@ -310,5 +318,5 @@ pub async fn csv(State(state): State<AppState>, RawQuery(query): RawQuery) -> Ap
     let body = out
         .into_inner()
         .map_err(|e| Error::Internal(e.to_string()))?;
-    Ok(super::exports::csv_response("readouts.csv", body))
+    Ok((revision, super::exports::csv_response("readouts.csv", body)))
 }

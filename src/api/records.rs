@@ -5,18 +5,18 @@ use axum::extract::{Path, RawQuery, State};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::JsonAt;
 use super::dto::{
     AgreementDto, CitedParagraphDto, EventSummary, Link, ListLinks, ListMeta, NoteDto,
 };
 use super::events::QuoteDto;
-use super::{ApiResult, next_link, page_cursor, page_limit, split_query, with_query};
+use super::{next_link, page_cursor, page_limit, split_query, with_query};
 use crate::catalog;
 use crate::catalog::agreement_index::Cursor;
 use crate::catalog::records::Involvement;
 use crate::db::events::Side;
-use crate::db::{Counted, Named, people, topics};
+use crate::db::{Counted, Named};
 use crate::domain::filter::AgreementFilter;
-use crate::error::Error;
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -54,9 +54,9 @@ pub struct OfficialSummary {
     responses((status = 200, description = "Every official", body = OfficialList, links(
             ("official" = (operation_id = "getOfficial", parameters(("slug" = "$response.body#/data/0/slug")), description = "The first official")),
     ))))]
-pub async fn officials(State(state): State<AppState>) -> ApiResult<Json<OfficialList>> {
-    let rows = people::all(&state.db).await?;
-    Ok(Json(OfficialList {
+pub async fn officials(State(state): State<AppState>) -> JsonAt<OfficialList> {
+    let (revision, rows) = catalog::lists::officials(&state.db).await?.into_parts();
+    let body = OfficialList {
         data: rows
             .into_iter()
             .map(|r| OfficialSummary {
@@ -72,7 +72,8 @@ pub async fn officials(State(state): State<AppState>) -> ApiResult<Json<Official
                 events: r.events,
             })
             .collect(),
-    }))
+    };
+    Ok((revision, Json(body)))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -182,13 +183,14 @@ pub struct OfficialDetail {
 pub async fn official(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-) -> ApiResult<Json<OfficialDetail>> {
-    let record = catalog::records::official(&state.db, &state.index, &slug)
+) -> JsonAt<OfficialDetail> {
+    let (revision, record) = catalog::records::official(&state.db, &state.index, &slug)
         .await?
-        .ok_or(Error::NotFound)?;
+        .found()?
+        .into_parts();
     let person = record.person;
     let involved = record.involvement;
-    Ok(Json(OfficialDetail {
+    let body = OfficialDetail {
         aliases: record.aliases,
         roles: record
             .roles
@@ -220,7 +222,8 @@ pub async fn official(
         country: person.country,
         wikidata: person.wikidata,
         summary: person.summary,
-    }))
+    };
+    Ok((revision, Json(body)))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -236,10 +239,10 @@ pub struct TopicSummary {
     responses((status = 200, description = "Every topic", body = TopicList, links(
             ("topic" = (operation_id = "getTopic", parameters(("slug" = "$response.body#/data/0/slug")), description = "The first topic")),
     ))))]
-pub async fn topics(State(state): State<AppState>) -> ApiResult<Json<TopicList>> {
-    Ok(Json(TopicList {
-        data: topics::all(&state.db)
-            .await?
+pub async fn topics(State(state): State<AppState>) -> JsonAt<TopicList> {
+    let (revision, value) = catalog::lists::topics(&state.db).await?.into_parts();
+    let body = TopicList {
+        data: value
             .into_iter()
             .map(|t| TopicSummary {
                 link: Link::topic(crate::db::Named {
@@ -250,7 +253,8 @@ pub async fn topics(State(state): State<AppState>) -> ApiResult<Json<TopicList>>
                 events: t.events,
             })
             .collect(),
-    }))
+    };
+    Ok((revision, Json(body)))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -275,16 +279,14 @@ pub struct TopicDetail {
             ("agreement" = (operation_id = "getAgreement", parameters(("slug" = "$response.body#/agreements/0/slug")), description = "An agreement on the topic")),
         )),
         (status = 404, description = "No topic has this slug", body = super::ErrorBody)))]
-pub async fn topic(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-) -> ApiResult<Json<TopicDetail>> {
-    let record = catalog::records::topic(&state.db, &state.index, &slug)
+pub async fn topic(State(state): State<AppState>, Path(slug): Path<String>) -> JsonAt<TopicDetail> {
+    let (revision, record) = catalog::records::topic(&state.db, &state.index, &slug)
         .await?
-        .ok_or(Error::NotFound)?;
+        .found()?
+        .into_parts();
     let topic = record.topic;
     let involved = record.involvement;
-    Ok(Json(TopicDetail {
+    let body = TopicDetail {
         involvement: InvolvementDto::from(involved),
         officials: record
             .officials
@@ -296,7 +298,8 @@ pub async fn topic(
         slug: topic.slug,
         name: topic.name,
         summary: topic.summary,
-    }))
+    };
+    Ok((revision, Json(body)))
 }
 
 /// A person who held a title in an organisation, and when.
@@ -339,13 +342,14 @@ pub struct OrganizationDetail {
 pub async fn organization(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-) -> ApiResult<Json<OrganizationDetail>> {
-    let record = catalog::records::organization(&state.db, &state.index, &slug)
+) -> JsonAt<OrganizationDetail> {
+    let (revision, record) = catalog::records::organization(&state.db, &state.index, &slug)
         .await?
-        .ok_or(Error::NotFound)?;
+        .found()?
+        .into_parts();
     let org = record.organization;
     let involved = record.involvement;
-    Ok(Json(OrganizationDetail {
+    let body = OrganizationDetail {
         aliases: record.aliases,
         members: record
             .members
@@ -369,7 +373,8 @@ pub async fn organization(
         kind: org.kind,
         country: org.country,
         summary: org.summary,
-    }))
+    };
+    Ok((revision, Json(body)))
 }
 
 /// A page of the agreements matching the agreements page's filters (`status`, `party`,
@@ -386,20 +391,21 @@ pub async fn organization(
 pub async fn agreements(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
-) -> ApiResult<Json<AgreementList>> {
+) -> JsonAt<AgreementList> {
     let query = query.unwrap_or_default();
     let (own, rest) = split_query(&query, &["cursor", "limit"])?;
     let limit = page_limit(&own)?;
     let cursor = page_cursor(&own, Cursor::decode)?;
     let filter = AgreementFilter::from_pairs(rest)?;
-    let list = catalog::agreements::list(
+    let (revision, list) = catalog::agreements::list(
         &state.agreements,
         &state.db,
         &filter,
         cursor.as_ref().map(|c| (c, Side::After)),
         usize::try_from(limit).unwrap_or(1),
     )
-    .await?;
+    .await?
+    .into_parts();
     let canonical = filter.query_string();
     let next = list
         .after
@@ -407,7 +413,7 @@ pub async fn agreements(
         .map(|after| next_link("/api/v1/agreements", &canonical, &after.encode(), limit));
     let total = list.total as i64;
     let data = list.agreements;
-    Ok(Json(AgreementList {
+    let body = AgreementList {
         data: data.into_iter().map(AgreementDto::from).collect(),
         meta: ListMeta { total, limit },
         links: ListLinks {
@@ -415,7 +421,8 @@ pub async fn agreements(
             next,
             html: with_query("/agreements", &canonical),
         },
-    }))
+    };
+    Ok((revision, Json(body)))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -440,11 +447,12 @@ pub struct AgreementDetail {
 pub async fn agreement(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-) -> ApiResult<Json<AgreementDetail>> {
-    let record = catalog::agreements::record(&state.db, &slug)
+) -> JsonAt<AgreementDetail> {
+    let (revision, record) = catalog::agreements::record(&state.db, &slug)
         .await?
-        .ok_or(Error::NotFound)?;
-    Ok(Json(AgreementDetail {
+        .found()?
+        .into_parts();
+    let body = AgreementDetail {
         agreement: AgreementDto::from(record.agreement),
         officials: record.negotiators.into_iter().map(Link::official).collect(),
         notes: record.notes.into_iter().map(NoteDto::from).collect(),
@@ -453,5 +461,6 @@ pub async fn agreement(
             .into_iter()
             .map(CitedParagraphDto::from)
             .collect(),
-    }))
+    };
+    Ok((revision, Json(body)))
 }

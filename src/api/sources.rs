@@ -5,12 +5,12 @@ use axum::extract::{Path, RawQuery, State};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::ApiResult;
-use crate::catalog::search::{self, Segment, parse_query};
-use crate::db::sources;
+use super::JsonAt;
+use crate::catalog;
+use crate::catalog::search::{self, Segment};
 use crate::domain::SourceVoice;
 use crate::domain::links::{paragraph_href, record_href};
-use crate::error::Error;
+use crate::domain::search::parse_query;
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -69,12 +69,14 @@ pub struct SourceDetail {
 pub async fn source(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-) -> ApiResult<Json<SourceDetail>> {
-    let db = &state.db;
-    let source = sources::by_slug(db, &slug).await?.ok_or(Error::NotFound)?;
-    let citing = sources::citing_records(db, source.id).await?;
-    let paragraphs: Vec<ParagraphDto> = sources::paragraphs(db, source.id)
+) -> JsonAt<SourceDetail> {
+    let (revision, record) = catalog::sources::source(&state.db, &slug)
         .await?
+        .found()?
+        .into_parts();
+    let (source, citing) = (record.source, record.citing);
+    let paragraphs: Vec<ParagraphDto> = record
+        .paragraphs
         .into_iter()
         .map(|p| ParagraphDto {
             html_url: paragraph_href(&source.slug, p.number),
@@ -105,7 +107,7 @@ pub async fn source(
         .published_label
         .clone()
         .unwrap_or_else(|| source.published.clone());
-    Ok(Json(SourceDetail {
+    let body = SourceDetail {
         cited_paragraphs: paragraphs.iter().filter(|p| !p.cited_by.is_empty()).count(),
         paragraphs,
         html_url: format!("/sources/{}", source.slug),
@@ -120,7 +122,8 @@ pub async fn source(
         published_label,
         url: source.url,
         text_kind: source.text_kind,
-    }))
+    };
+    Ok((revision, Json(body)))
 }
 
 /// A run of a hit's text; `highlighted` where it matched the query.
@@ -179,12 +182,12 @@ fn segments(list: Vec<Segment>) -> Vec<SegmentDto> {
 pub async fn search(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
-) -> ApiResult<Json<SearchResults>> {
+) -> JsonAt<SearchResults> {
     let text = parse_query(query.as_deref().unwrap_or_default())?.ok_or_else(|| {
         crate::domain::FilterError::new("q", "is missing: give the words to search for")
     })?;
-    let groups: Vec<HitGroup> = search::search(&state.db, &text)
-        .await?
+    let (revision, value) = search::search(&state.db, &text).await?.into_parts();
+    let groups: Vec<HitGroup> = value
         .into_iter()
         .map(|group| HitGroup {
             kind: group.kind.as_str().to_owned(),
@@ -202,9 +205,10 @@ pub async fn search(
                 .collect(),
         })
         .collect();
-    Ok(Json(SearchResults {
+    let body = SearchResults {
         q: text.text().to_owned(),
         total: groups.iter().map(|g| g.count).sum(),
         groups,
-    }))
+    };
+    Ok((revision, Json(body)))
 }

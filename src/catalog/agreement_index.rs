@@ -10,12 +10,13 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 use time::Date;
 
+use crate::db::Named;
 use crate::db::agreements::{self, EveryFact, Vocable};
 use crate::db::events::Side;
-use crate::db::{Named, revisions};
+use crate::db::index::latest_revision;
 use crate::domain::commitment::{self, FollowUp};
 use crate::domain::date::parse_day;
 use crate::domain::filter::AgreementFilter;
@@ -362,27 +363,37 @@ pub struct AgreementIndex {
 }
 
 impl AgreementIndex {
-    /// The agreements judged as of `day`, at the data's current revision: read from the
-    /// database when the revision has changed since the last call (by one request while others
-    /// wait for it), judged again in memory when only the day has.
-    pub async fn judged(&self, pool: &SqlitePool, day: Date) -> Result<Arc<Judged>, sqlx::Error> {
-        let revision = revisions::current_id(pool).await?;
+    /// The agreements judged as of `day`, at `revision`: the revision `conn`'s read
+    /// transaction sees, from which they are read when they are not kept (by one request while
+    /// others wait for it), or judged again in memory when only the day has changed. A request
+    /// reading an older revision than the one kept gets its own, and the newer stays.
+    pub async fn judged(
+        &self,
+        conn: &mut SqliteConnection,
+        revision: i64,
+        day: Date,
+    ) -> Result<Arc<Judged>, sqlx::Error> {
         let mut current = self.current.lock().await;
         let facts = match current.as_ref() {
             Some(judged) if judged.revision() == revision && judged.day == day => {
                 return Ok(judged.clone());
             }
             Some(judged) if judged.revision() == revision => judged.facts.clone(),
-            _ => {
-                let mut tx = pool.begin().await?;
-                let every = agreements::every_fact(&mut tx).await?;
-                tx.commit().await?;
-                Arc::new(Facts::new(every))
-            }
+            _ => Arc::new(Facts::new(agreements::every_fact(conn).await?)),
         };
         let judged = Arc::new(Judged::new(facts, day));
-        *current = Some(judged.clone());
+        if current.as_ref().is_none_or(|c| c.revision() <= revision) {
+            *current = Some(judged.clone());
+        }
         Ok(judged)
+    }
+
+    /// Judges the latest revision's agreements now, ahead of the first request that asks.
+    pub async fn warm(&self, pool: &SqlitePool, day: Date) -> Result<(), sqlx::Error> {
+        let mut tx = pool.begin().await?;
+        let revision = latest_revision(&mut tx).await?;
+        self.judged(&mut tx, revision, day).await?;
+        Ok(())
     }
 }
 

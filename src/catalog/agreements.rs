@@ -4,12 +4,14 @@
 //! is judged here.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
 use time::Date;
 
-use super::agreement_index::{AgreementIndex, Cursor};
+use super::agreement_index::{AgreementIndex, Cursor, Judged};
 use super::provenance::{self, Provenance};
+use super::revision::{self, Answer};
 use crate::db::agreements::{self, AgreementRow, FollowUpRow, Party};
 use crate::db::annotations::{self, CitedParagraph, NoteRow, Subject};
 use crate::db::events::Side;
@@ -232,9 +234,9 @@ pub fn rules() -> Vec<Rule> {
 }
 
 /// Unknown parties and topics are reported, not silently matched against nothing.
-pub async fn check_slugs(pool: &SqlitePool, filter: &AgreementFilter) -> Result<()> {
+async fn check_slugs(conn: &mut SqliteConnection, filter: &AgreementFilter) -> Result<()> {
     for party in &filter.parties {
-        if !agreements::party_exists(pool, party.as_str()).await? {
+        if !agreements::party_exists(&mut *conn, party.as_str()).await? {
             return Err(FilterError::new(
                 "party",
                 format!("there is no organisation or country \"{party}\""),
@@ -243,10 +245,7 @@ pub async fn check_slugs(pool: &SqlitePool, filter: &AgreementFilter) -> Result<
         }
     }
     for topic in &filter.topics {
-        if topics::by_slug(&mut *pool.acquire().await?, topic.as_str())
-            .await?
-            .is_none()
-        {
+        if topics::by_slug(&mut *conn, topic.as_str()).await?.is_none() {
             return Err(FilterError::new("topic", format!("there is no topic \"{topic}\"")).into());
         }
     }
@@ -266,15 +265,15 @@ pub struct AgreementRecord {
 
 /// The agreement with this slug, judged today, or `None` when there is none; read in one read
 /// transaction.
-pub async fn record(pool: &SqlitePool, slug: &str) -> Result<Option<AgreementRecord>> {
-    let mut tx = pool.begin().await?;
-    let conn = &mut *tx;
+pub async fn record(pool: &SqlitePool, slug: &str) -> Result<Answer<Option<AgreementRecord>>> {
+    let mut read = revision::read(pool).await?;
+    let conn = &mut *read.tx;
     let Some(row) = agreements::by_slug(&mut *conn, slug).await? else {
-        return Ok(None);
+        return read.answer(None).await;
     };
     let id = row.id;
     let Some(agreement) = judged(&mut *conn, vec![row]).await?.into_iter().next() else {
-        return Ok(None);
+        return read.answer(None).await;
     };
     let record = AgreementRecord {
         agreement,
@@ -283,8 +282,7 @@ pub async fn record(pool: &SqlitePool, slug: &str) -> Result<Option<AgreementRec
         citations: annotations::citations(&mut *conn, Subject::Agreement, id).await?,
         provenance: provenance::of(&mut *conn, "agreement", slug).await?,
     };
-    tx.commit().await?;
-    Ok(Some(record))
+    read.answer(Some(record)).await
 }
 
 /// A page of the agreements matching a filter, with the counts of its facets over all of them.
@@ -307,16 +305,16 @@ pub struct AgreementList {
 }
 
 /// The agreements matching `filter`, judged today, `limit` of them after (or before) a place
-/// in the list. A party or topic that names no record is a 400.
+/// in the list. A party or topic that names no record is a 400. Read in one read transaction:
+/// the judgements kept for its revision, and the page's agreements read in it.
 pub async fn list(
     index: &AgreementIndex,
     pool: &SqlitePool,
     filter: &AgreementFilter,
     at: Option<(&Cursor, Side)>,
     limit: usize,
-) -> Result<AgreementList> {
-    check_slugs(pool, filter).await?;
-    let judged = index.judged(pool, today()).await?;
+) -> Result<Answer<AgreementList>> {
+    let (mut read, judged) = judged_for(index, pool, filter).await?;
     let selection = judged.select(filter);
     let page = selection.page(at, limit);
     let owned = |counts: Vec<(&Named, i64)>| {
@@ -325,30 +323,75 @@ pub async fn list(
             .map(|(value, count)| (value.clone(), count))
             .collect()
     };
-    Ok(AgreementList {
+    let list = AgreementList {
         day: judged.day,
         total: selection.total(),
         offset: page.offset,
-        agreements: judged_in_order(&mut *pool.acquire().await?, &page.ids, judged.day).await?,
+        agreements: judged_in_order(&mut read.tx, &page.ids, judged.day).await?,
         before: page.before,
         after: page.after,
         status_counts: selection.status_counts(),
         party_counts: owned(selection.party_counts()),
         topic_counts: owned(selection.topic_counts()),
-    })
+    };
+    read.answer(list).await
 }
 
-/// The ids of every agreement matching `filter`, in the list's order, and the day they are
-/// judged as of: what an export reads in chunks (`judged_in_order`) as it streams.
-pub async fn matching_ids(
+/// A read transaction, and every agreement judged today at the revision it sees, once
+/// `filter`'s parties and topics are found there (a 400 names one that is not).
+async fn judged_for(
     index: &AgreementIndex,
     pool: &SqlitePool,
     filter: &AgreementFilter,
-) -> Result<(Vec<i64>, Date)> {
-    check_slugs(pool, filter).await?;
-    let judged = index.judged(pool, today()).await?;
+) -> Result<(revision::Read, Arc<Judged>)> {
+    let mut read = revision::read(pool).await?;
+    check_slugs(&mut read.tx, filter).await?;
+    // Before any import there is no revision; the judgements count that as 0.
+    let id = read.revision.map_or(0, |r| r.id);
+    let judged = index.judged(&mut read.tx, id, today()).await?;
+    Ok((read, judged))
+}
+
+/// Every agreement matching a filter, in the list's order, judged as of one day and read
+/// chunk by chunk as an export streams, all in the read transaction the ids were chosen in.
+pub struct AgreementExport {
+    tx: Transaction<'static, Sqlite>,
+    ids: Vec<i64>,
+    /// How many of `ids` have been read.
+    read: usize,
+    day: Date,
+}
+
+impl AgreementExport {
+    /// The next at most `size` agreements, judged; `None` once every one has been read.
+    pub async fn next_chunk(&mut self, size: usize) -> Result<Option<Vec<JudgedAgreement>>> {
+        let Some(chunk) = self.ids.get(self.read..).filter(|rest| !rest.is_empty()) else {
+            return Ok(None);
+        };
+        let chunk = &chunk[..size.min(chunk.len())];
+        self.read += chunk.len();
+        Ok(Some(judged_in_order(&mut self.tx, chunk, self.day).await?))
+    }
+}
+
+/// Every agreement matching `filter`, to read in chunks as an export streams. A party or topic
+/// that names no record is a 400.
+pub async fn export(
+    index: &AgreementIndex,
+    pool: &SqlitePool,
+    filter: &AgreementFilter,
+) -> Result<Answer<AgreementExport>> {
+    let (read, judged) = judged_for(index, pool, filter).await?;
     let ids = judged.select(filter).ids().collect();
-    Ok((ids, judged.day))
+    Ok(Answer {
+        revision: read.revision,
+        value: AgreementExport {
+            tx: read.tx,
+            ids,
+            read: 0,
+            day: judged.day,
+        },
+    })
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use sqlx::SqlitePool;
 
 use super::agreements::{JudgedAgreement, judged};
 use super::provenance::{self, Provenance};
+use crate::catalog::{Answer, revision};
 use crate::db::Named;
 use crate::db::agreements;
 use crate::db::annotations::{self, CitedParagraph, NoteRow, Subject};
@@ -49,11 +50,11 @@ pub struct EventRecord {
 
 /// The event with this slug, or `None` when there is none. Every read runs in one read
 /// transaction, so an import committing meanwhile is either wholly seen or not at all.
-pub async fn event(pool: &SqlitePool, slug: &str) -> Result<Option<EventRecord>> {
-    let mut tx = pool.begin().await?;
-    let conn = &mut *tx;
+pub async fn event(pool: &SqlitePool, slug: &str) -> Result<Answer<Option<EventRecord>>> {
+    let mut read = revision::read(pool).await?;
+    let conn = &mut *read.tx;
     let Some(event) = events::by_slug(&mut *conn, slug).await? else {
-        return Ok(None);
+        return read.answer(None).await;
     };
     let (previous, next) = events::neighbours(&mut *conn, &event).await?;
     let phases = events::phases(&mut *conn, event.id).await?;
@@ -78,6 +79,5 @@ pub async fn event(pool: &SqlitePool, slug: &str) -> Result<Option<EventRecord>>
         next,
         event,
     };
-    tx.commit().await?;
-    Ok(Some(record))
+    read.answer(Some(record)).await
 }

@@ -9,6 +9,7 @@ use sqlx::SqlitePool;
 
 use super::agreements::{JudgedAgreement, judged};
 use super::provenance::{self, Provenance};
+use crate::catalog::{Answer, revision};
 use crate::db::Counted;
 use crate::db::agreements::{self, AgreementRow};
 use crate::db::annotations::{self, CitedParagraph, NoteRow, Subject};
@@ -98,11 +99,14 @@ pub async fn official(
     pool: &SqlitePool,
     index: &Arc<SharedIndex>,
     slug: &str,
-) -> Result<Option<OfficialRecord>> {
-    let mut snapshot = index.snapshot(pool).await?;
+) -> Result<Answer<Option<OfficialRecord>>> {
+    let (mut snapshot, read_at) = revision::snapshot(pool, index).await?;
     let conn = &mut *snapshot.tx;
     let Some(person) = people::by_slug(&mut *conn, slug).await? else {
-        return Ok(None);
+        return Ok(Answer {
+            revision: read_at,
+            value: None,
+        });
     };
     let id = person.id;
     let involved = agreements::of_person(&mut *conn, id).await?;
@@ -118,7 +122,10 @@ pub async fn official(
         provenance: provenance::of(&mut snapshot.tx, "person", &person.slug).await?,
         person,
     };
-    Ok(Some(record))
+    Ok(Answer {
+        revision: read_at,
+        value: Some(record),
+    })
 }
 
 pub struct TopicRecord {
@@ -135,11 +142,14 @@ pub async fn topic(
     pool: &SqlitePool,
     index: &Arc<SharedIndex>,
     slug: &str,
-) -> Result<Option<TopicRecord>> {
-    let mut snapshot = index.snapshot(pool).await?;
+) -> Result<Answer<Option<TopicRecord>>> {
+    let (mut snapshot, read_at) = revision::snapshot(pool, index).await?;
     let conn = &mut *snapshot.tx;
     let Some(topic) = topics::by_slug(&mut *conn, slug).await? else {
-        return Ok(None);
+        return Ok(Answer {
+            revision: read_at,
+            value: None,
+        });
     };
     let id = topic.id;
     let involved = agreements::on_topic(&mut *conn, id).await?;
@@ -150,7 +160,10 @@ pub async fn topic(
         activity: activity(&mut snapshot, Link::Topic, &topic.slug).await?,
         topic,
     };
-    Ok(Some(record))
+    Ok(Answer {
+        revision: read_at,
+        value: Some(record),
+    })
 }
 
 pub struct OrganizationRecord {
@@ -166,11 +179,14 @@ pub async fn organization(
     pool: &SqlitePool,
     index: &Arc<SharedIndex>,
     slug: &str,
-) -> Result<Option<OrganizationRecord>> {
-    let mut snapshot = index.snapshot(pool).await?;
+) -> Result<Answer<Option<OrganizationRecord>>> {
+    let (mut snapshot, read_at) = revision::snapshot(pool, index).await?;
     let conn = &mut *snapshot.tx;
     let Some(organization) = organizations::by_slug(&mut *conn, slug).await? else {
-        return Ok(None);
+        return Ok(Answer {
+            revision: read_at,
+            value: None,
+        });
     };
     let id = organization.id;
     let involved = agreements::of_organization(&mut *conn, id).await?;
@@ -185,5 +201,8 @@ pub async fn organization(
         .await?,
         organization,
     };
-    Ok(Some(record))
+    Ok(Answer {
+        revision: read_at,
+        value: Some(record),
+    })
 }

@@ -1,17 +1,16 @@
-//! The search box's question: its query string read strictly (one `q`, nothing else), and the
-//! hits of every kind, best first, with the matched words marked. The search page and
+//! The search box's question: the hits of every kind for the words read by
+//! `domain::search::parse_query`, best first, with the matched words marked. The search page and
 //! `/api/v1/search` render the same answer.
 
 use sqlx::SqlitePool;
 
-use crate::db::search::{self, HitRow, Kind, MARK_CLOSE, MARK_OPEN};
+use super::revision::Answer;
+use crate::db::search::{self, HitRow, Kind};
+use crate::domain::TextKind;
 use crate::domain::filter::SearchText;
 use crate::domain::links::{paragraph_href, record_href};
-use crate::domain::{FilterError, TextKind};
+use crate::domain::search::{MARK_CLOSE, MARK_OPEN};
 use crate::error::Result;
-
-/// The parameters `/search` understands.
-pub const PARAMETERS: &[&str] = &["q"];
 
 /// A run of text, highlighted when it matched the query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,48 +45,6 @@ pub fn segments(marked: &str) -> Vec<Segment> {
         });
     }
     out
-}
-
-/// The query as typed, without the characters that mark highlights in results.
-pub fn without_markers(text: &str) -> String {
-    text.chars()
-        .filter(|c| *c != MARK_OPEN && *c != MARK_CLOSE)
-        .collect()
-}
-
-/// Reads the query string: at most one `q`, nothing else. `Ok(None)` when nothing was asked.
-pub fn parse_query(query: &str) -> Result<Option<SearchText>, FilterError> {
-    parse_pairs(&crate::domain::query::pairs(query)?)
-}
-
-/// Reads decoded query pairs, by the same rules.
-pub fn parse_pairs(pairs: &[(String, String)]) -> Result<Option<SearchText>, FilterError> {
-    let unknown: Vec<&str> = pairs
-        .iter()
-        .map(|(key, _)| key.as_str())
-        .filter(|key| !PARAMETERS.contains(key))
-        .collect();
-    if let Some(first) = unknown.first() {
-        return Err(FilterError::new(
-            *first,
-            format!(
-                "is not a search parameter ({}): the search page takes only q, the words to search for",
-                unknown
-                    .iter()
-                    .map(|k| format!("“{k}”"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ));
-    }
-    let q = crate::domain::query::single(pairs, "q")?;
-    let text = without_markers(q.unwrap_or_default());
-    if text.trim().is_empty() {
-        return Ok(None);
-    }
-    SearchText::parse(&text)
-        .map(Some)
-        .map_err(|message| FilterError::new("q", message))
 }
 
 pub struct Hit {
@@ -132,12 +89,12 @@ pub struct HitGroup {
 }
 
 /// The hits of every kind, in `Kind::ALL`'s order, read in one read transaction.
-pub async fn search(pool: &SqlitePool, text: &SearchText) -> Result<Vec<HitGroup>> {
-    let mut tx = pool.begin().await?;
-    let fts = search::expression(&mut tx, text.fts_expression()).await?;
+pub async fn search(pool: &SqlitePool, text: &SearchText) -> Result<Answer<Vec<HitGroup>>> {
+    let mut read = super::revision::read(pool).await?;
+    let fts = search::expression(&mut read.tx, text.fts_expression()).await?;
     let mut groups = Vec::with_capacity(Kind::ALL.len());
     for kind in Kind::ALL {
-        let rows = search::hits(&mut tx, kind, &fts).await?;
+        let rows = search::hits(&mut read.tx, kind, &fts).await?;
         let (count, more) = search::count(&rows);
         groups.push(HitGroup {
             kind,
@@ -146,8 +103,7 @@ pub async fn search(pool: &SqlitePool, text: &SearchText) -> Result<Vec<HitGroup
             hits: rows.into_iter().map(Hit::from).collect(),
         });
     }
-    tx.commit().await?;
-    Ok(groups)
+    read.answer(groups).await
 }
 
 #[cfg(test)]
@@ -179,33 +135,5 @@ mod tests {
             [seg("a", false), seg("b", true)]
         );
         assert_eq!(segments("<b>&</b>"), [seg("<b>&</b>", false)]);
-    }
-
-    #[test]
-    fn the_query_string_takes_one_q_and_nothing_else() {
-        assert_eq!(parse_query("").unwrap(), None);
-        assert_eq!(parse_query("q=").unwrap(), None);
-        assert_eq!(parse_query("q=%20%20").unwrap(), None);
-        assert_eq!(
-            parse_query("q=expo").unwrap().unwrap().fts_expression(),
-            "\"expo\"*"
-        );
-        let err = parse_query("q=x&page=2&sort=1").unwrap_err();
-        assert_eq!(err.param, "page");
-        assert!(err.message.contains("“page”, “sort”"), "{}", err.message);
-        assert_eq!(parse_query("q=a&q=b").unwrap_err().param, "q");
-        assert_eq!(parse_query("q=%22%2A%22").unwrap_err().param, "q");
-    }
-
-    #[test]
-    fn highlight_markers_typed_into_the_query_are_dropped() {
-        let q = format!("ex{MARK_OPEN}port{MARK_CLOSE}");
-        let encoded: String = form_urlencoded::Serializer::new(String::new())
-            .append_pair("q", &q)
-            .finish();
-        assert_eq!(
-            parse_query(&encoded).unwrap().unwrap().fts_expression(),
-            "\"export\"*"
-        );
     }
 }

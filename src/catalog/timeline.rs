@@ -2,15 +2,16 @@
 //! how many each filter value would match. The timeline page (`web::timeline`) and the API's
 //! `/api/v1/events` and `/api/v1/events/facets` render the same answer. It is read in one
 //! snapshot: the filter's ids, the page's rows and the index that chose them are of one
-//! revision.
+//! revision, which the answer names.
 
 use std::sync::Arc;
 
 use sqlx::{SqliteConnection, SqlitePool};
 
+use crate::catalog::{Answer, revision};
 use crate::db::Counted;
 use crate::db::events::{self, Cursor, EventListRow, EventQuery, Facet, Side};
-use crate::db::index::SharedIndex;
+use crate::db::index::{SharedIndex, Snapshot};
 use crate::domain::TimelineFilter;
 use crate::error::Result;
 
@@ -56,8 +57,8 @@ pub async fn timeline(
     index: &Arc<SharedIndex>,
     filter: &TimelineFilter,
     ask: Ask<'_>,
-) -> Result<Timeline> {
-    let mut snapshot = index.snapshot(pool).await?;
+) -> Result<Answer<Timeline>> {
+    let (mut snapshot, read_at) = revision::snapshot(pool, index).await?;
     let resolved = events::resolve(&mut snapshot.tx, snapshot.index, filter).await?;
     let total = events::count_matching(&resolved);
     let page = match ask.page {
@@ -74,11 +75,65 @@ pub async fn timeline(
     } else {
         Facets::default()
     };
-    Ok(Timeline {
-        resolved,
-        total,
-        page,
-        facets,
+    Ok(Answer {
+        revision: read_at,
+        value: Timeline {
+            resolved,
+            total,
+            page,
+            facets,
+        },
+    })
+}
+
+/// Every event matching a filter, in the filter's order, read page by page as an export
+/// writes them, all in the snapshot the filter was resolved in.
+pub struct Every {
+    snapshot: Snapshot,
+    resolved: EventQuery,
+    /// The last event read, after which the next page starts.
+    after: Option<Cursor>,
+    done: bool,
+}
+
+impl Every {
+    /// The next at most `size` events; `None` once every one has been read.
+    pub async fn next_page(&mut self, size: i64) -> Result<Option<Vec<EventListRow>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let at = self.after.as_ref().map(|c| (c, Side::After));
+        let rows = events::page(&mut self.snapshot.tx, &self.resolved, at, size).await?;
+        match rows.last() {
+            Some(last) if rows.len() as i64 == size => self.after = Some(Cursor::after(last)),
+            _ => self.done = true,
+        }
+        Ok(Some(rows))
+    }
+
+    /// The snapshot's transaction, for what else an export reads beside the events.
+    pub(super) fn conn(&mut self) -> &mut SqliteConnection {
+        &mut self.snapshot.tx
+    }
+}
+
+/// Every event matching `filter`, to read page by page. A slug that names no record is a
+/// `400` naming its parameter.
+pub async fn every(
+    pool: &SqlitePool,
+    index: &SharedIndex,
+    filter: &TimelineFilter,
+) -> Result<Answer<Every>> {
+    let (mut snapshot, read_at) = revision::snapshot(pool, index).await?;
+    let resolved = events::resolve(&mut snapshot.tx, snapshot.index.clone(), filter).await?;
+    Ok(Answer {
+        revision: read_at,
+        value: Every {
+            snapshot,
+            resolved,
+            after: None,
+            done: false,
+        },
     })
 }
 

@@ -1,6 +1,6 @@
 //! Agreements and commitments, with the follow-up events their status is judged from.
 
-use sqlx::{AssertSqlSafe, SqliteConnection, SqlitePool};
+use sqlx::{AssertSqlSafe, SqliteConnection};
 
 use super::Named;
 
@@ -179,10 +179,10 @@ const COLUMNS: &str = "SELECT a.id, a.slug, a.title, a.kind, a.terms, a.cadence,
 const ORDER: &str = " ORDER BY coalesce(e.date_start, a.due_start), a.title";
 
 /// Every agreement, in the order they were agreed.
-#[tracing::instrument(skip(pool))]
-pub async fn all(pool: &SqlitePool) -> Result<Vec<AgreementRow>, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn all(conn: &mut SqliteConnection) -> Result<Vec<AgreementRow>, sqlx::Error> {
     sqlx::query_as(AssertSqlSafe(format!("{COLUMNS}{ORDER}")))
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await
 }
 
@@ -391,13 +391,13 @@ pub async fn negotiators(
 }
 
 /// Whether an organisation or a country has this slug.
-#[tracing::instrument(skip(pool))]
-pub async fn party_exists(pool: &SqlitePool, slug: &str) -> Result<bool, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn party_exists(conn: &mut SqliteConnection, slug: &str) -> Result<bool, sqlx::Error> {
     let found: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM organizations WHERE slug = ?1 UNION ALL SELECT 1 FROM countries WHERE slug = ?1 LIMIT 1",
     )
     .bind(slug)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?;
     Ok(found.is_some())
 }

@@ -3,7 +3,7 @@
 //! the event index's (`super::index`): the whole archive's worked out once per revision, a
 //! filter's counted over its matching events; the graph reads the maintained counts.
 
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use super::events::EventQuery;
 pub use super::series::{Extent, Period, PeriodCount, SpanCount, Stack};
@@ -78,9 +78,9 @@ pub struct GraphEdge {
 
 /// The `limit` officials with the most events, with their countries, read from the maintained
 /// counts; and how many officials took part in any event.
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(conn))]
 pub async fn graph_nodes(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     limit: i64,
 ) -> Result<(Vec<GraphNode>, i64), sqlx::Error> {
     let mut nodes: Vec<GraphNode> = sqlx::query_as(
@@ -90,21 +90,21 @@ pub async fn graph_nodes(
           ORDER BY v.count DESC, p.name LIMIT ?1",
     )
     .bind(limit)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     nodes.sort_by(|a, b| (&a.country, -a.events, &a.name).cmp(&(&b.country, -b.events, &b.name)));
     let all: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM event_value_counts WHERE facet = 'official'")
-            .fetch_one(pool)
+            .fetch_one(&mut *conn)
             .await?;
     Ok((nodes, all))
 }
 
 /// The `limit` pairs among `nodes` who shared the most events, read from the maintained pair
 /// counts (one index range per official).
-#[tracing::instrument(skip(pool, nodes))]
+#[tracing::instrument(skip(conn, nodes))]
 pub async fn graph_edges(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     nodes: &[GraphNode],
     limit: i64,
 ) -> Result<Vec<GraphEdge>, sqlx::Error> {
@@ -127,5 +127,5 @@ pub async fn graph_edges(
     }
     qb.push(") ORDER BY shared DESC, a, b LIMIT ")
         .push_bind(limit);
-    qb.build_query_as().fetch_all(pool).await
+    qb.build_query_as().fetch_all(&mut *conn).await
 }

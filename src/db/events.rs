@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use roaring::RoaringBitmap;
-use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite, SqliteConnection};
 
 use super::conditions::push_ids;
 pub use super::conditions::{Conditions, Cursor, Facet, Side};
@@ -584,8 +584,8 @@ pub struct Totals {
     pub cited_paragraphs: i64,
 }
 
-#[tracing::instrument(skip(pool))]
-pub async fn totals(pool: &SqlitePool) -> Result<Totals, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn totals(conn: &mut SqliteConnection) -> Result<Totals, sqlx::Error> {
     sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM events) AS events, (SELECT COUNT(*) FROM people) AS people,
                 (SELECT COUNT(*) FROM organizations) AS organizations, (SELECT COUNT(*) FROM topics) AS topics,
@@ -593,7 +593,7 @@ pub async fn totals(pool: &SqlitePool) -> Result<Totals, sqlx::Error> {
                 (SELECT COUNT(*) FROM sources) AS sources,
                 (SELECT COUNT(DISTINCT paragraph_id) FROM citations) AS cited_paragraphs",
     )
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await
 }
 
@@ -683,9 +683,9 @@ pub struct TakesEffectRow {
 }
 
 /// The phases putting each of `slugs`' events in force, by event then date.
-#[tracing::instrument(skip(pool, slugs))]
+#[tracing::instrument(skip(conn, slugs))]
 pub async fn taking_effect(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     slugs: &[String],
 ) -> Result<Vec<TakesEffectRow>, sqlx::Error> {
     if slugs.is_empty() {
@@ -701,5 +701,5 @@ pub async fn taking_effect(
         list.push_bind(slug.clone());
     }
     qb.push(") ORDER BY e.slug, ph.position");
-    qb.build_query_as().fetch_all(pool).await
+    qb.build_query_as().fetch_all(&mut *conn).await
 }

@@ -10,8 +10,7 @@
 //! together. A server loads the stored index at start-up and, after an import, when a request
 //! first reads the new revision (`SharedIndex`). A request reads its revision, its index and its
 //! rows in one read transaction (`SharedIndex::snapshot`): they cannot come from two revisions.
-//! A page that asks more than one question (a record's page and its chart) may still span two
-//! snapshots; the caching middleware builds such a page again when the revision changed under it.
+//! Each page asks one such question (`catalog`), so a page is of one revision by construction.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -80,6 +79,35 @@ impl RankOf {
         match self {
             Self::Dense(ranks) => ranks.capacity() * 4,
             Self::Sparse(pairs) => pairs.capacity() * 8,
+        }
+    }
+}
+
+/// Each event's last possible day, by rank. Every precision from a day to a year spans far
+/// fewer than 65,536 days, so ends are kept as days after the event's start, in half the
+/// memory; an archive with a longer span keeps them whole.
+enum Ends {
+    Offsets(Vec<u16>),
+    Days(Vec<i32>),
+}
+
+impl Ends {
+    fn of(start: &[i32], end: Vec<i32>) -> Self {
+        let offsets: Option<Vec<u16>> = start
+            .iter()
+            .zip(&end)
+            .map(|(s, e)| u16::try_from(e - s).ok())
+            .collect();
+        match offsets {
+            Some(offsets) => Self::Offsets(offsets),
+            None => Self::Days(end),
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        match self {
+            Self::Offsets(offsets) => offsets.capacity() * 2,
+            Self::Days(days) => days.capacity() * 4,
         }
     }
 }
@@ -293,7 +321,7 @@ pub struct EventIndex {
     ids: Vec<u32>,
     rank_of: RankOf,
     start: Vec<i32>,
-    end: Vec<i32>,
+    ends: Ends,
     kind: Vec<u8>,
     class: Vec<u8>,
     label: Vec<u16>,
@@ -541,12 +569,13 @@ impl EventIndex {
             .max()
             .unwrap_or(0);
         let last_end = end.iter().copied().max();
+        let ends = Ends::of(&start, end);
         Self {
             revision,
             ids,
             rank_of,
             start,
-            end,
+            ends,
             kind,
             class,
             label,
@@ -625,7 +654,7 @@ impl EventIndex {
                 ),
                 (
                     "end",
-                    bytes_of(self.end[range.clone()].iter().map(|v| v.to_le_bytes())),
+                    bytes_of(range.clone().map(|rank| self.end(rank).to_le_bytes())),
                 ),
                 ("kind_codes", self.kind[range.clone()].to_vec()),
                 ("class", self.class[range.clone()].to_vec()),
@@ -802,6 +831,14 @@ impl EventIndex {
         self.rank_of.rank(id)
     }
 
+    /// The last day the event at `rank` may have fallen on.
+    fn end(&self, rank: usize) -> i32 {
+        match &self.ends {
+            Ends::Offsets(offsets) => self.start[rank] + i32::from(offsets[rank]),
+            Ends::Days(days) => days[rank],
+        }
+    }
+
     /// The ranks of these event ids (an id with no event is left out).
     pub fn ranks_of(&self, ids: impl IntoIterator<Item = i64>) -> RoaringBitmap {
         ids.into_iter().filter_map(|id| self.rank(id)).collect()
@@ -814,7 +851,8 @@ impl EventIndex {
         };
         self.ids.capacity() * 4
             + self.rank_of.heap_bytes()
-            + (self.start.capacity() + self.end.capacity()) * 4
+            + self.start.capacity() * 4
+            + self.ends.heap_bytes()
             + self.kind.capacity()
             + self.class.capacity()
             + self.label.capacity() * 2
@@ -908,7 +946,7 @@ impl EventIndex {
                 if let Some(f) = from {
                     let earliest = self.first_starting(f.saturating_sub(self.max_span));
                     for rank in earliest..sure.min(upper) {
-                        if self.end[rank as usize] >= f {
+                        if self.end(rank as usize) >= f {
                             set.insert(rank);
                         }
                     }
@@ -926,7 +964,7 @@ impl EventIndex {
                             .clamp(lower, upper.max(lower));
                         set.insert_range(lower..unsure);
                         for rank in unsure..upper {
-                            if self.end[rank as usize] <= t {
+                            if self.end(rank as usize) <= t {
                                 set.insert(rank);
                             }
                         }
@@ -1027,7 +1065,7 @@ impl EventIndex {
         let (mut first, mut past) = (0, self.ids.len());
         while first < past {
             let mid = first + (past - first) / 2;
-            if (self.start[mid], self.end[mid]) < (s, e) {
+            if (self.start[mid], self.end(mid)) < (s, e) {
                 first = mid + 1;
             } else {
                 past = mid;
@@ -1094,7 +1132,7 @@ impl EventIndex {
             if last.is_some_and(|l| self.start[rank].saturating_add(self.max_span) < l) {
                 break;
             }
-            last = last.max(Some(self.end[rank]));
+            last = last.max(Some(self.end(rank)));
         }
         last
     }
@@ -1156,7 +1194,7 @@ impl EventIndex {
         bounds: Bounds,
         periods: &mut PeriodCursor,
     ) -> Option<i32> {
-        let (s, e) = (self.start[rank], self.end[rank]);
+        let (s, e) = (self.start[rank], self.end(rank));
         if bounds.0.is_some_and(|f| s < f) || bounds.1.is_some_and(|t| e > t) {
             return None;
         }
@@ -1238,7 +1276,7 @@ impl EventIndex {
                     }
                 }
                 None => {
-                    let span = (self.start[rank], self.end[rank]);
+                    let span = (self.start[rank], self.end(rank));
                     let label = self.labels[self.label[rank] as usize].as_str();
                     match groups.last_mut() {
                         Some((last, group)) if *last == span => {
@@ -1487,6 +1525,27 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn ends_are_kept_as_offsets_when_every_span_fits_and_whole_otherwise() {
+        let columns = |start: Vec<i32>, end: Vec<i32>| Columns {
+            ids: (1..=start.len() as u32).collect(),
+            start,
+            end,
+            ..Columns::default()
+        };
+        let short = EventIndex::from_columns(1, columns(vec![-5, 0, 10], vec![-5, 65_535, 375]));
+        assert!(matches!(short.ends, Ends::Offsets(_)));
+        assert_eq!(
+            (0..3).map(|r| short.end(r)).collect::<Vec<_>>(),
+            [-5, 65_535, 375]
+        );
+        let long = EventIndex::from_columns(1, columns(vec![0, 3], vec![65_536, 3]));
+        assert!(matches!(long.ends, Ends::Days(_)));
+        assert_eq!((0..2).map(|r| long.end(r)).collect::<Vec<_>>(), [65_536, 3]);
+        assert_eq!(long.max_span, 65_536);
+        assert_eq!(long.last_end, Some(65_536));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Organisations: the index and an organisation's page.
 
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::SqliteConnection;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OrganizationRow {
@@ -37,14 +37,14 @@ pub async fn by_slug(
 }
 
 /// Every organisation with its event count, by name.
-#[tracing::instrument(skip(pool))]
-pub async fn all(pool: &SqlitePool) -> Result<Vec<OrganizationListRow>, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn all(conn: &mut SqliteConnection) -> Result<Vec<OrganizationListRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT o.slug, o.name, o.kind, c.name AS country,
                 (SELECT COUNT(*) FROM event_organizations WHERE organization_id = o.id) AS events
            FROM organizations o LEFT JOIN countries c ON c.id = o.country_id ORDER BY o.name",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await
 }
 

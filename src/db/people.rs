@@ -1,6 +1,6 @@
 //! People: the officials index and an official's page.
 
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::SqliteConnection;
 
 use super::Counted;
 use super::events::{QuoteRow, RECORD_QUOTES};
@@ -45,8 +45,8 @@ pub struct OfficialListRow {
 }
 
 /// Every person, by country and then name, with their latest title and event count.
-#[tracing::instrument(skip(pool))]
-pub async fn all(pool: &SqlitePool) -> Result<Vec<OfficialListRow>, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn all(conn: &mut SqliteConnection) -> Result<Vec<OfficialListRow>, sqlx::Error> {
     sqlx::query_as(
         "WITH latest AS (
              SELECT person_id, title, start_date, end_date,
@@ -61,7 +61,7 @@ pub async fn all(pool: &SqlitePool) -> Result<Vec<OfficialListRow>, sqlx::Error>
            LEFT JOIN latest l ON l.person_id = p.id AND l.n = 1
           ORDER BY c.name, p.name",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await
 }
 

@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, LazyLock, Mutex, OnceLock, Weak};
+use std::sync::{Arc, LazyLock, Mutex, Weak};
 use std::time::Duration;
 
-use sqlx::{Connection as _, SqliteExecutor, SqlitePool};
+use sqlx::{Connection as _, SqliteConnection, SqliteExecutor, SqlitePool};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -68,10 +68,10 @@ pub async fn last_change<'c>(
 }
 
 /// Every revision, newest first.
-#[tracing::instrument(skip(pool))]
-pub async fn all(pool: &SqlitePool) -> Result<Vec<RevisionRow>, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn all(conn: &mut SqliteConnection) -> Result<Vec<RevisionRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!("{COLUMNS} ORDER BY r.id DESC")))
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await
 }
 
@@ -86,8 +86,8 @@ pub struct ChangeRow {
 }
 
 /// Every recorded change, newest revision first, by kind of record and name.
-#[tracing::instrument(skip(pool))]
-pub async fn changes(pool: &SqlitePool) -> Result<Vec<ChangeRow>, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn changes(conn: &mut SqliteConnection) -> Result<Vec<ChangeRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT c.revision_id, c.record_type, c.slug, c.change,
                 CASE c.record_type
@@ -103,20 +103,20 @@ pub async fn changes(pool: &SqlitePool) -> Result<Vec<ChangeRow>, sqlx::Error> {
            FROM revision_changes c
           ORDER BY c.revision_id DESC, c.record_type, name, c.slug",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await
 }
 
 /// When each event's content last changed, as the data dates it.
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(conn))]
 pub async fn event_updates(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
 ) -> Result<std::collections::HashMap<String, String>, sqlx::Error> {
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT slug, changed_at FROM record_digests
           WHERE record_type = 'event' AND changed_at IS NOT NULL",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     Ok(rows.into_iter().collect())
 }
@@ -126,12 +126,12 @@ pub async fn event_updates(
 pub type Stamp = (i64, Option<OffsetDateTime>);
 
 /// The latest revision's stamp, or `None` before any import.
-#[tracing::instrument(skip(pool))]
-pub async fn latest_stamp(pool: &SqlitePool) -> Result<Option<Stamp>, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn latest_stamp<'c>(conn: impl SqliteExecutor<'c>) -> Result<Option<Stamp>, sqlx::Error> {
     let row: Option<(i64, String)> = sqlx::query_as(
         "SELECT id, coalesce(changed_at, imported_at) FROM revisions ORDER BY id DESC LIMIT 1",
     )
-    .fetch_optional(pool)
+    .fetch_optional(conn)
     .await?;
     Ok(row.map(|(id, at)| (id, OffsetDateTime::parse(&at, &Rfc3339).ok())))
 }
@@ -163,23 +163,26 @@ pub const POLL_INTERVAL: Duration = Duration::from_millis(250);
 /// an import by this process (`data_changed`), and within `POLL_INTERVAL` of one by another
 /// process (`tradewatch import` against a running server's file), which a background task
 /// notices through SQLite's own change counter (`PRAGMA data_version`) on a connection of its
-/// own. The task starts with the first read and ends when the watch is dropped.
+/// own. It starts watching before the first read, and ends when the watch is dropped.
 #[derive(Debug, Default)]
 pub struct Watch {
     /// The change count the stamp was read at, and the stamp.
     seen: Mutex<Option<(u64, Option<Stamp>)>>,
-    /// The change count of the database watched, set by the first `latest`.
-    changes: OnceLock<Arc<AtomicU64>>,
+    /// The change count of the database watched, set by the first `latest` once the poll is
+    /// watching.
+    changes: tokio::sync::OnceCell<Arc<AtomicU64>>,
 }
 
 impl Watch {
     /// The latest revision: as last read, unless the data may have changed since.
     pub async fn latest(self: &Arc<Self>, pool: &SqlitePool) -> Result<Option<Stamp>, sqlx::Error> {
-        self.changes.get_or_init(|| {
-            let changes = changes_of(pool);
-            self.start_polling(pool, &changes);
-            changes
-        });
+        self.changes
+            .get_or_init(|| async {
+                let changes = changes_of(pool);
+                self.start_polling(pool, &changes).await;
+                changes
+            })
+            .await;
         match self.known() {
             Some(stamp) => Ok(stamp),
             None => self.read(pool).await,
@@ -208,29 +211,50 @@ impl Watch {
         Ok(stamp)
     }
 
-    fn start_polling(self: &Arc<Self>, pool: &SqlitePool, changes: &Arc<AtomicU64>) {
-        let options = pool.connect_options();
+    /// Starts the background poll, having first read SQLite's change counter: a commit made
+    /// before then is seen by the first read of the revision, which follows; one made after is
+    /// counted. (Read only inside the task, a commit landing before its first look would
+    /// never be noticed.)
+    async fn start_polling(self: &Arc<Self>, pool: &SqlitePool, changes: &Arc<AtomicU64>) {
+        let watching = async {
+            let mut connection =
+                sqlx::SqliteConnection::connect_with(&pool.connect_options()).await?;
+            let version = data_version(&mut connection).await?;
+            Ok::<_, sqlx::Error>((connection, version))
+        };
+        let (connection, version) = match watching.await {
+            Ok(watching) => watching,
+            Err(error) => return cannot_watch(&error),
+        };
         let watch = Arc::downgrade(self);
         let changes = Arc::clone(changes);
         tokio::spawn(async move {
-            if let Err(error) = poll(&options, &watch, &changes).await {
-                tracing::warn!(%error, "cannot watch the database for imports by other processes; they show after a restart");
+            if let Err(error) = poll(connection, version, &watch, &changes).await {
+                cannot_watch(&error);
             }
         });
     }
 }
 
-/// Polls `PRAGMA data_version` until `watch` is dropped. The count changes on this connection
-/// whenever any other connection, in any process, commits.
+fn cannot_watch(error: &sqlx::Error) {
+    tracing::warn!(%error, "cannot watch the database for imports by other processes; they show after a restart");
+}
+
+async fn data_version(connection: &mut sqlx::SqliteConnection) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("PRAGMA data_version")
+        .fetch_one(connection)
+        .await
+}
+
+/// Polls `PRAGMA data_version` on `connection`, last read as `version`, until `watch` is
+/// dropped. The count changes on this connection whenever any other connection, in any
+/// process, commits.
 async fn poll(
-    options: &sqlx::sqlite::SqliteConnectOptions,
+    mut connection: sqlx::SqliteConnection,
+    mut version: i64,
     watch: &Weak<Watch>,
     changes: &AtomicU64,
 ) -> Result<(), sqlx::Error> {
-    let mut connection = sqlx::SqliteConnection::connect_with(options).await?;
-    let mut version: i64 = sqlx::query_scalar("PRAGMA data_version")
-        .fetch_one(&mut connection)
-        .await?;
     let mut ticks = tokio::time::interval(POLL_INTERVAL);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -238,9 +262,7 @@ async fn poll(
         if watch.strong_count() == 0 {
             return connection.close().await;
         }
-        let now: i64 = sqlx::query_scalar("PRAGMA data_version")
-            .fetch_one(&mut connection)
-            .await?;
+        let now = data_version(&mut connection).await?;
         if now != version {
             version = now;
             changes.fetch_add(1, Ordering::AcqRel);

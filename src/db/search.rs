@@ -6,10 +6,7 @@
 
 use sqlx::{AssertSqlSafe, SqliteConnection};
 
-/// Opens a highlighted run in `title` and `snippet` (U+E000, private use).
-pub const MARK_OPEN: char = '\u{E000}';
-/// Closes a highlighted run (U+E001, private use).
-pub const MARK_CLOSE: char = '\u{E001}';
+use crate::domain::search::{MARK_CLOSE, MARK_OPEN};
 
 /// At most this many hits of each kind are listed; the count covers them all.
 pub const GROUP_LIMIT: i64 = 20;

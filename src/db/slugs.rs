@@ -1,6 +1,6 @@
 //! The slugs each filter parameter accepts: the records of the dataset, by table.
 
-use sqlx::SqlitePool;
+use sqlx::SqliteConnection;
 
 /// Every slug a filter can name, each list in slug order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -12,8 +12,8 @@ pub struct KnownSlugs {
 }
 
 /// The slugs of people, topics, countries and organisations, in one statement.
-#[tracing::instrument(skip(pool))]
-pub async fn known(pool: &SqlitePool) -> Result<KnownSlugs, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn known(conn: &mut SqliteConnection) -> Result<KnownSlugs, sqlx::Error> {
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT 'official', slug FROM people
          UNION ALL SELECT 'topic', slug FROM topics
@@ -21,7 +21,7 @@ pub async fn known(pool: &SqlitePool) -> Result<KnownSlugs, sqlx::Error> {
          UNION ALL SELECT 'organization', slug FROM organizations
          ORDER BY 1, 2",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let mut known = KnownSlugs::default();
     for (table, slug) in rows {

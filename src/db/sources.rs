@@ -1,6 +1,6 @@
 //! Sources: one source's text, and which records cite each of its paragraphs.
 
-use sqlx::{AssertSqlSafe, SqlitePool};
+use sqlx::{AssertSqlSafe, SqliteConnection};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SourceRow {
@@ -27,13 +27,16 @@ pub struct SourceRow {
 pub const SOURCE_COLUMNS: &str = "s.id, s.slug, s.title, s.publisher, s.published, s.published_end,
         s.published_precision, s.published_label, s.url, s.voice, s.language, s.text_kind";
 
-#[tracing::instrument(skip(pool))]
-pub async fn by_slug(pool: &SqlitePool, slug: &str) -> Result<Option<SourceRow>, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn by_slug(
+    conn: &mut SqliteConnection,
+    slug: &str,
+) -> Result<Option<SourceRow>, sqlx::Error> {
     sqlx::query_as(AssertSqlSafe(format!(
         "SELECT {SOURCE_COLUMNS} FROM sources s WHERE s.slug = ?1"
     )))
     .bind(slug)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await
 }
 
@@ -47,8 +50,8 @@ pub struct SourceSummary {
 }
 
 /// Every source with how many of its paragraphs (or points) the dataset cites, latest first.
-#[tracing::instrument(skip(pool))]
-pub async fn summaries(pool: &SqlitePool) -> Result<Vec<SourceSummary>, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn summaries(conn: &mut SqliteConnection) -> Result<Vec<SourceSummary>, sqlx::Error> {
     sqlx::query_as(AssertSqlSafe(format!(
         "SELECT {SOURCE_COLUMNS},
                 (SELECT COUNT(*) FROM paragraphs WHERE source_id = s.id) AS paragraphs,
@@ -56,7 +59,7 @@ pub async fn summaries(pool: &SqlitePool) -> Result<Vec<SourceSummary>, sqlx::Er
                    JOIN paragraphs p ON p.id = c.paragraph_id WHERE p.source_id = s.id) AS cited
            FROM sources s ORDER BY s.published DESC, s.slug"
     )))
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await
 }
 
@@ -67,14 +70,14 @@ pub struct ParagraphRow {
 }
 
 /// A source's paragraphs in order.
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(conn))]
 pub async fn paragraphs(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     source_id: i64,
 ) -> Result<Vec<ParagraphRow>, sqlx::Error> {
     sqlx::query_as("SELECT number, text FROM paragraphs WHERE source_id = ?1 ORDER BY number")
         .bind(source_id)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await
 }
 
@@ -96,9 +99,9 @@ pub struct CitingRow {
 /// Every record citing any paragraph of a source, in one query: the citations of the source's
 /// paragraphs, joined to each kind of record they may point at (the pair
 /// `subject_type`/`subject_id` is polymorphic, so each kind is a LEFT JOIN guarded by its type).
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(conn))]
 pub async fn citing_records(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     source_id: i64,
 ) -> Result<Vec<CitingRow>, sqlx::Error> {
     sqlx::query_as(
@@ -157,6 +160,6 @@ pub async fn citing_records(
           ORDER BY c.number, label",
     )
     .bind(source_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await
 }

@@ -1,6 +1,6 @@
 //! Topics: the index and a topic's page.
 
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::SqliteConnection;
 
 use super::Counted;
 
@@ -32,13 +32,13 @@ pub async fn by_slug(
 }
 
 /// Every topic with its event count, by name.
-#[tracing::instrument(skip(pool))]
-pub async fn all(pool: &SqlitePool) -> Result<Vec<TopicListRow>, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn all(conn: &mut SqliteConnection) -> Result<Vec<TopicListRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT t.slug, t.name, t.summary, (SELECT COUNT(*) FROM event_topics WHERE topic_id = t.id) AS events
            FROM topics t ORDER BY t.name",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await
 }
 

@@ -9,6 +9,7 @@ pub mod links;
 pub mod phase;
 pub mod query;
 pub mod readout;
+pub mod search;
 pub mod slug;
 pub mod vocabulary;
 

@@ -1,9 +1,16 @@
 //! HTTP caching for every page and document: a strong `ETag` from the response's bytes (taken
 //! after compression, so each encoding has its own), `If-None-Match` → 304, `Last-Modified`
-//! from the data's latest revision with `If-Modified-Since`, and `Cache-Control`: how long any
+//! from the revision the page was read at with `If-Modified-Since`, and `Cache-Control`: how long any
 //! cache may keep a page, and how long a shared cache may serve it stale (while revalidating,
 //! or when no replica answers); errors are kept briefly or not at all, health never.
 //! Pages are kept, rendered, in the `PageCache` until the data's revision (or the day) changes.
+//!
+//! A page is built once. Its handler asked the catalog one question, answered from one read
+//! transaction, and says which revision that was (`catalog::Revision`, a response extension):
+//! the page is kept under that revision and dated by it, even when an import committed after
+//! the revision was looked up here, so a page of a newer revision is never kept (or served
+//! again) under an older one's key. Pages that read no data (or an error) carry none, and are
+//! kept under the revision known when the request came in.
 
 use std::hash::{DefaultHasher, Hasher};
 
@@ -11,13 +18,14 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
 use futures_util::StreamExt as _;
 use http_body_util::BodyExt as _;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc2822;
 
 use super::page_cache::{Entry, Key, Turn};
+use crate::catalog::Revision;
 use crate::state::AppState;
 
 /// Pages and data change only when an import runs; a minute of freshness keeps repeat views
@@ -86,22 +94,6 @@ pub async fn whole_body(request: Request, next: Next) -> Response {
             with_error_cache_control(StatusCode::INTERNAL_SERVER_ERROR.into_response())
         }
     }
-}
-
-/// How many times a page is built while imports keep committing under it, before giving up.
-const MAX_BUILDS: u32 = 3;
-
-/// The data changed under every build of a page: ask the client to come back in a moment.
-fn data_changing() -> Response {
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        [
-            (header::RETRY_AFTER, "1"),
-            (header::CACHE_CONTROL, UNCACHEABLE),
-        ],
-        "The data is being updated; try again in a moment.\n",
-    )
-        .into_response()
 }
 
 fn etag_of(bytes: &[u8], encoding: Option<&HeaderValue>) -> String {
@@ -177,6 +169,17 @@ pub fn is_fresh(request: &HeaderMap, etag: &str, modified: Option<OffsetDateTime
     }
 }
 
+/// A handler's answer says which revision its data was read at (`catalog::Answer`): the page
+/// is kept under that revision and dated by it.
+impl IntoResponseParts for Revision {
+    type Error = std::convert::Infallible;
+
+    fn into_response_parts(self, mut parts: ResponseParts) -> Result<ResponseParts, Self::Error> {
+        parts.extensions_mut().insert(self);
+        Ok(parts)
+    }
+}
+
 /// Marks a `200` served from (or just kept in) the page cache, for `super::fast_path` to hold
 /// ready as it leaves the server.
 #[derive(Debug, Clone)]
@@ -227,24 +230,38 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
     // have no revision and are never kept.
     let cacheable = !is_static;
     // As last read: a kept page is served without asking the database (see `Watch`).
-    let mut revision = if is_static {
+    let known: Option<Revision> = if is_static {
         None
     } else {
-        state.revision.latest(&state.db).await.ok().flatten()
+        state
+            .revision
+            .latest(&state.db)
+            .await
+            .ok()
+            .flatten()
+            .map(Revision::from)
     };
-    let mut modified = revision.and_then(|(_, at)| at);
-    let mut key = revision.map(|(id, _)| Key {
-        revision: id,
-        day: crate::domain::date::today(),
-        method: request.method().to_string(),
-        uri: request.uri().to_string(),
-        accept_encoding: request
+    let mut modified = known.and_then(|r| r.at);
+    // The page's key under any revision: the day, and what the request asked for.
+    let key_at = {
+        let day = crate::domain::date::today();
+        let method = request.method().to_string();
+        let uri = request.uri().to_string();
+        let accept_encoding = request
             .headers()
             .get(header::ACCEPT_ENCODING)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
-            .to_owned(),
-    });
+            .to_owned();
+        move |revision: Revision| Key {
+            revision: revision.id,
+            day,
+            method: method.clone(),
+            uri: uri.clone(),
+            accept_encoding: accept_encoding.clone(),
+        }
+    };
+    let mut key = known.map(&key_at);
     // Concurrent first requests for one page wait for a single build rather than each building
     // it (a popular page just after an import): one builds, the others then find it cached.
     let mut flight = None;
@@ -274,59 +291,37 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
     let (headers, extensions, bytes) = match cached {
         Some(entry) => (entry.headers, entry.extensions, entry.body),
         None => {
-            // Each of a page's questions to the catalog reads one snapshot (one read
-            // transaction, with the event index of its revision: `db::index::Snapshot`), but a
-            // page may ask more than one (a record and its chart, the header's counts). An
-            // import commits a new revision in one transaction; if the revision read after
-            // building differs from the one known before, the import committed in between (or
-            // had not been noticed yet) and the page may mix old and new data, so it is built
-            // again on the new revision.
-            // Read-only requests carry no body worth keeping, so each build gets an empty one.
-            let (request, _) = request.into_parts();
             // The semaphore is never closed; were it, the page is built without a permit.
             let _permit = state.builds.acquire().await.ok();
-            let mut builds = 0;
-            let (mut parts, bytes) = loop {
-                builds += 1;
-                let response = next
-                    .clone()
-                    .run(Request::from_parts(request.clone(), Body::empty()))
-                    .await;
-                if response.status() != StatusCode::OK {
-                    return with_error_cache_control(response);
+            let response = next.run(request).await;
+            if response.status() != StatusCode::OK {
+                return with_error_cache_control(response);
+            }
+            let (mut parts, body) = response.into_parts();
+            // Read at a newer revision than was known (an import committed since, or was not
+            // yet noticed): kept and dated as that revision's page, never the older one's.
+            if let Some(read_at) = parts.extensions.get::<Revision>().copied()
+                && Some(read_at.id) != known.map(|r| r.id)
+            {
+                modified = read_at.at;
+                key = Some(key_at(read_at));
+            }
+            let bytes = match buffer(body, MAX_BUFFERED).await {
+                Ok(Buffered::Whole(bytes)) => bytes,
+                // Too large to keep: sent on as it comes, without an ETag or a cache entry.
+                Ok(Buffered::TooLarge(body)) => {
+                    parts
+                        .headers
+                        .entry(header::CACHE_CONTROL)
+                        .or_insert(HeaderValue::from_static(DEFAULT_CACHE_CONTROL));
+                    return Response::from_parts(parts, body);
                 }
-                let (mut parts, body) = response.into_parts();
-                let bytes = match buffer(body, MAX_BUFFERED).await {
-                    Ok(Buffered::Whole(bytes)) => bytes,
-                    // Too large to keep: sent on as it comes, without an ETag or a cache entry.
-                    Ok(Buffered::TooLarge(body)) => {
-                        parts
-                            .headers
-                            .entry(header::CACHE_CONTROL)
-                            .or_insert(HeaderValue::from_static(DEFAULT_CACHE_CONTROL));
-                        return Response::from_parts(parts, body);
-                    }
-                    Err(e) => {
-                        tracing::error!(error = %e, "cannot read a response to buffer it");
-                        return with_error_cache_control(
-                            StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-                        );
-                    }
-                };
-                if is_static {
-                    break (parts, bytes);
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot read a response to buffer it");
+                    return with_error_cache_control(
+                        StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+                    );
                 }
-                let after = state.revision.read(&state.db).await.ok().flatten();
-                if after.map(|(id, _)| id) == revision.map(|(id, _)| id) {
-                    break (parts, bytes);
-                }
-                if builds == MAX_BUILDS {
-                    tracing::warn!(builds, "the data kept changing while a page was built");
-                    return data_changing();
-                }
-                revision = after;
-                modified = revision.and_then(|(_, at)| at);
-                key = key.and_then(|k| revision.map(|(id, _)| Key { revision: id, ..k }));
             };
             let etag = etag_of(&bytes, parts.headers.get(header::CONTENT_ENCODING));
             if let Ok(value) = HeaderValue::from_str(&etag) {

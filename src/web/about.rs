@@ -4,11 +4,11 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 
+use super::PageAt;
 use super::sources::SourceCard;
-use crate::db::events::{self, Totals};
-use crate::db::sources;
+use crate::catalog;
+use crate::db::events::Totals;
 use crate::domain::{EventClass, EventKind, Precision};
-use crate::error::Result;
 use crate::state::AppState;
 
 pub struct Term {
@@ -29,7 +29,7 @@ pub struct AboutPage {
     pub rules: Vec<crate::catalog::agreements::Rule>,
 }
 
-pub async fn show(State(state): State<AppState>) -> Result<Html<String>> {
+pub async fn show(State(state): State<AppState>) -> PageAt {
     let class_meaning = |class: EventClass| match class {
         EventClass::VerbalCooperation => {
             "meetings, visits and talks; agreements, offers and promises; concessions such as eased travel restrictions"
@@ -50,16 +50,13 @@ pub async fn show(State(state): State<AppState>) -> Result<Html<String>> {
         Precision::Season => "only a part of the year is known, such as early 2024 or the summer",
         Precision::Year => "only the year is known",
     };
+    let (revision, about) = catalog::overview::about(&state.db).await?.into_parts();
     let page = AboutPage {
         title: "About the data".into(),
         section: "about",
-        totals: events::totals(&state.db).await?,
-        sources: sources::summaries(&state.db)
-            .await?
-            .into_iter()
-            .map(SourceCard::from)
-            .collect(),
-        rules: crate::catalog::agreements::rules(),
+        totals: about.totals,
+        sources: about.sources.into_iter().map(SourceCard::from).collect(),
+        rules: catalog::agreements::rules(),
         kinds: EventKind::ALL.iter().map(|k| k.label()).collect(),
         classes: EventClass::ALL
             .iter()
@@ -81,5 +78,5 @@ pub async fn show(State(state): State<AppState>) -> Result<Html<String>> {
         })
         .collect(),
     };
-    Ok(Html(page.render()?))
+    Ok((revision, Html(page.render()?)))
 }

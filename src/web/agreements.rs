@@ -6,12 +6,13 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
+use super::PageAt;
 use super::cite::{CiteThis, Cited};
 use super::timeline::{FacetOption, FacetView};
 use super::views::{self, NoteView, SourceCitations};
-use crate::catalog;
 use crate::catalog::agreement_index::Cursor;
 use crate::catalog::agreements::{AgreementList, JudgedAgreement, Rule, rules};
+use crate::catalog::{self, Answer};
 use crate::db::Named;
 use crate::db::events::Side;
 use crate::domain::filter::AgreementFilter;
@@ -128,7 +129,14 @@ pub async fn index(State(state): State<AppState>, RawQuery(query): RawQuery) -> 
         }
     };
     // A bad filter or position is shown beside the form, over the unfiltered facets.
-    let (filter, mut list, error) = match parsed {
+    let (
+        filter,
+        Answer {
+            revision,
+            value: mut list,
+        },
+        error,
+    ) = match parsed {
         Ok((filter, cursor)) => match ask(filter, cursor).await {
             (filter, Ok(list)) => (filter, list, None),
             (_, Err(Error::BadRequest(e))) => {
@@ -196,7 +204,7 @@ pub async fn index(State(state): State<AppState>, RawQuery(query): RawQuery) -> 
     } else {
         StatusCode::OK
     };
-    Ok((status, Html(page.render()?)).into_response())
+    Ok((status, revision, Html(page.render()?)).into_response())
 }
 
 #[derive(Template)]
@@ -212,10 +220,11 @@ pub struct AgreementPage {
     pub cite: CiteThis,
 }
 
-pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>> {
-    let record = catalog::agreements::record(&state.db, &slug)
+pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> PageAt {
+    let (revision, record) = catalog::agreements::record(&state.db, &slug)
         .await?
-        .ok_or(Error::NotFound)?;
+        .found()?
+        .into_parts();
     let agreement = record.agreement;
     let cite = CiteThis::build(
         &state.public_url,
@@ -239,5 +248,5 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
         agreement,
         cite,
     };
-    Ok(Html(page.render()?))
+    Ok((revision, Html(page.render()?)))
 }

@@ -4,9 +4,10 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 
-use crate::db::revisions::{self, ChangeRow, RevisionRow};
+use super::PageAt;
+use crate::catalog::{self, Answer};
+use crate::db::revisions::{ChangeRow, RevisionRow};
 use crate::domain::date::stored_day_label;
-use crate::error::Result;
 use crate::state::AppState;
 
 pub struct ChangeView {
@@ -55,10 +56,16 @@ fn view(change: ChangeRow) -> ChangeView {
     }
 }
 
-pub async fn index(State(state): State<AppState>) -> Result<Html<String>> {
-    let mut changes = revisions::changes(&state.db).await?;
-    let revisions = revisions::all(&state.db)
-        .await?
+pub async fn index(State(state): State<AppState>) -> PageAt {
+    let Answer {
+        revision,
+        value:
+            catalog::overview::Changes {
+                revisions,
+                mut changes,
+            },
+    } = catalog::overview::changes(&state.db).await?;
+    let revisions = revisions
         .into_iter()
         .map(|row| {
             let mine: Vec<ChangeView> = changes
@@ -78,5 +85,5 @@ pub async fn index(State(state): State<AppState>) -> Result<Html<String>> {
         section: "changes",
         revisions,
     };
-    Ok(Html(page.render()?))
+    Ok((revision, Html(page.render()?)))
 }

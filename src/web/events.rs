@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 
+use super::PageAt;
 use super::cite::{CiteThis, Cited};
 use super::readouts::AccountsView;
 use super::views::{self, NoteView, SourceCitations, datetime, kind_label, precision_description};
@@ -12,7 +13,6 @@ use crate::catalog::events;
 use crate::db::Named;
 use crate::db::events::{Neighbour, OrganizationRoleRow, ParticipantRow, PhaseRow, QuoteRow};
 use crate::domain::{EventClass, ParticipantRole, PolicyPhase, TextKind};
-use crate::error::{Error, Result};
 use crate::state::AppState;
 
 pub struct ParticipantView {
@@ -128,10 +128,8 @@ fn role_label(role: &str) -> String {
         .unwrap_or_else(|_| role.to_owned())
 }
 
-pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>> {
-    let r = events::event(&state.db, &slug)
-        .await?
-        .ok_or(Error::NotFound)?;
+pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> PageAt {
+    let (revision, r) = events::event(&state.db, &slug).await?.found()?.into_parts();
     let cite = CiteThis::build(
         &state.public_url,
         Cited {
@@ -203,5 +201,5 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
         location: r.event.location,
         summary: r.event.summary,
     };
-    Ok(Html(page.render()?))
+    Ok((revision, Html(page.render()?)))
 }

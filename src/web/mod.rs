@@ -1,4 +1,6 @@
-//! The HTML site: one module per page family, each with its handlers and page structs.
+//! The HTML site: one module per page family, each with its handlers and page structs. A
+//! handler parses its request, asks the catalog one question and renders the answer, returning
+//! the revision it was read at with the page (`PageAt`).
 
 pub mod about;
 pub mod agreements;
@@ -21,6 +23,7 @@ pub mod timeline;
 pub mod topics;
 pub mod views;
 
+use crate::catalog::health;
 use crate::error::Error;
 use axum::Router;
 use axum::extract::State;
@@ -29,6 +32,13 @@ use axum::response::Response;
 use axum::routing::get;
 
 use crate::state::AppState;
+
+/// A page, and the revision its data was read at (`catalog::Answer`): what the HTTP cache
+/// keeps and dates it by.
+pub type PageAt = crate::error::Result<(
+    Option<crate::catalog::Revision>,
+    axum::response::Html<String>,
+)>;
 
 /// The site's pages. `api_description` gives the API's OpenAPI document, which the API's
 /// human page (`/api`) lists; the router of the whole application passes it in, so that the
@@ -77,23 +87,15 @@ pub fn metrics_router(state: AppState) -> Router {
 /// work read now.
 async fn metrics(State(state): State<AppState>) -> Response {
     use axum::response::IntoResponse as _;
-    let revision = crate::db::revisions::latest(&state.db)
-        .await
-        .ok()
-        .flatten()
-        .map(|r| {
-            let changed = time::OffsetDateTime::parse(
-                &r.changed_at,
-                &time::format_description::well_known::Rfc3339,
-            )
-            .map_or(0, time::OffsetDateTime::unix_timestamp);
-            (r.id, changed)
-        });
+    let revision = health::latest_revision(&state.db).await;
     let snapshot = crate::metrics::Snapshot {
         page_cache_bytes: state.pages.bytes(),
         page_cache_entries: state.pages.len(),
         revision,
-        work: vec![("event_index", index_status(&state).await)],
+        work: vec![(
+            "event_index",
+            health::index_status(&state.db, &state.index).await,
+        )],
         log_lines_dropped: crate::telemetry::dropped_lines(),
     };
     (
@@ -106,20 +108,17 @@ async fn metrics(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-/// The event index's state (`SharedIndex::status`) against the latest revision.
-async fn index_status(state: &AppState) -> &'static str {
-    let latest = crate::db::revisions::current_id(&state.db).await.ok();
-    state.index.status(latest)
-}
-
 /// 200 when the database answers, 503 when it does not.
 /// `ok` while the database answers, with the event index's state on a second line: `ready`
 /// once the latest revision's index is in memory, `loading` until a request has loaded it.
 async fn healthz(State(state): State<AppState>) -> (StatusCode, String) {
-    match crate::db::ping(&state.db).await {
+    match health::database(&state.db).await {
         Ok(()) => (
             StatusCode::OK,
-            format!("ok\nindex: {}\n", index_status(&state).await),
+            format!(
+                "ok\nindex: {}\n",
+                health::index_status(&state.db, &state.index).await
+            ),
         ),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");

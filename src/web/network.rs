@@ -4,9 +4,9 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 
+use super::PageAt;
 use super::charts::network::{self, Network};
-use crate::db::charts;
-use crate::error::Result;
+use crate::catalog;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -25,14 +25,15 @@ pub const MAX_OFFICIALS: i64 = 40;
 /// The most pairs drawn, the strongest first.
 pub const MAX_PAIRS: i64 = 150;
 
-pub async fn show(State(state): State<AppState>) -> Result<Html<String>> {
-    let (nodes, officials) = charts::graph_nodes(&state.db, MAX_OFFICIALS).await?;
-    let edges = charts::graph_edges(&state.db, &nodes, MAX_PAIRS).await?;
+pub async fn show(State(state): State<AppState>) -> PageAt {
+    let (revision, graph) = catalog::overview::network(&state.db, MAX_OFFICIALS, MAX_PAIRS)
+        .await?
+        .into_parts();
     let page = NetworkPage {
         title: "Who met whom".into(),
         section: "officials",
-        network: network::lay_out(&nodes, &edges),
-        officials,
+        network: network::lay_out(&graph.nodes, &graph.edges),
+        officials: graph.officials,
     };
-    Ok(Html(page.render()?))
+    Ok((revision, Html(page.render()?)))
 }

@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 
+use super::PageAt;
 use super::charts::ranked::{self, RankedChart};
 use super::charts::time::{self as time_chart, TimeChart};
 use super::cite::{CiteThis, Cited};
@@ -12,8 +13,7 @@ use crate::catalog;
 use crate::catalog::agreements::JudgedAgreement;
 use crate::db::Counted;
 use crate::db::events::QuoteRow;
-use crate::db::people::{self, OfficialListRow, PersonRow, RoleRow};
-use crate::error::{Error, Result};
+use crate::db::people::{OfficialListRow, PersonRow, RoleRow};
 use crate::state::AppState;
 
 pub struct OfficialCard {
@@ -43,10 +43,11 @@ pub struct OfficialsPage {
     pub countries: Vec<CountryGroup>,
 }
 
-pub async fn index(State(state): State<AppState>) -> Result<Html<String>> {
+pub async fn index(State(state): State<AppState>) -> PageAt {
     let mut countries: Vec<CountryGroup> = Vec::new();
     let today = today();
-    for row in people::all(&state.db).await? {
+    let (revision, officials) = catalog::lists::officials(&state.db).await?.into_parts();
+    for row in officials {
         let headline = row
             .title
             .as_deref()
@@ -65,7 +66,7 @@ pub async fn index(State(state): State<AppState>) -> Result<Html<String>> {
         section: "officials",
         countries,
     };
-    Ok(Html(page.render()?))
+    Ok((revision, Html(page.render()?)))
 }
 
 #[derive(Template)]
@@ -93,10 +94,11 @@ pub struct OfficialPage {
     pub cite: CiteThis,
 }
 
-pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>> {
-    let record = catalog::records::official(&state.db, &state.index, &slug)
+pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> PageAt {
+    let (revision, record) = catalog::records::official(&state.db, &state.index, &slug)
         .await?
-        .ok_or(Error::NotFound)?;
+        .found()?
+        .into_parts();
     let person = record.person;
     let met_chart = ranked::lay_out(
         "met-chart",
@@ -157,5 +159,5 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
         cite,
         person,
     };
-    Ok(Html(page.render()?))
+    Ok((revision, Html(page.render()?)))
 }

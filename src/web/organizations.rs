@@ -4,12 +4,12 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 
+use super::PageAt;
 use super::views::{self, EventCard, NoteView, SourceCitations};
 use crate::catalog;
 use crate::catalog::agreements::JudgedAgreement;
-use crate::db::organizations::{self, MemberRow, OrganizationListRow, OrganizationRow};
+use crate::db::organizations::{MemberRow, OrganizationListRow, OrganizationRow};
 use crate::domain::OrganizationKind;
-use crate::error::{Error, Result};
 use crate::state::AppState;
 
 fn kind_label(kind: &str) -> String {
@@ -31,9 +31,9 @@ pub struct OrganizationsPage {
     pub organizations: Vec<OrganizationListView>,
 }
 
-pub async fn index(State(state): State<AppState>) -> Result<Html<String>> {
-    let organizations = organizations::all(&state.db)
-        .await?
+pub async fn index(State(state): State<AppState>) -> PageAt {
+    let (revision, value) = catalog::lists::organizations(&state.db).await?.into_parts();
+    let organizations = value
         .into_iter()
         .map(|row| OrganizationListView {
             kind_label: kind_label(&row.kind),
@@ -45,7 +45,7 @@ pub async fn index(State(state): State<AppState>) -> Result<Html<String>> {
         section: "organizations",
         organizations,
     };
-    Ok(Html(page.render()?))
+    Ok((revision, Html(page.render()?)))
 }
 
 #[derive(Template)]
@@ -67,10 +67,11 @@ pub struct OrganizationPage {
     pub sources: Vec<SourceCitations>,
 }
 
-pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>> {
-    let record = catalog::records::organization(&state.db, &state.index, &slug)
+pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> PageAt {
+    let (revision, record) = catalog::records::organization(&state.db, &state.index, &slug)
         .await?
-        .ok_or(Error::NotFound)?;
+        .found()?
+        .into_parts();
     let organization = record.organization;
     let involved = record.involvement;
     let page = OrganizationPage {
@@ -87,5 +88,5 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
         sources: views::citations(involved.citations),
         organization,
     };
-    Ok(Html(page.render()?))
+    Ok((revision, Html(page.render()?)))
 }

@@ -5,16 +5,15 @@ use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::response::Html;
 
+use super::PageAt;
 use crate::catalog;
 use crate::db::Named;
 use crate::db::events::Cursor;
 use crate::db::readouts::{Account, ComparedItem, EventAccounts, Readout};
-use crate::db::{people, topics};
 use crate::domain::filter::ReadoutFilter;
 use crate::domain::links::with_pairs;
 use crate::domain::readout::{ComparedTopic, ComparisonCounts};
 use crate::domain::{AccountItemKind, AccountSide, SourceVoice, TextKind};
-use crate::error::Result;
 use crate::state::AppState;
 
 /// A cited paragraph or point of an account's source, as a link.
@@ -285,10 +284,7 @@ pub struct ReadoutsPage {
 pub const READOUTS_PAGE: i64 = 20;
 
 /// `/readouts`: every event with accounts from both sides, newest first.
-pub async fn index(
-    State(state): State<AppState>,
-    RawQuery(query): RawQuery,
-) -> Result<Html<String>> {
+pub async fn index(State(state): State<AppState>, RawQuery(query): RawQuery) -> PageAt {
     let (own, rest) = crate::domain::query::split_query(
         query.as_deref().unwrap_or_default(),
         &["after", "before"],
@@ -296,8 +292,16 @@ pub async fn index(
     let position = super::page_position(&own, Cursor::decode, "a position in this list")?;
     let filter = ReadoutFilter::from_pairs(rest)?;
     let position = position.as_ref().map(|(c, side)| (c, *side));
-    let page =
-        catalog::readouts::page(&state.db, &state.index, &filter, position, READOUTS_PAGE).await?;
+    let (revision, list) = catalog::readouts::page(
+        &state.db,
+        &state.index,
+        &filter,
+        (position, READOUTS_PAGE),
+        true,
+    )
+    .await?
+    .into_parts();
+    let page = list.page;
     let canonical = filter.query_string();
     let rows = &page.readouts;
     let selected =
@@ -315,8 +319,8 @@ pub async fn index(
             .next()
             .map(|c| with_pairs("/readouts", &canonical, [("after", c.encode().as_str())])),
         query: canonical.clone(),
-        officials: people::all(&state.db)
-            .await?
+        officials: list
+            .officials
             .into_iter()
             .map(|p| FilterOption {
                 selected: selected(&filter.officials, &p.slug),
@@ -324,8 +328,8 @@ pub async fn index(
                 name: p.name,
             })
             .collect(),
-        topics: topics::all(&state.db)
-            .await?
+        topics: list
+            .topics
             .into_iter()
             .map(|t| FilterOption {
                 selected: selected(&filter.topics, &t.slug),
@@ -334,5 +338,5 @@ pub async fn index(
             })
             .collect(),
     };
-    Ok(Html(page.render()?))
+    Ok((revision, Html(page.render()?)))
 }

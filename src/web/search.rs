@@ -7,10 +7,11 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::catalog::search::{self, Hit, parse_pairs, without_markers};
+use crate::catalog::search::{self, Hit};
 use crate::db::search::Kind;
 use crate::domain::FilterError;
 use crate::domain::filter::MAX_QUERY_CHARS;
+use crate::domain::search::{parse_pairs, without_markers};
 use crate::error::Result;
 use crate::state::AppState;
 
@@ -97,12 +98,16 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
         max_chars: MAX_QUERY_CHARS,
         query: String::new(),
     };
+    // Only a search reads the data: the empty form and an error are of no revision.
+    let mut revision = None;
     match decoded.and_then(|pairs| parse_pairs(&pairs)) {
         Err(e) => page.error = Some(e),
         Ok(None) => {}
         Ok(Some(text)) => {
-            page.groups = search::search(&state.db, &text)
-                .await?
+            let answer = search::search(&state.db, &text).await?;
+            revision = answer.revision;
+            page.groups = answer
+                .value
                 .into_iter()
                 .map(|group| ResultGroup {
                     kind: group.kind.as_str(),
@@ -126,5 +131,5 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
     } else {
         StatusCode::OK
     };
-    Ok((status, Html(page.render()?)).into_response())
+    Ok((status, revision, Html(page.render()?)).into_response())
 }

@@ -6,14 +6,14 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 
+use super::PageAt;
 use super::links::{shorten, unquoted};
 use super::views::{self, NoteView};
-use crate::db::annotations::{self, Subject};
-use crate::db::sources::{self, CitingRow, SourceRow, SourceSummary};
+use crate::catalog;
+use crate::db::sources::{CitingRow, ParagraphRow, SourceRow, SourceSummary};
 use crate::domain::language::language_name;
 use crate::domain::links::record_href;
 use crate::domain::{NoteKind, SourceVoice, TextKind};
-use crate::error::{Error, Result};
 use crate::state::AppState;
 
 /// What every page says about a source: who published it, whose account it is, in what
@@ -126,13 +126,14 @@ pub struct SourcesPage {
     pub groups: Vec<VoiceGroup>,
 }
 
-pub async fn index(State(state): State<AppState>) -> Result<Html<String>> {
+pub async fn index(State(state): State<AppState>) -> PageAt {
+    let (revision, value) = catalog::sources::summaries(&state.db).await?.into_parts();
     let page = SourcesPage {
         title: "Sources".into(),
         section: "sources",
-        groups: by_voice(sources::summaries(&state.db).await?),
+        groups: by_voice(value),
     };
-    Ok(Html(page.render()?))
+    Ok((revision, Html(page.render()?)))
 }
 
 /// A record citing a paragraph, as a link (or plain text when its page is unknown).
@@ -217,7 +218,7 @@ fn citing_link(row: CitingRow) -> CitingLink {
 /// Groups the citing records (ordered by paragraph number) under each paragraph, by kind.
 pub fn paragraph_views(
     kind: TextKind,
-    paragraphs: Vec<sources::ParagraphRow>,
+    paragraphs: Vec<ParagraphRow>,
     citing: Vec<CitingRow>,
 ) -> Vec<ParagraphView> {
     let mut citing = citing.into_iter().peekable();
@@ -270,17 +271,18 @@ pub struct SourcePage {
     pub notes: Vec<NoteView>,
 }
 
-pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>> {
-    let db = &state.db;
-    let source = sources::by_slug(db, &slug).await?.ok_or(Error::NotFound)?;
+pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> PageAt {
+    let (revision, record) = catalog::sources::source(&state.db, &slug)
+        .await?
+        .found()?
+        .into_parts();
+    let source = record.source;
     let paragraphs = paragraph_views(
         TextKind::from_stored(&source.text_kind),
-        sources::paragraphs(db, source.id).await?,
-        sources::citing_records(db, source.id).await?,
+        record.paragraphs,
+        record.citing,
     );
-    let notes = views::notes(
-        annotations::notes(&mut *db.acquire().await?, Subject::Source, source.id).await?,
-    );
+    let notes = views::notes(record.notes);
     let page = SourcePage {
         section: "sources",
         cited: paragraphs.iter().filter(|p| p.is_cited()).count(),
@@ -289,5 +291,5 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
         title: source.title.clone(),
         source: source.into(),
     };
-    Ok(Html(page.render()?))
+    Ok((revision, Html(page.render()?)))
 }

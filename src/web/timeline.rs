@@ -7,6 +7,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::charts::time::{self as time_chart, TimeChart};
 use super::views::{YearGroup, group_by_period, kind_label};
+use crate::catalog::Answer;
 use crate::catalog::timeline::{self, Ask, Timeline};
 use crate::db::Counted;
 use crate::db::charts::Stack;
@@ -227,11 +228,15 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
             (filter, answer, Stack::default(), Some(e))
         }
     };
-    let Timeline {
-        resolved,
-        total,
-        page,
-        facets: counts,
+    let Answer {
+        revision,
+        value:
+            Timeline {
+                resolved,
+                total,
+                page,
+                facets: counts,
+            },
     } = answer;
     let total = if error.is_some() { 0 } else { total };
     let rows = page.rows;
@@ -346,5 +351,5 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
     } else {
         StatusCode::OK
     };
-    Ok((status, Html(page.render()?)).into_response())
+    Ok((status, revision, Html(page.render()?)).into_response())
 }

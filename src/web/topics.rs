@@ -4,14 +4,14 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 
+use super::PageAt;
 use super::charts::ranked::{self, RankedChart};
 use super::charts::time::{self as time_chart, TimeChart};
 use super::views::{self, EventCard, NoteView, SourceCitations};
 use crate::catalog;
 use crate::catalog::agreements::JudgedAgreement;
 use crate::db::Counted;
-use crate::db::topics::{self, TopicListRow, TopicRow};
-use crate::error::{Error, Result};
+use crate::db::topics::{TopicListRow, TopicRow};
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -22,13 +22,14 @@ pub struct TopicsPage {
     pub topics: Vec<TopicListRow>,
 }
 
-pub async fn index(State(state): State<AppState>) -> Result<Html<String>> {
+pub async fn index(State(state): State<AppState>) -> PageAt {
+    let (revision, value) = catalog::lists::topics(&state.db).await?.into_parts();
     let page = TopicsPage {
         title: "Topics".into(),
         section: "topics",
-        topics: topics::all(&state.db).await?,
+        topics: value,
     };
-    Ok(Html(page.render()?))
+    Ok((revision, Html(page.render()?)))
 }
 
 #[derive(Template)]
@@ -50,10 +51,11 @@ pub struct TopicPage {
     pub sources: Vec<SourceCitations>,
 }
 
-pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>> {
-    let record = catalog::records::topic(&state.db, &state.index, &slug)
+pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> PageAt {
+    let (revision, record) = catalog::records::topic(&state.db, &state.index, &slug)
         .await?
-        .ok_or(Error::NotFound)?;
+        .found()?
+        .into_parts();
     let topic = record.topic;
     let officials_chart = ranked::lay_out(
         "officials-chart",
@@ -82,5 +84,5 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
         sources: views::citations(involved.citations),
         topic,
     };
-    Ok(Html(page.render()?))
+    Ok((revision, Html(page.render()?)))
 }
