@@ -89,7 +89,7 @@ pub async fn snapshot(
     pool: &SqlitePool,
     index: &SharedIndex,
 ) -> Result<(Snapshot, Option<Revision>)> {
-    let mut snapshot = index.snapshot(pool).await?;
-    let revision = seen(&mut snapshot.tx).await?;
+    let snapshot = index.snapshot(pool).await?;
+    let revision = snapshot.stamp.map(Revision::from);
     Ok((snapshot, revision))
 }

@@ -1347,6 +1347,8 @@ pub async fn rebuild(conn: &mut SqliteConnection) -> Result<(), BuildError> {
 pub struct Snapshot {
     pub tx: sqlx::Transaction<'static, sqlx::Sqlite>,
     pub index: Arc<EventIndex>,
+    /// The revision the transaction sees, and when it last changed (`None` before any import).
+    pub stamp: Option<super::revisions::Stamp>,
 }
 
 /// Every state `SharedIndex::status` reports, as `/healthz` and `/metrics` name them.
@@ -1383,9 +1385,11 @@ impl SharedIndex {
     pub async fn snapshot(&self, pool: &SqlitePool) -> Result<Snapshot, BuildError> {
         let mut tx = pool.begin().await?;
         // The transaction's first read fixes what it sees: the revision, then every row.
-        let revision = latest_revision(&mut tx).await?;
-        let index = self.of_revision(&mut tx, revision).await?;
-        Ok(Snapshot { tx, index })
+        let stamp = super::revisions::latest_stamp(&mut *tx).await?;
+        let index = self
+            .of_revision(&mut tx, stamp.map_or(0, |(id, _)| id))
+            .await?;
+        Ok(Snapshot { tx, index, stamp })
     }
 
     /// The index of `revision`, which `conn` reads: from memory, else from what the import
