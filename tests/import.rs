@@ -24,6 +24,7 @@ const TABLES: &[&str] = &[
     "event_organizations",
     "event_topics",
     "event_countries",
+    "event_list_links",
     "agreements",
     "agreement_parties",
     "agreement_topics",
@@ -478,6 +479,88 @@ async fn reimporting_an_edited_record_updates_it_in_place() {
 }
 
 #[tokio::test]
+async fn an_edit_to_an_official_or_an_event_s_topics_shows_in_every_list_row_at_once() {
+    let app = seeded().await;
+    let rows = |body: serde_json::Value| -> Vec<(String, Vec<String>, Vec<String>)> {
+        body["data"]
+            .as_array()
+            .expect("data")
+            .iter()
+            .map(|e| {
+                let names = |key: &str| {
+                    e[key]
+                        .as_array()
+                        .expect(key)
+                        .iter()
+                        .map(|n| n["name"].as_str().expect("name").to_owned())
+                        .collect::<Vec<_>>()
+                };
+                (
+                    e["slug"].as_str().expect("slug").to_owned(),
+                    names("participants"),
+                    names("topics"),
+                )
+            })
+            .collect()
+    };
+    let json = |body: String| serde_json::from_str::<serde_json::Value>(&body).expect("JSON");
+    let (_, _, before) = app.get("/api/v1/events?official=gina-raimondo").await;
+    let before = rows(json(before));
+    assert!(before.len() > 1, "Raimondo has several events");
+    let files = with_replaced(
+        bundled_unstamped(),
+        "data/people.toml",
+        "name = \"Gina Raimondo\"",
+        "name = \"Gina M. Raimondo\"",
+    );
+    let files = with_replaced(
+        files,
+        "data/events.toml",
+        "topics = [\"dialogue\", \"taiwan\", \"export-controls\", \"economy\", \"clean-energy\", \"tourism\"]",
+        "topics = [\"dialogue\", \"taiwan\"]",
+    );
+    let data =
+        dataset::parse_and_validate(&files, &dataset::existing_records(&app.pool).await.unwrap())
+            .unwrap();
+    dataset::import(&app.pool, &data, &files).await.unwrap();
+    let (_, _, after) = app.get("/api/v1/events?official=gina-raimondo").await;
+    let after = rows(json(after));
+    assert_eq!(after.len(), before.len());
+    for ((slug, people_before, topics_before), (same, people, topics)) in before.iter().zip(&after)
+    {
+        assert_eq!(slug, same);
+        let renamed: Vec<String> = people_before
+            .iter()
+            .map(|n| n.replace("Gina Raimondo", "Gina M. Raimondo"))
+            .collect();
+        assert_eq!(people, &renamed, "{slug}: the new name, in the same order");
+        if slug == "raimondo-meets-li-qiang" {
+            assert_eq!(topics, &["Dialogue", "Taiwan"].map(String::from), "{slug}");
+        } else {
+            assert_eq!(topics, topics_before, "{slug}");
+        }
+    }
+    // The stored rows agree with the link tables, row for row, read the long way.
+    let stale: Vec<String> = sqlx::query_scalar(
+        "SELECT e.slug FROM events e JOIN event_list_links l ON l.event_id = e.id
+          WHERE l.participants IS NOT (SELECT json_group_array(json_object('slug', p.slug, 'name', p.name))
+                  FROM (SELECT p.slug, p.name FROM event_people ep JOIN people p ON p.id = ep.person_id
+                         WHERE ep.event_id = e.id ORDER BY ep.position) p)
+             OR l.topics IS NOT (SELECT json_group_array(json_object('slug', t.slug, 'name', t.name))
+                  FROM (SELECT t.slug, t.name FROM event_topics et JOIN topics t ON t.id = et.topic_id
+                         WHERE et.event_id = e.id ORDER BY t.name) t)",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert!(stale.is_empty(), "{stale:?}");
+    assert_eq!(
+        count(&app.pool, "event_list_links").await,
+        count(&app.pool, "events").await
+    );
+}
+
+#[tokio::test]
 async fn a_failing_import_leaves_the_database_exactly_as_it_was() {
     let app = seeded().await;
     let before = snapshot(&app.pool).await;
@@ -584,7 +667,7 @@ async fn the_import_command_reports_every_error_and_writes_nothing() {
         "{progress}"
     );
     assert!(
-        progress.contains("import: indexing: 3 of 3 steps (100%)"),
+        progress.contains("import: indexing: 4 of 4 steps (100%)"),
         "{progress}"
     );
 }

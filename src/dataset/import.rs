@@ -978,10 +978,12 @@ pub async fn import_with_progress(
     .execute(&mut *conn)
     .await?;
 
-    progress.stage("import: indexing", "steps", 3);
+    progress.stage("import: indexing", "steps", 4);
     super::search_index::rebuild(conn).await?;
     progress.add(1);
     super::counts::rebuild(conn).await?;
+    progress.add(1);
+    super::list_links::rebuild(conn).await?;
     progress.add(1);
     // The event index of the rows just written, stored with them.
     crate::db::index::rebuild(conn).await?;

@@ -3,6 +3,7 @@
 
 mod counts;
 mod import;
+mod list_links;
 pub mod records;
 mod search_index;
 pub mod stamps;

@@ -556,8 +556,8 @@ pub async fn generate_with_progress(
     sqlx::query("COMMIT").execute(&mut *conn).await?;
 
     sqlx::query("BEGIN").execute(&mut *conn).await?;
-    // The indexes, then the search index (built and optimised) and the counts.
-    progress.stage("generate: indexing", "steps", indexes.len() as u64 + 4);
+    // The indexes, then the search index (built and optimised), the counts and the list links.
+    progress.stage("generate: indexing", "steps", indexes.len() as u64 + 5);
     for (_, sql) in &indexes {
         sqlx::query(AssertSqlSafe(sql.clone()))
             .execute(&mut *conn)
@@ -569,6 +569,8 @@ pub async fn generate_with_progress(
     search_index::optimize(&mut conn).await?;
     progress.add(1);
     super::counts::rebuild(&mut conn).await?;
+    progress.add(1);
+    super::list_links::rebuild(&mut conn).await?;
     progress.add(1);
     crate::db::index::rebuild(&mut conn).await?;
     progress.add(1);
