@@ -1144,3 +1144,67 @@ async fn the_bundled_tourism_and_deputies_agreements_show_both_windows() {
         .collect();
     assert_eq!(statuses, ["fulfilled", "fulfilled-late"]);
 }
+
+/// A record's page lists its latest agreements, found by walking the latest agreements for a
+/// busy record and by listing the record's own for a rare one: both give what the plain query
+/// gives, for every official, topic and organisation of a generated archive (the busy ones
+/// take the walk, those in fewer than twenty agreements the list).
+#[tokio::test]
+async fn a_record_s_latest_agreements_are_the_same_by_either_read() {
+    use tradewatch::db::agreements::{RECORD_AGREEMENTS, of_organization, of_person, on_topic};
+    let (pool, _dir) = empty().await;
+    dataset::synthetic::generate(&pool, 10_000, 3)
+        .await
+        .unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    let plain = [
+        (
+            "people",
+            "SELECT a.slug FROM agreements a WHERE a.event_id IN (SELECT event_id FROM event_people WHERE person_id = ?1)",
+        ),
+        (
+            "topics",
+            "SELECT a.slug FROM agreements a WHERE a.id IN (SELECT agreement_id FROM agreement_topics WHERE topic_id = ?1)",
+        ),
+        (
+            "organizations",
+            "SELECT a.slug FROM agreements a WHERE a.id IN (SELECT agreement_id FROM agreement_parties WHERE organization_id = ?1)",
+        ),
+    ];
+    let (mut walked, mut listed) = (0, 0);
+    for (table, sql) in plain {
+        let ids: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT id FROM {table} ORDER BY id"
+        )))
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+        for id in ids {
+            let mut expected: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT slug FROM ({sql} ORDER BY a.date DESC, a.title DESC, a.id DESC LIMIT {RECORD_AGREEMENTS})"
+            )))
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+            expected.reverse();
+            let rows = match table {
+                "people" => of_person(&mut conn, id).await,
+                "topics" => on_topic(&mut conn, id).await,
+                _ => of_organization(&mut conn, id).await,
+            }
+            .unwrap();
+            let got: Vec<String> = rows.into_iter().map(|r| r.slug).collect();
+            assert_eq!(got, expected, "{table} {id}");
+            if expected.len() as i64 == RECORD_AGREEMENTS {
+                walked += 1;
+            } else {
+                listed += 1;
+            }
+        }
+    }
+    assert!(
+        walked > 0 && listed > 0,
+        "both reads are taken: {walked} walked, {listed} listed"
+    );
+}
