@@ -285,6 +285,22 @@ async fn bad_filters_get_a_400_naming_the_parameter_beside_the_form() {
         );
         assert!(event_slugs(&html).is_empty(), "{path}");
     }
+    // Beside the error, the form offers the unfiltered facets, whether the filter did not
+    // parse or named no record.
+    let (_, unfiltered) = app.get_html("/").await;
+    let raimondo = facet_count(&unfiltered, "official", "gina-raimondo");
+    assert!(raimondo.is_some_and(|n| n > 1), "{raimondo:?}");
+    for path in [
+        "/?official=li-qiang2&topic=export-controls",
+        "/?from=yesterday&topic=export-controls",
+    ] {
+        let (_, html) = app.get_html(path).await;
+        assert_eq!(
+            facet_count(&html, "official", "gina-raimondo"),
+            raimondo,
+            "{path}"
+        );
+    }
     // The value typed is kept in the form so it can be corrected.
     let (_, html) = app.get_html("/?from=2023-09-01&to=2023-08-01").await;
     assert_eq!(attrs(&html, "#filter-to", "aria-invalid"), ["true"]);

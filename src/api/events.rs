@@ -47,6 +47,7 @@ pub async fn list(State(state): State<AppState>, RawQuery(query): RawQuery) -> J
             usize::try_from(limit).unwrap_or(1),
         )),
         facets: false,
+        unfiltered_if_rejected: false,
     };
     let Answer {
         revision,
@@ -115,6 +116,7 @@ pub async fn facets(State(state): State<AppState>, RawQuery(query): RawQuery) ->
     let ask = Ask {
         page: None,
         facets: true,
+        unfiltered_if_rejected: false,
     };
     let Answer {
         revision,

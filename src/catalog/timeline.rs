@@ -12,8 +12,8 @@ use crate::catalog::{Answer, revision};
 use crate::db::Counted;
 use crate::db::events::{self, Cursor, EventListRow, EventQuery, Facet, Side};
 use crate::db::index::{SharedIndex, Snapshot};
-use crate::domain::TimelineFilter;
-use crate::error::Result;
+use crate::domain::{FilterError, TimelineFilter};
+use crate::error::{Error, Result};
 
 /// What to read besides the filter's resolution: a page of events, the facet counts, or both.
 #[derive(Debug, Clone, Copy)]
@@ -21,6 +21,10 @@ pub struct Ask<'a> {
     /// At most this many events after (or before) a place; `None` reads no events.
     pub page: Option<(Option<(&'a Cursor, Side)>, usize)>,
     pub facets: bool,
+    /// When the filter names no record, answer for no filter instead, in the same snapshot (no
+    /// events, the facets when asked) and name the error in `Timeline::rejected`: the page
+    /// shows the error beside the unfiltered form. Otherwise that is a `400`.
+    pub unfiltered_if_rejected: bool,
 }
 
 /// A page of the timeline: its events in the filter's order, and whether more lie on either
@@ -49,9 +53,12 @@ pub struct Timeline {
     pub total: i64,
     pub page: Page,
     pub facets: Facets,
+    /// Why the filter was answered as no filter (`Ask::unfiltered_if_rejected`).
+    pub rejected: Option<FilterError>,
 }
 
-/// Answers `filter`. A slug that names no record is a `400` naming its parameter.
+/// Answers `filter`. A slug that names no record is a `400` naming its parameter, unless
+/// the ask takes no filter instead.
 pub async fn timeline(
     pool: &SqlitePool,
     index: &Arc<SharedIndex>,
@@ -59,11 +66,22 @@ pub async fn timeline(
     ask: Ask<'_>,
 ) -> Result<Answer<Timeline>> {
     let (mut snapshot, read_at) = revision::snapshot(pool, index).await?;
-    let resolved = events::resolve(&mut snapshot.tx, snapshot.index, filter).await?;
+    let (resolved, rejected) =
+        match events::resolve(&mut snapshot.tx, snapshot.index.clone(), filter).await {
+            Ok(resolved) => (resolved, None),
+            Err(Error::BadRequest(e)) if ask.unfiltered_if_rejected => {
+                let none = TimelineFilter::default();
+                let resolved = events::resolve(&mut snapshot.tx, snapshot.index, &none).await?;
+                (resolved, Some(e))
+            }
+            Err(e) => return Err(e),
+        };
     let total = events::count_matching(&resolved);
     let page = match ask.page {
-        Some((at, limit)) => page(&mut snapshot.tx, &resolved, at, limit).await?,
-        None => Page::default(),
+        Some((at, limit)) if rejected.is_none() => {
+            page(&mut snapshot.tx, &resolved, at, limit).await?
+        }
+        _ => Page::default(),
     };
     let facets = if ask.facets {
         Facets {
@@ -82,6 +100,7 @@ pub async fn timeline(
             total,
             page,
             facets,
+            rejected,
         },
     })
 }

@@ -16,7 +16,7 @@ use crate::domain::date::{iso, parse_day};
 use crate::domain::filter::Sort;
 use crate::domain::links::{with_pairs, with_query};
 use crate::domain::{FilterError, TimelineFilter};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::state::AppState;
 
 #[derive(Debug, Clone)]
@@ -198,35 +198,26 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
                 page_stack(&own)?,
             ))
         });
-    let asked = match own_and_filter {
-        Ok((filter, cursor, stack)) => {
-            let ask = Ask {
-                page: Some((
-                    cursor.as_ref().map(|(c, side)| (c, *side)),
-                    usize::try_from(TIMELINE_PAGE).unwrap_or(50),
-                )),
-                facets: true,
-            };
-            match timeline::timeline(&state.db, &state.index, &filter, ask).await {
-                Ok(answer) => Ok((filter, answer, stack)),
-                Err(Error::BadRequest(e)) => Err(e),
-                Err(e) => return Err(e),
-            }
-        }
-        Err(e) => Err(e),
+    // A bad filter is shown beside the form, over the unfiltered facets: one that does not
+    // parse is asked as no filter; one naming no record is answered so by the catalog.
+    let (filter, cursor, stack, malformed) = match own_and_filter {
+        Ok((filter, cursor, stack)) => (filter, cursor, stack, None),
+        Err(e) => (TimelineFilter::default(), None, Stack::default(), Some(e)),
     };
-    // A bad filter is shown beside the form, over the unfiltered facets.
-    let (filter, answer, stack, error) = match asked {
-        Ok((filter, answer, stack)) => (filter, answer, stack, None),
-        Err(e) => {
-            let filter = TimelineFilter::default();
-            let ask = Ask {
-                page: None,
-                facets: true,
-            };
-            let answer = timeline::timeline(&state.db, &state.index, &filter, ask).await?;
-            (filter, answer, Stack::default(), Some(e))
-        }
+    let ask = Ask {
+        page: malformed.is_none().then(|| {
+            (
+                cursor.as_ref().map(|(c, side)| (c, *side)),
+                usize::try_from(TIMELINE_PAGE).unwrap_or(50),
+            )
+        }),
+        facets: true,
+        unfiltered_if_rejected: true,
+    };
+    let mut answer = timeline::timeline(&state.db, &state.index, &filter, ask).await?;
+    let (filter, stack, error) = match (malformed, answer.value.rejected.take()) {
+        (Some(e), _) | (None, Some(e)) => (TimelineFilter::default(), Stack::default(), Some(e)),
+        (None, None) => (filter, stack, None),
     };
     let Answer {
         revision,
@@ -236,6 +227,7 @@ pub async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> R
                 total,
                 page,
                 facets: counts,
+                ..
             },
     } = answer;
     let total = if error.is_some() { 0 } else { total };
