@@ -810,6 +810,27 @@ async fn a_bad_page_position_is_a_400_naming_the_parameter() {
         let error: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(error["error"]["parameter"], param, "{path}");
     }
+    // Beside the error, the form offers the unfiltered facets, whether the filter did not
+    // parse or named no record.
+    let (_, unfiltered) = app.get_html("/agreements").await;
+    let tourism = facet_count(&unfiltered, "topic", "tourism");
+    assert!(tourism.is_some_and(|n| n > 0), "{tourism:?}");
+    for path in [
+        "/agreements?party=no-such-party&status=fulfilled",
+        "/agreements?status=sideways&party=united-states",
+    ] {
+        let html = assert_bad_request_naming(
+            &app,
+            path,
+            if path.contains("no-such") {
+                "party"
+            } else {
+                "status"
+            },
+        )
+        .await;
+        assert_eq!(facet_count(&html, "topic", "tourism"), tourism, "{path}");
+    }
     // A well-formed place that no agreement holds still pages from where it would be.
     let (status, html) = app
         .get_html("/agreements?after=1900-01-01.nothing-here")

@@ -403,6 +403,7 @@ pub async fn agreements(
         &filter,
         cursor.as_ref().map(|c| (c, Side::After)),
         usize::try_from(limit).unwrap_or(1),
+        false,
     )
     .await?
     .into_parts();

@@ -20,7 +20,7 @@ use crate::domain::commitment::{self, FollowUp, RULES};
 use crate::domain::date::{parse_day, stored_day_label, today};
 use crate::domain::filter::AgreementFilter;
 use crate::domain::{AgreementKind, CommitmentStatus, FilterError, FollowUpEffect};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 pub struct FollowUpEvidence {
     pub event_slug: String,
@@ -302,19 +302,31 @@ pub struct AgreementList {
     pub status_counts: Vec<(CommitmentStatus, i64)>,
     pub party_counts: Vec<(Named, i64)>,
     pub topic_counts: Vec<(Named, i64)>,
+    /// Why the filter was answered as no filter (`list`'s `unfiltered_if_rejected`).
+    pub rejected: Option<FilterError>,
 }
 
 /// The agreements matching `filter`, judged today, `limit` of them after (or before) a place
-/// in the list. A party or topic that names no record is a 400. Read in one read transaction:
-/// the judgements kept for its revision, and the page's agreements read in it.
+/// in the list. A party or topic that names no record is a 400, or, when
+/// `unfiltered_if_rejected`, the first page of no filter with the error named in the answer
+/// (the list page shows it beside the unfiltered form). Read in one read transaction: the
+/// judgements kept for its revision, and the page's agreements read in it.
 pub async fn list(
     index: &AgreementIndex,
     pool: &SqlitePool,
     filter: &AgreementFilter,
     at: Option<(&Cursor, Side)>,
     limit: usize,
+    unfiltered_if_rejected: bool,
 ) -> Result<Answer<AgreementList>> {
-    let (mut read, judged) = judged_for(index, pool, filter).await?;
+    let mut read = revision::read(pool).await?;
+    let none = AgreementFilter::default();
+    let (filter, at, rejected) = match check_slugs(&mut read.tx, filter).await {
+        Ok(()) => (filter, at, None),
+        Err(Error::BadRequest(e)) if unfiltered_if_rejected => (&none, None, Some(e)),
+        Err(e) => return Err(e),
+    };
+    let judged = judged_at(index, &mut read).await?;
     let selection = judged.select(filter);
     let page = selection.page(at, limit);
     let owned = |counts: Vec<(&Named, i64)>| {
@@ -333,6 +345,7 @@ pub async fn list(
         status_counts: selection.status_counts(),
         party_counts: owned(selection.party_counts()),
         topic_counts: owned(selection.topic_counts()),
+        rejected,
     };
     read.answer(list).await
 }
@@ -346,10 +359,15 @@ async fn judged_for(
 ) -> Result<(revision::Read, Arc<Judged>)> {
     let mut read = revision::read(pool).await?;
     check_slugs(&mut read.tx, filter).await?;
+    let judged = judged_at(index, &mut read).await?;
+    Ok((read, judged))
+}
+
+/// Every agreement judged today at the revision `read` sees.
+async fn judged_at(index: &AgreementIndex, read: &mut revision::Read) -> Result<Arc<Judged>> {
     // Before any import there is no revision; the judgements count that as 0.
     let id = read.revision.map_or(0, |r| r.id);
-    let judged = index.judged(&mut read.tx, id, today()).await?;
-    Ok((read, judged))
+    Ok(index.judged(&mut read.tx, id, today()).await?)
 }
 
 /// Every agreement matching a filter, in the list's order, judged as of one day and read

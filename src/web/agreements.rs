@@ -14,11 +14,10 @@ use crate::catalog::agreement_index::Cursor;
 use crate::catalog::agreements::{AgreementList, JudgedAgreement, Rule, rules};
 use crate::catalog::{self, Answer};
 use crate::db::Named;
-use crate::db::events::Side;
 use crate::domain::filter::AgreementFilter;
 use crate::domain::links::with_pairs;
 use crate::domain::{FilterError, Slug};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::state::AppState;
 
 /// The agreements one page of `/agreements` lists; Previous and Next links page through the
@@ -114,41 +113,28 @@ pub async fn index(State(state): State<AppState>, RawQuery(query): RawQuery) -> 
                 super::page_position(&own, Cursor::decode, "a position in the agreements list")?,
             ))
         });
-    let ask = |filter: AgreementFilter, cursor: Option<(Cursor, Side)>| {
-        let state = state.clone();
-        async move {
-            let list = catalog::agreements::list(
-                &state.agreements,
-                &state.db,
-                &filter,
-                cursor.as_ref().map(|(c, side)| (c, *side)),
-                AGREEMENTS_PAGE,
-            )
-            .await;
-            (filter, list)
-        }
+    // A bad filter or position is shown beside the form, over the unfiltered facets: one
+    // that does not parse is asked as no filter; one naming no record is answered so by the
+    // catalog, in the same read.
+    let (filter, cursor, malformed) = match parsed {
+        Ok((filter, cursor)) => (filter, cursor, None),
+        Err(e) => (AgreementFilter::default(), None, Some(e)),
     };
-    // A bad filter or position is shown beside the form, over the unfiltered facets.
-    let (
-        filter,
-        Answer {
-            revision,
-            value: mut list,
-        },
-        error,
-    ) = match parsed {
-        Ok((filter, cursor)) => match ask(filter, cursor).await {
-            (filter, Ok(list)) => (filter, list, None),
-            (_, Err(Error::BadRequest(e))) => {
-                let (filter, list) = ask(AgreementFilter::default(), None).await;
-                (filter, list?, Some(e))
-            }
-            (_, Err(e)) => return Err(e),
-        },
-        Err(e) => {
-            let (filter, list) = ask(AgreementFilter::default(), None).await;
-            (filter, list?, Some(e))
-        }
+    let Answer {
+        revision,
+        value: mut list,
+    } = catalog::agreements::list(
+        &state.agreements,
+        &state.db,
+        &filter,
+        cursor.as_ref().map(|(c, side)| (c, *side)),
+        AGREEMENTS_PAGE,
+        true,
+    )
+    .await?;
+    let (filter, error) = match (malformed, list.rejected.take()) {
+        (Some(e), _) | (None, Some(e)) => (AgreementFilter::default(), Some(e)),
+        (None, None) => (filter, None),
     };
     let filters = filter.query_string();
     let (total, agreements) = if error.is_some() {
