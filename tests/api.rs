@@ -257,6 +257,9 @@ async fn errors_are_json_with_the_status_and_parameter() {
         ("/api/v1/events?cursor=garbage", 400, Some("cursor")),
         ("/api/v1/events?colour=red", 400, Some("colour")),
         ("/api/v1/agreements?status=late", 400, Some("status")),
+        // A record that does not exist stays a 400 in JSON (the HTML pages answer unfiltered).
+        ("/api/v1/agreements?party=atlantis", 400, Some("party")),
+        ("/api/v1/events/facets?topic=cheese", 400, Some("topic")),
         ("/api/v1/events/no-such-event", 404, None),
         ("/api/v1/officials/nobody", 404, None),
         ("/api/v1/no/such/endpoint", 404, None),

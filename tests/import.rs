@@ -548,7 +548,14 @@ async fn an_edit_to_an_official_or_an_event_s_topics_shows_in_every_list_row_at_
                          WHERE ep.event_id = e.id ORDER BY ep.position) p)
              OR l.topics IS NOT (SELECT json_group_array(json_object('slug', t.slug, 'name', t.name))
                   FROM (SELECT t.slug, t.name FROM event_topics et JOIN topics t ON t.id = et.topic_id
-                         WHERE et.event_id = e.id ORDER BY t.name) t)",
+                         WHERE et.event_id = e.id ORDER BY t.name) t)
+             OR l.citations IS NOT (SELECT json_group_array(json_object('source', c.slug, 'paragraph', c.number))
+                  FROM (SELECT s.slug, pa.number FROM citations c JOIN paragraphs pa ON pa.id = c.paragraph_id
+                          JOIN sources s ON s.id = pa.source_id
+                         WHERE c.subject_type = 'event' AND c.subject_id = e.id ORDER BY s.slug, pa.number) c)
+             OR l.sides IS NOT (SELECT json_group_array(json_object('slug', c.slug, 'name', c.name))
+                  FROM (SELECT c.slug, c.name FROM event_sides es JOIN countries c ON c.id = es.country_id
+                         WHERE es.event_id = e.id ORDER BY c.name) c)",
     )
     .fetch_all(&app.pool)
     .await
